@@ -1,0 +1,31 @@
+// Where things live on disk. Every folder can be overridden (CLI flags, settings, env vars).
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository / installed package root (the folder holding package.json). */
+export const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The default model shipped with the app; searched after the user's models folder. */
+export const BUNDLED_MODELS_DIR = join(APP_ROOT, 'models');
+
+/** Example graphs shipped with the app (templates in the editor). */
+export const BUNDLED_GRAPHS_DIR = join(APP_ROOT, 'graphs');
+
+export interface DiffgraphPaths {
+  models: string;
+  input: string;
+  output: string;
+  graphs: string;
+}
+
+/** Defaults: DIFFGRAPH_MODELS / DIFFGRAPH_HOME env vars, else ~/Diffgraph/{models,input,output,graphs}. */
+export function defaultPaths(env: NodeJS.ProcessEnv = process.env): DiffgraphPaths {
+  const home = env.DIFFGRAPH_HOME ? resolve(env.DIFFGRAPH_HOME) : join(homedir(), 'Diffgraph');
+  return {
+    models: env.DIFFGRAPH_MODELS ? resolve(env.DIFFGRAPH_MODELS) : join(home, 'models'),
+    input: join(home, 'input'),
+    output: join(home, 'output'),
+    graphs: join(home, 'graphs'),
+  };
+}

@@ -1,0 +1,76 @@
+// Writing user-visible files safely: a temporary file in the same folder, then a rename, so a
+// crash or Ctrl-C never leaves a half-written output, and existing files are never overwritten.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, unlink, link } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Replace `path` atomically with `data` (used for documents the user edits, e.g. manifest.json). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Write a new file `<prefix>_NNNNN<ext>` in `dir` with the first free counter, never
+ * overwriting anything (hard-link from a temp file fails if the name is taken, so two writers
+ * racing for one name cannot clobber each other). Returns the absolute path written.
+ */
+export async function writeNewNumberedFile(
+  dir: string,
+  prefix: string,
+  ext: string,
+  data: Uint8Array,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${prefix}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    let counter = await nextCounter(dir, prefix, ext);
+    for (;;) {
+      const target = join(dir, `${prefix}_${String(counter).padStart(5, '0')}${ext}`);
+      try {
+        await link(tmp, target);
+        return target;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        counter += 1;
+      }
+    }
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
+async function nextCounter(dir: string, prefix: string, ext: string): Promise<number> {
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}_(\\d{5,})${escapeRegExp(ext)}$`);
+  let highest = 0;
+  for (const name of await readdir(dir)) {
+    const match = pattern.exec(name);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest + 1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

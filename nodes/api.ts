@@ -1,0 +1,214 @@
+// The node API: every node type is a plain declaration (sockets, widgets) plus an async `run`.
+// The engine reads the declaration to validate and plan graphs; the renderer reads the same
+// declaration (as JSON, see `describeNode`) to draw the node. Nothing here imports ONNX.
+
+/** Socket types carried by wires. Primitive types can also feed widgets. */
+export const SOCKET_TYPES = {
+  MODEL: { color: '#b39ddb', description: 'A denoiser (U-Net) with its training noise schedule', primitive: false },
+  CLIP: { color: '#ffd54f', description: 'A text encoder with its tokenizer', primitive: false },
+  VAE: { color: '#ef9a9a', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
+  CONDITIONING: { color: '#ffb74d', description: 'Encoded text that steers the denoiser', primitive: false },
+  LATENT: { color: '#f48fb1', description: 'A batch of latents [batch, channels, height, width]', primitive: false },
+  IMAGE: { color: '#64b5f6', description: 'A batch of RGB images [batch, height, width, 3], values 0..1', primitive: false },
+  SCHEDULE: { color: '#4db6ac', description: 'Timesteps and noise levels for a sampler', primitive: false },
+  INT: { color: '#81c784', description: 'A whole number', primitive: true },
+  FLOAT: { color: '#aed581', description: 'A decimal number', primitive: true },
+  STRING: { color: '#e0e0e0', description: 'Text', primitive: true },
+  BOOLEAN: { color: '#90a4ae', description: 'True or false', primitive: true },
+} as const;
+
+export type SocketType = keyof typeof SOCKET_TYPES;
+export const SOCKET_TYPE_NAMES = Object.keys(SOCKET_TYPES) as SocketType[];
+
+/** After-run behaviour of a seed widget (ComfyUI's "control after generate"). */
+export type SeedControl = 'fixed' | 'increment' | 'decrement' | 'randomize';
+
+interface WidgetBase {
+  /** lower_snake_case; also the name a wire uses to feed this widget. */
+  name: string;
+  label?: string;
+  description?: string;
+}
+export interface IntWidget extends WidgetBase {
+  kind: 'int';
+  default: number;
+  min?: number;
+  max?: number;
+  step?: number;
+}
+export interface FloatWidget extends WidgetBase {
+  kind: 'float';
+  default: number;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** Draw as a slider rather than a number field. */
+  slider?: boolean;
+}
+export interface StringWidget extends WidgetBase {
+  kind: 'string';
+  default: string;
+  multiline?: boolean;
+}
+export interface EnumWidget extends WidgetBase {
+  kind: 'enum';
+  default: string;
+  options: readonly string[];
+}
+export interface BooleanWidget extends WidgetBase {
+  kind: 'boolean';
+  default: boolean;
+}
+export interface SeedWidget extends WidgetBase {
+  kind: 'seed';
+  default: number;
+  /** Default after-run control; the document may override it per node. */
+  control?: SeedControl;
+}
+/** A path relative to a host folder (the CLI also accepts an absolute path). */
+export interface FileWidget extends WidgetBase {
+  kind: 'file';
+  default: string;
+  folder: 'models' | 'input';
+  extensions?: readonly string[];
+}
+/** A model name relative to the models directory. */
+export interface ModelWidget extends WidgetBase {
+  kind: 'model';
+  default: string;
+  modelKind: 'pipeline' | 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';
+}
+
+export type WidgetSpec =
+  | IntWidget
+  | FloatWidget
+  | StringWidget
+  | EnumWidget
+  | BooleanWidget
+  | SeedWidget
+  | FileWidget
+  | ModelWidget;
+export type WidgetKind = WidgetSpec['kind'];
+
+/** Which primitive socket type can feed a widget of each kind through a wire. */
+export const WIDGET_SOCKET: Record<WidgetKind, SocketType> = {
+  int: 'INT',
+  seed: 'INT',
+  float: 'FLOAT',
+  string: 'STRING',
+  enum: 'STRING',
+  file: 'STRING',
+  model: 'STRING',
+  boolean: 'BOOLEAN',
+};
+
+export interface InputSpec {
+  /** Socket type in lower case (`model`, `latent`) unless the node takes two of one type. */
+  name: string;
+  type: SocketType;
+  optional?: boolean;
+  description?: string;
+}
+
+export interface OutputSpec {
+  name: string;
+  type: SocketType;
+  description?: string;
+}
+
+/** A small RGB preview (e.g. of the latent during sampling). Row-major, 3 bytes a pixel. */
+export interface PreviewImage {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+/** A file a node wrote, reported to the host (gallery, manifest). Paths are absolute. */
+export interface NodeOutputFile {
+  kind: 'image' | 'latent' | 'file';
+  path: string;
+  /** Seed and other facts the gallery shows next to the file. */
+  meta?: Record<string, unknown>;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type DeviceName = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+export const DEVICE_NAMES: readonly DeviceName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+/** What the host process offers nodes: folders, default device, the graph being run, shared services. */
+export interface RuntimeServices {
+  paths: { models: string; input: string; output: string };
+  /** Extra read-only model folders searched after `paths.models` (the shipped default model). */
+  modelSearchPath: readonly string[];
+  /** The device `auto` widgets resolve against (CLI --device, editor settings). */
+  device: DeviceName;
+  /** The graph document being run, as JSON; SaveImage embeds it in the PNG. */
+  graph: unknown;
+  /**
+   * Process-wide services, created once on first use and shared by every run and graph
+   * (e.g. the ONNX session pool). Keyed by a stable string.
+   */
+  service<T>(key: string, create: () => T): T;
+}
+
+export interface NodeContext {
+  nodeId: string;
+  /** Aborted when the run is cancelled; samplers check it between steps. */
+  signal: AbortSignal;
+  progress(step: number, total: number, preview?: PreviewImage): void;
+  /** A non-fatal notice shown on the node (e.g. "prompt truncated to 77 tokens"). */
+  warn(message: string): void;
+  /** Report a file this node wrote. */
+  output(file: NodeOutputFile): void;
+  log: Logger;
+  runtime: RuntimeServices;
+}
+
+/** Values passed to `run`: wired inputs and widget values, by name. Unwired optional inputs are undefined. */
+export type NodeInputs = Record<string, unknown>;
+export type NodeOutputs = Record<string, unknown>;
+
+export interface NodeDefinition {
+  /** Stable id, PascalCase, e.g. `Sampler`. Saved in graph files: never rename. */
+  type: string;
+  displayName: string;
+  category: string;
+  description: string;
+  inputs: readonly InputSpec[];
+  widgets: readonly WidgetSpec[];
+  outputs: readonly OutputSpec[];
+  /** Saves or previews something: plans are pulled from output nodes. */
+  output?: boolean;
+  /** Never cached (e.g. reads a file that may change, or random without a seed). */
+  nondeterministic?: boolean;
+  run(ctx: NodeContext, inputs: NodeInputs): Promise<NodeOutputs>;
+}
+
+/** A node's declaration as JSON (no `run`), for the renderer and `diffgraph nodes --json`. */
+export type NodeSchema = Omit<NodeDefinition, 'run'>;
+
+export function describeNode(def: NodeDefinition): NodeSchema {
+  const { run: _run, ...schema } = def;
+  return JSON.parse(JSON.stringify(schema)) as NodeSchema;
+}
+
+/** Identity helper that gives node literals their type without widening. */
+export function defineNode(def: NodeDefinition): NodeDefinition {
+  return def;
+}
+
+/** Error thrown by a node for bad input; the engine shows it on the node, naming the input or widget. */
+export class NodeInputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeInputError';
+  }
+}

@@ -1,0 +1,23 @@
+// The built-in node catalogue: one file per node family.
+import type { NodeDefinition } from './api.ts';
+import { imageNodes } from './image.ts';
+import { latentNodes } from './latent.ts';
+import { loaderNodes } from './loaders.ts';
+import { primitiveNodes } from './primitives.ts';
+import { samplingNodes } from './sampling.ts';
+import { scheduleNodes } from './schedule.ts';
+import { textNodes } from './text.ts';
+import { vaeNodes } from './vae.ts';
+
+export function builtinNodes(): NodeDefinition[] {
+  return [
+    ...loaderNodes,
+    ...textNodes,
+    ...latentNodes,
+    ...scheduleNodes,
+    ...samplingNodes,
+    ...vaeNodes,
+    ...imageNodes,
+    ...primitiveNodes,
+  ];
+}

@@ -1,0 +1,3 @@
+import type { NodeDefinition } from './api.ts';
+
+export const vaeNodes: NodeDefinition[] = [];
