@@ -1,0 +1,80 @@
+// The engine worker thread: owns one Engine (and so the ONNX sessions it loads), answers
+// EngineClient requests and streams run events back. ONNX Runtime blocks the thread that calls
+// it, which is why the engine lives here rather than on the UI or server thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { NodeDefinition } from '../../nodes/api.ts';
+import { builtinNodes } from '../../nodes/index.ts';
+import { availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
+import { Engine } from './engine.ts';
+import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
+import { NodeRegistry } from './registry.ts';
+import { createRuntimeServices } from './runtime-services.ts';
+
+type Handlers = {
+  [M in MethodName]: (params: EngineMethods[M]['params']) => Promise<EngineMethods[M]['result']>;
+};
+
+function send(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+async function loadExtraNodes(modules: readonly string[]): Promise<NodeDefinition[]> {
+  const defs: NodeDefinition[] = [];
+  for (const specifier of modules) {
+    const loaded = (await import(specifier)) as { nodes?: NodeDefinition[] };
+    if (!Array.isArray(loaded.nodes)) throw new Error(`${specifier} does not export "nodes"`);
+    defs.push(...loaded.nodes);
+  }
+  return defs;
+}
+
+function makeHandlers(engine: Engine): Handlers {
+  const { runtime } = engine;
+  return {
+    catalogue: async () => engine.registry.schemas(),
+    validate: async ({ doc }) => engine.validate(doc),
+    run: ({ doc, runId }) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
+    cancel: async ({ runId }) => {
+      engine.cancel(runId);
+      return null;
+    },
+    listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),
+    loadedModels: async () => loadedModels(runtime),
+    unloadModels: async () => {
+      await unloadModels(runtime);
+      return null;
+    },
+    devices: () => availableDevices(),
+  };
+}
+
+async function start(): Promise<void> {
+  const config = workerData as WorkerConfig;
+  let handlers: Handlers;
+  try {
+    const defs = [...builtinNodes(), ...(await loadExtraNodes(config.nodeModules ?? []))];
+    const runtime = createRuntimeServices(config);
+    handlers = makeHandlers(
+      new Engine({ registry: new NodeRegistry(defs), runtime, cacheBytes: config.cacheBytes }),
+    );
+  } catch (error) {
+    send({ kind: 'startup-failed', error: (error as Error).stack ?? String(error) });
+    return;
+  }
+  parentPort?.on('message', (request: WorkerRequest) => {
+    const handler = handlers[request.method] as (params: unknown) => Promise<unknown>;
+    handler(request.params).then(
+      (result) => send({ kind: 'response', id: request.id, ok: true, result }),
+      (error: unknown) =>
+        send({
+          kind: 'response',
+          id: request.id,
+          ok: false,
+          error: (error as Error)?.message ?? String(error),
+        }),
+    );
+  });
+  send({ kind: 'ready' });
+}
+
+await start();

@@ -1,0 +1,106 @@
+// Reading and writing graph files (.json, or a PNG made by SaveImage). Problems that only the raw
+// text shows (repeated node ids, which JSON.parse silently merges) are remembered with the parsed
+// document and reported by validateGraph along with everything else.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { GraphProblem } from '../engine/events.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { findDuplicateKeys } from './duplicate-keys.ts';
+import { normalizeGraph } from './normalize.ts';
+import { extractGraphTextFromPng, readPngTextChunks } from './png-text.ts';
+import type { GraphDocument } from './schema.ts';
+
+/** A graph file that cannot be used at all; `message` is one line: `<file>: <reason>`. */
+export class GraphLoadError extends Error {
+  override name = 'GraphLoadError';
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+    readonly problems: GraphProblem[] = [],
+  ) {
+    super(`${source}: ${reason}`);
+  }
+}
+
+const textProblemsByDoc = new WeakMap<object, GraphProblem[]>();
+
+/** Problems found in the raw text of the file `doc` was parsed from (empty for other objects). */
+export function textProblems(doc: unknown): GraphProblem[] {
+  return typeof doc === 'object' && doc !== null ? (textProblemsByDoc.get(doc) ?? []) : [];
+}
+
+/** Parse, upgrade and check a graph's JSON text. `source` names it in errors (usually the path). */
+export function parseGraphJson(text: string, source: string): GraphDocument {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    throw new GraphLoadError(source, `not valid JSON (${(error as Error).message})`);
+  }
+  const result = normalizeGraph(raw);
+  if (!result.ok) {
+    const shown = result.problems.slice(0, 3).map((p) => p.message);
+    const more = result.problems.length > 3 ? ` (and ${result.problems.length - 3} more)` : '';
+    throw new GraphLoadError(source, `${shown.join('; ')}${more}`, result.problems);
+  }
+  const duplicates = duplicateProblems(body);
+  if (duplicates.length > 0) textProblemsByDoc.set(result.doc, duplicates);
+  return result.doc;
+}
+
+function duplicateProblems(text: string): GraphProblem[] {
+  return findDuplicateKeys(text).flatMap(({ path, key }): GraphProblem[] => {
+    if (path.length === 1 && path[0] === 'nodes') {
+      return [
+        { nodeId: key, code: 'duplicate-id', message: `Node id "${key}" is used by more than one node` },
+      ];
+    }
+    if (path.length === 3 && path[0] === 'nodes' && path[2] === 'widgets') {
+      const message = `Widget "${key}" is given more than once (only the last value would be kept)`;
+      return [{ nodeId: path[1], field: key, code: 'bad-document', message }];
+    }
+    const where = [...path, key].join('.');
+    return [{ nodeId: null, code: 'bad-document', message: `Key "${where}" appears more than once` }];
+  });
+}
+
+/** Load a .json graph, or the graph embedded in a PNG saved by SaveImage. Throws GraphLoadError. */
+export async function loadGraphFile(path: string): Promise<GraphDocument> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new GraphLoadError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${message})`);
+  }
+  if (extname(path).toLowerCase() === '.png') return parseGraphJson(graphTextFromPng(bytes, path), path);
+  return parseGraphJson(bytes.toString('utf8'), path);
+}
+
+function graphTextFromPng(bytes: Buffer, path: string): string {
+  try {
+    const text = extractGraphTextFromPng(bytes);
+    if (text !== null) return text;
+    const comfy = readPngTextChunks(bytes).some((t) => t.keyword === 'workflow' || t.keyword === 'prompt');
+    throw new GraphLoadError(
+      path,
+      comfy
+        ? 'this PNG carries a ComfyUI workflow, not a Diffgraph graph'
+        : 'this PNG carries no Diffgraph graph',
+    );
+  } catch (error) {
+    if (error instanceof GraphLoadError) throw error;
+    throw new GraphLoadError(path, (error as Error).message);
+  }
+}
+
+/** The file text for a document: 2-space JSON and a final newline. */
+export function serializeGraph(doc: GraphDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Write a graph file atomically (a crash never leaves half a file in place of the old one). */
+export async function saveGraphFile(path: string, doc: GraphDocument): Promise<void> {
+  await writeFileAtomic(path, serializeGraph(doc));
+}

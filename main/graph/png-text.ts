@@ -1,0 +1,109 @@
+// PNG text chunks: SaveImage embeds the graph as an iTXt chunk (keyword `diffgraph`, UTF-8 JSON)
+// right after IHDR, and loading a PNG reads it back. sharp reads text chunks but cannot write
+// them, and the format is simple enough to do by hand (length, type, data, CRC-32 of type+data).
+import { crc32, inflateSync } from 'node:zlib';
+
+export const GRAPH_PNG_KEYWORD = 'diffgraph';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Chunk {
+  type: string;
+  /** Offset of the chunk's length field. */
+  start: number;
+  /** Offset just past its CRC. */
+  end: number;
+  data: Buffer;
+}
+
+export interface PngText {
+  keyword: string;
+  text: string;
+  chunk: 'tEXt' | 'iTXt' | 'zTXt';
+}
+
+function readChunks(png: Buffer): Chunk[] {
+  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG file');
+  const chunks: Chunk[] = [];
+  let offset = 8;
+  while (offset + 12 <= png.length) {
+    const length = png.readUInt32BE(offset);
+    const end = offset + 12 + length;
+    if (end > png.length) throw new Error('PNG file is truncated');
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    chunks.push({ type, start: offset, end, data: png.subarray(offset + 8, offset + 8 + length) });
+    offset = end;
+    if (type === 'IEND') break;
+  }
+  if (chunks[0]?.type !== 'IHDR') throw new Error('PNG file does not start with IHDR');
+  return chunks;
+}
+
+function makeChunk(type: string, data: Buffer): Buffer {
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typeAndData), 8 + data.length);
+  return chunk;
+}
+
+/** An uncompressed iTXt chunk: keyword, 0, flag 0, method 0, empty language, 0, empty translation, 0, text. */
+function itxtChunk(keyword: string, text: string): Buffer {
+  const header = Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0, 0, 0, 0])]);
+  return makeChunk('iTXt', Buffer.concat([header, Buffer.from(text, 'utf8')]));
+}
+
+function decodeTextChunk(chunk: Chunk): PngText | null {
+  const { data, type } = chunk;
+  const nul = data.indexOf(0);
+  if (nul < 0) return null;
+  const keyword = data.toString('latin1', 0, nul);
+  if (type === 'tEXt') return { keyword, text: data.toString('latin1', nul + 1), chunk: type };
+  if (type === 'zTXt')
+    return { keyword, text: inflateSync(data.subarray(nul + 2)).toString('latin1'), chunk: type };
+  if (type !== 'iTXt') return null;
+  const compressed = data[nul + 1] === 1;
+  const languageEnd = data.indexOf(0, nul + 3);
+  const translatedEnd = languageEnd < 0 ? -1 : data.indexOf(0, languageEnd + 1);
+  if (translatedEnd < 0) return null;
+  const body = data.subarray(translatedEnd + 1);
+  return { keyword, text: (compressed ? inflateSync(body) : body).toString('utf8'), chunk: type };
+}
+
+/** Every tEXt, zTXt and iTXt chunk in file order. Throws for a file that is not a PNG. */
+export function readPngTextChunks(png: Buffer): PngText[] {
+  const texts: PngText[] = [];
+  for (const chunk of readChunks(png)) {
+    const text = decodeTextChunk(chunk);
+    if (text) texts.push(text);
+  }
+  return texts;
+}
+
+/** A copy of `png` carrying `graph` as JSON; a graph embedded earlier is replaced. */
+export function embedGraphInPng(png: Buffer, graph: unknown): Buffer {
+  const chunks = readChunks(png);
+  const kept = chunks.filter((chunk) => decodeTextChunk(chunk)?.keyword !== GRAPH_PNG_KEYWORD);
+  const parts: Buffer[] = [PNG_SIGNATURE];
+  for (const chunk of kept) {
+    parts.push(png.subarray(chunk.start, chunk.end));
+    if (chunk.type === 'IHDR') parts.push(itxtChunk(GRAPH_PNG_KEYWORD, JSON.stringify(graph)));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The embedded graph's JSON text, or null when the PNG carries none. Throws for a non-PNG. */
+export function extractGraphTextFromPng(png: Buffer): string | null {
+  return readPngTextChunks(png).find((text) => text.keyword === GRAPH_PNG_KEYWORD)?.text ?? null;
+}
+
+/** The graph SaveImage embedded, or null when the PNG carries none. Throws for a non-PNG or bad JSON. */
+export function extractGraphFromPng(png: Buffer): unknown | null {
+  const text = extractGraphTextFromPng(png);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the PNG's "${GRAPH_PNG_KEYWORD}" text is not valid JSON (${(error as Error).message})`);
+  }
+}
