@@ -1,6 +1,6 @@
 // The one typed API the editor talks to. Two transports implement it: Electron IPC (preload)
 // and HTTP + WebSocket (`diffgraph serve`). The renderer only ever sees this interface.
-import type { NodeSchema, SOCKET_TYPES } from '../../nodes/api.ts';
+import type { DeviceName, NodeSchema, SOCKET_TYPES } from '../../nodes/api.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../engine/events.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
 
@@ -63,4 +63,45 @@ export interface HostApi {
   writeGraph(id: string, graph: unknown): Promise<string>;
   /** The graph embedded in a PNG made by SaveImage, or null if it carries none. */
   graphFromPng(bytes: Uint8Array): Promise<unknown | null>;
+
+  /** Present only in the Electron app: native menus, dialogs and settings. Absent in a browser. */
+  shell?: ShellApi;
+}
+
+/** Commands the native menu sends to the editor (the editor owns the document, so it acts on them). */
+export type MenuCommand =
+  | { type: 'new' }
+  | { type: 'open' }
+  | { type: 'save' }
+  | { type: 'save-as' }
+  | { type: 'run' }
+  | { type: 'cancel-run' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'fit-view' }
+  | { type: 'shortcuts' }
+  /** Open this graph (command line, second instance, recent files, OS file association). */
+  | { type: 'open-graph'; id: string };
+
+export interface ShellSettings {
+  /** The user's models folder (null: the default ~/Diffgraph/models). */
+  modelsDir: string | null;
+  device: DeviceName;
+  /** Absolute paths of recently opened or saved graphs, newest first. */
+  recentFiles: string[];
+}
+
+export interface ShellApi {
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Native open dialog; the chosen file's id (usable with readGraph/writeGraph) and graph, or null. */
+  openGraphDialog(): Promise<{ id: string; graph: unknown } | null>;
+  /** Native save dialog, then writes the graph; returns the new id, or null if cancelled. */
+  saveGraphDialog(graph: unknown, suggestedName?: string): Promise<string | null>;
+  /** Window title and unsaved-changes marker (the shell asks before closing an edited document). */
+  setDocumentState(state: { title: string; edited: boolean }): Promise<void>;
+  getSettings(): Promise<ShellSettings>;
+  /** Changing the models folder or device restarts the engine (the queue must be empty). */
+  updateSettings(patch: { modelsDir?: string | null; device?: DeviceName }): Promise<ShellSettings>;
+  /** Native folder picker for the models folder; the chosen path or null. */
+  chooseModelsFolder(): Promise<string | null>;
 }

@@ -1,0 +1,174 @@
+// The host's logic behind both transports: the node catalogue, validation, the run queue with
+// event fan-out, models and devices, and file access confined to the models, input, output and
+// graphs folders. The HTTP server and the Electron main process only translate calls to this.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { SOCKET_TYPES } from '../../nodes/api.ts';
+import type { GraphProblem } from '../engine/events.ts';
+import { BUNDLED_GRAPHS_DIR, type DiffgraphPaths } from '../paths.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './api.ts';
+import { confineAbsolute, resolveInside } from './confine.ts';
+import type { EngineLike } from './engine-like.ts';
+import { HostError } from './errors.ts';
+import { EventHub } from './event-hub.ts';
+import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
+import { listInputImages, saveUpload } from './input-files.ts';
+import { RunQueue } from './run-queue.ts';
+
+/** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
+export type HostCoreApi = Omit<HostApi, 'fileUrl' | 'shell'>;
+
+/** Folders whose files the editor may display (`/files/...`, the Electron image protocol). */
+export const SERVED_AREAS = ['input', 'output'] as const;
+export type ServedArea = (typeof SERVED_AREAS)[number];
+
+export interface HostCoreOptions {
+  engine: EngineLike;
+  paths: DiffgraphPaths;
+  templatesDir?: string;
+  external?: ExternalGraphFiles;
+  /** Reads the graph SaveImage embeds in a PNG (defaults to main/graph/png-text.ts). */
+  readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
+}
+
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+const CLOSE_SETTLE_MS = 3000;
+
+export class HostCore implements HostCoreApi {
+  readonly events = new EventHub();
+  readonly graphs: GraphStore;
+  private readonly queueRunner: RunQueue;
+
+  constructor(private readonly options: HostCoreOptions) {
+    this.graphs = new GraphStore({
+      templatesDir: options.templatesDir ?? BUNDLED_GRAPHS_DIR,
+      graphsDir: options.paths.graphs,
+      external: options.external,
+    });
+    this.queueRunner = new RunQueue({ engine: options.engine, emit: (event) => this.events.emit(event) });
+  }
+
+  get paths(): DiffgraphPaths {
+    return this.options.paths;
+  }
+
+  async catalogue(): Promise<Catalogue> {
+    return { nodes: await this.options.engine.catalogue(), socketTypes: SOCKET_TYPES };
+  }
+
+  validate(graph: unknown): Promise<GraphProblem[]> {
+    return this.options.engine.validate(graph);
+  }
+
+  async queue(graph: unknown, title?: string): Promise<{ runId: string }> {
+    const docTitle = (graph as { title?: unknown }).title;
+    return {
+      runId: this.queueRunner.enqueue(graph, title ?? (typeof docTitle === 'string' ? docTitle : undefined)),
+    };
+  }
+
+  async queueState(): Promise<QueueState> {
+    return this.queueRunner.state();
+  }
+
+  async cancel(runId?: string): Promise<void> {
+    this.queueRunner.cancel(runId);
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.options.engine.listModels();
+  }
+
+  async loadedModels(): Promise<LoadedModelInfo[]> {
+    return this.options.engine.loadedModels();
+  }
+
+  unloadModels(): Promise<void> {
+    return this.options.engine.unloadModels();
+  }
+
+  devices(): Promise<{ devices: DeviceInfo[]; auto: string }> {
+    return this.options.engine.devices();
+  }
+
+  listInputs(): Promise<string[]> {
+    return listInputImages(this.options.paths.input);
+  }
+
+  async uploadInput(name: string, bytes: Uint8Array): Promise<string> {
+    if (bytes.byteLength > MAX_UPLOAD_BYTES)
+      throw new HostError('bad-request', `upload "${name}" is too large`);
+    return saveUpload(this.options.paths.input, name, bytes);
+  }
+
+  listGraphs(): Promise<GraphFileInfo[]> {
+    return this.graphs.list();
+  }
+
+  readGraph(id: string): Promise<unknown> {
+    return this.graphs.read(id);
+  }
+
+  writeGraph(id: string, graph: unknown): Promise<string> {
+    return this.graphs.write(id, graph);
+  }
+
+  async graphFromPng(bytes: Uint8Array): Promise<unknown | null> {
+    const read = this.options.readPngGraph ?? (await defaultPngGraphReader());
+    try {
+      return await read(bytes);
+    } catch (error) {
+      throw new HostError('bad-request', `not a readable PNG: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The absolute path of a file the editor wants to display: an absolute path the engine reported,
+   * or `<area>/<relative>`; either must lie in the input or output folder.
+   */
+  async resolveServedFile(path: string): Promise<string> {
+    if (isAbsolute(path)) {
+      for (const area of SERVED_AREAS) {
+        const confined = await confineAbsolute(this.options.paths[area], path).catch(() => null);
+        if (confined) return confined;
+      }
+      throw new HostError('forbidden', `"${path}" is not in the input or output folder`);
+    }
+    const slash = path.indexOf('/');
+    const area = path.slice(0, slash) as ServedArea;
+    if (slash < 0 || !SERVED_AREAS.includes(area)) {
+      throw new HostError('forbidden', `"${path}" must start with one of: ${SERVED_AREAS.join(', ')}`);
+    }
+    return resolveInside(this.options.paths[area], path.slice(slash + 1), `file "${path}"`);
+  }
+
+  /** Read a served file's bytes (for transports without a file protocol). */
+  async readServedFile(path: string): Promise<Buffer> {
+    return readFile(await this.resolveServedFile(path));
+  }
+
+  /**
+   * Stop: cancel queued and running runs, give the running one a moment to stop cleanly (a
+   * sampler notices between steps), then close the engine, which ends a run that did not stop.
+   */
+  async close(settleMs = CLOSE_SETTLE_MS): Promise<void> {
+    this.queueRunner.cancelAll();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, settleMs);
+    });
+    await Promise.race([this.queueRunner.idle(), timeout]);
+    clearTimeout(timer);
+    await this.options.engine.close();
+  }
+}
+
+async function defaultPngGraphReader(): Promise<(png: Uint8Array) => unknown | null> {
+  const { extractGraphFromPng } = await import('../graph/png-text.ts');
+  return (png) => extractGraphFromPng(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+}

@@ -1,0 +1,125 @@
+// HostApi for the editor in a browser: JSON RPC over fetch and host events over a reconnecting
+// WebSocket, talking to `diffgraph serve`. Browser-safe (no node imports).
+import type { HostApi, HostEvent } from './api.ts';
+import type { HostChannel, HostRequest, HostResponse } from './channels.ts';
+import type { HostErrorCode } from './errors.ts';
+import { fileUrlFor } from './file-url.ts';
+import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
+import { decodeWire, encodeWire, type RpcResponse } from './wire.ts';
+
+export interface HttpHostOptions {
+  /** The server's base URL, e.g. http://127.0.0.1:8188/ (default: the page's origin). */
+  baseUrl?: string;
+  /** Access token for a server bound beyond loopback (sent as Authorization: Bearer). */
+  token?: string;
+  fetch?: typeof fetch;
+  /** Opens the event socket (default: the browser's WebSocket). */
+  createSocket?: SocketFactory;
+}
+
+export interface HttpHostApi extends HostApi {
+  /** Connection state of the event socket, for a "reconnecting..." banner. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
+  close(): void;
+}
+
+/** An error answered by the host, with its code ('forbidden', 'not-found'...). */
+export class HostCallError extends Error {
+  constructor(
+    readonly code: HostErrorCode | 'network',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostCallError';
+  }
+}
+
+export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
+  const base = options.baseUrl ?? `${globalThis.location.origin}/`;
+  const root = base.endsWith('/') ? base : `${base}/`;
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const listeners = new Set<(event: HostEvent) => void>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
+
+  async function call<K extends HostChannel>(name: K, ...args: HostRequest<K>): Promise<HostResponse<K>> {
+    // JSON turns a trailing `undefined` into null, which the schema would refuse: drop them.
+    const sent: unknown[] = [...args];
+    while (sent.length > 0 && sent[sent.length - 1] === undefined) sent.pop();
+    let response: Response;
+    try {
+      response = await doFetch(new URL(`api/${name}`, root), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        body: encodeWire(sent),
+      });
+    } catch (error) {
+      throw new HostCallError(
+        'network',
+        `cannot reach the Diffgraph server at ${root}: ${(error as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    let envelope: RpcResponse<HostResponse<K>>;
+    try {
+      envelope = decodeWire(text) as RpcResponse<HostResponse<K>>;
+    } catch {
+      throw new HostCallError(
+        'internal',
+        `${name}: the server answered ${response.status} ${text.slice(0, 200)}`,
+      );
+    }
+    if (!envelope.ok) throw new HostCallError(envelope.error.code, envelope.error.message);
+    return envelope.result;
+  }
+
+  const socketUrl = new URL('api/events', root);
+  socketUrl.protocol = socketUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (options.token) socketUrl.searchParams.set('token', options.token);
+  const socket = new ReconnectingSocket({
+    url: socketUrl.toString(),
+    create: options.createSocket ?? ((url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>),
+    onMessage: (text) => {
+      const event = decodeWire(text) as HostEvent;
+      for (const listener of [...listeners]) listener(event);
+    },
+    onConnection: (connected) => {
+      for (const listener of [...connectionListeners]) listener(connected);
+    },
+  });
+
+  return {
+    catalogue: () => call('catalogue'),
+    validate: (graph) => call('validate', graph),
+    queue: (graph, title) => call('queue', graph, title),
+    queueState: () => call('queueState'),
+    cancel: (runId) => call('cancel', runId),
+    onEvent(listener) {
+      listeners.add(listener);
+      socket.start();
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    fileUrl: (path) => fileUrlFor(root, path, options.token),
+    listModels: () => call('listModels'),
+    loadedModels: () => call('loadedModels'),
+    unloadModels: () => call('unloadModels'),
+    devices: () => call('devices'),
+    listInputs: () => call('listInputs'),
+    uploadInput: (name, bytes) => call('uploadInput', name, bytes),
+    listGraphs: () => call('listGraphs'),
+    readGraph: (id) => call('readGraph', id),
+    writeGraph: (id, graph) => call('writeGraph', id, graph),
+    graphFromPng: (bytes) => call('graphFromPng', bytes),
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => {
+        connectionListeners.delete(listener);
+      };
+    },
+    close: () => socket.stop(),
+  };
+}

@@ -1,0 +1,150 @@
+// `diffgraph serve`: the editor in a browser. One node:http server carries the JSON RPC
+// (POST /api/<method>), the event WebSocket (/api/events), output/input images (/files/...) and
+// the built editor itself. Loopback by default; any other address requires an access token.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { DeviceName } from '../../nodes/api.ts';
+import type { EngineLike } from '../host/engine-like.ts';
+import { HostCore } from '../host/host-core.ts';
+import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
+import { EventsSocket } from './events-socket.ts';
+import { handleFile } from './files-route.ts';
+import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie } from './guard.ts';
+import { sendText } from './http-util.ts';
+import { handleRpc } from './rpc-route.ts';
+import { handleStatic } from './static-route.ts';
+
+export interface ServerOptions {
+  /** Address to bind; default 127.0.0.1. Anything but loopback requires a token. */
+  host?: string;
+  /** Default 8188; 0 picks a free port. */
+  port?: number;
+  /** Access token; generated when the host is not loopback and none is given. */
+  token?: string;
+  paths: DiffgraphPaths;
+  device?: DeviceName;
+  /** Extra model folders (the bundled default model is always searched last). */
+  modelSearchPath?: readonly string[];
+  /** The built editor; default <app>/dist/renderer. */
+  staticDir?: string;
+  /** Shipped graph templates; default <app>/graphs. */
+  templatesDir?: string;
+  /** Engine memory cache size and extra node modules (test nodes), passed to EngineClient. */
+  cacheBytes?: number;
+  nodeModules?: readonly string[];
+  /** An engine to use instead of starting one (tests). It is closed with the server. */
+  engine?: EngineLike;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8188/ */
+  url: string;
+  /** The access token, when one is required. */
+  token?: string;
+  /** The URL to open in a browser (carries the token when there is one). */
+  openUrl: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8188;
+export const DEFAULT_STATIC_DIR = join(APP_ROOT, 'dist', 'renderer');
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('base64url'));
+  const engine = options.engine ?? (await startEngine(options));
+  const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
+  const events = new EventsSocket(core);
+  const guard: GuardConfig = { host, port: 0, token };
+  const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res, core, guard, staticDir).catch((error: unknown) => {
+      console.error('diffgraph serve: request failed:', error);
+      if (!res.headersSent) sendText(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const verdict = checkRequest(req, guard);
+    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (!verdict.ok || path !== '/api/events') {
+      const status = verdict.ok
+        ? '404 Not Found'
+        : verdict.status === 401
+          ? '401 Unauthorized'
+          : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    events.upgrade(req, socket, head);
+  });
+
+  try {
+    await listen(server, options.port ?? DEFAULT_PORT, host);
+  } catch (error) {
+    await events.close();
+    await core.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${options.port ?? DEFAULT_PORT} on ${host} is already in use: choose another with --port (0 picks a free one)`,
+      );
+    }
+    throw error;
+  }
+  guard.port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${guard.port}/`;
+  return {
+    url,
+    token,
+    openUrl: token ? `${url}?token=${encodeURIComponent(token)}` : url,
+    close: async () => {
+      await events.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.close();
+    },
+  };
+}
+
+async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  core: HostCore,
+  guard: GuardConfig,
+  staticDir: string,
+): Promise<void> {
+  const verdict = checkRequest(req, guard);
+  if (!verdict.ok) return sendText(res, verdict.status, verdict.message);
+  const url = new URL(req.url ?? '/', 'http://placeholder');
+  if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url.pathname.slice('/api/'.length));
+  if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');
+  // Opening the page with ?token= leaves a cookie, so its scripts, images and socket carry the token.
+  const extra: Record<string, string> =
+    verdict.tokenFromQuery && guard.token ? { 'set-cookie': tokenCookie(guard.token) } : {};
+  return handleStatic(res, staticDir, url, req.method === 'HEAD', extra);
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function startEngine(options: ServerOptions): Promise<EngineLike> {
+  const { EngineClient } = await import('../engine/client.ts');
+  return EngineClient.start({
+    paths: options.paths,
+    device: options.device,
+    modelSearchPath: [...(options.modelSearchPath ?? []), BUNDLED_MODELS_DIR],
+    cacheBytes: options.cacheBytes,
+    nodeModules: options.nodeModules,
+  });
+}

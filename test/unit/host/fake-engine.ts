@@ -1,0 +1,109 @@
+// A stand-in for EngineClient with the same interface: runs are held open until the test
+// finishes them, so queue order, cancellation and event forwarding can be observed step by step.
+import type { EngineEvent, RunResult } from '../../../main/engine/events.ts';
+import type { EngineLike } from '../../../main/host/engine-like.ts';
+
+interface PendingRun {
+  engineRunId: string;
+  graph: unknown;
+  onEvent?: (event: EngineEvent) => void;
+  resolve(result: RunResult): void;
+  reject(error: Error): void;
+}
+
+export class FakeEngine implements EngineLike {
+  readonly started: PendingRun[] = [];
+  readonly cancelCalls: (string | undefined)[] = [];
+  closed = false;
+  private counter = 0;
+  private current: PendingRun | null = null;
+
+  async catalogue() {
+    return [
+      {
+        type: 'Int',
+        displayName: 'Int',
+        category: 'primitives',
+        description: 'A whole number',
+        inputs: [],
+        widgets: [],
+        outputs: [{ name: 'int', type: 'INT' as const }],
+      },
+    ];
+  }
+
+  async validate(doc: unknown) {
+    const nodes = (doc as { nodes?: Record<string, unknown> }).nodes ?? {};
+    return Object.keys(nodes).length === 0
+      ? [{ nodeId: null, code: 'no-output-node' as const, message: 'the graph has no output node' }]
+      : [];
+  }
+
+  /** Like EngineClient: uses the caller's run id when given, else makes one up. */
+  run(
+    graph: unknown,
+    onEvent?: (event: EngineEvent) => void,
+    options: { runId?: string } = {},
+  ): Promise<RunResult> {
+    if (this.current) throw new Error('FakeEngine: run() while another run is active (the host must queue)');
+    return new Promise((resolve, reject) => {
+      this.counter += 1;
+      const engineRunId = options.runId ?? `engine-${this.counter}`;
+      const run: PendingRun = { engineRunId, graph, onEvent, resolve, reject };
+      this.current = run;
+      this.started.push(run);
+      onEvent?.({ type: 'run-started', runId: run.engineRunId, plan: ['a'] });
+    });
+  }
+
+  /** Finish the active run successfully, after one progress event. */
+  finish(outputs: RunResult['outputs'] = []): void {
+    const run = this.take();
+    run.onEvent?.({ type: 'node-progress', runId: run.engineRunId, nodeId: 'a', step: 1, total: 1 });
+    run.onEvent?.({ type: 'run-done', runId: run.engineRunId, ms: 5, outputs });
+    run.resolve({ runId: run.engineRunId, status: 'done', ms: 5, outputs });
+  }
+
+  crash(message: string): void {
+    this.take().reject(new Error(message));
+  }
+
+  cancel(runId?: string): void {
+    this.cancelCalls.push(runId);
+    const run = this.current;
+    if (!run || (runId !== undefined && runId !== run.engineRunId)) return;
+    this.take();
+    run.onEvent?.({ type: 'run-cancelled', runId: run.engineRunId });
+    run.resolve({ runId: run.engineRunId, status: 'cancelled', ms: 1, outputs: [] });
+  }
+
+  get active(): PendingRun | null {
+    return this.current;
+  }
+
+  private take(): PendingRun {
+    const run = this.current;
+    if (!run) throw new Error('FakeEngine: no active run');
+    this.current = null;
+    return run;
+  }
+
+  async listModels() {
+    return [];
+  }
+  async loadedModels() {
+    return [{ name: 'diffgraph-shapes', slot: 'unet', device: 'cpu', bytes: 10 }];
+  }
+  async unloadModels() {}
+  async devices() {
+    return { devices: [{ name: 'cpu' as const, available: true, detail: 'fake' }], auto: 'cpu' };
+  }
+  async close() {
+    this.closed = true;
+  }
+}
+
+/** Let queued promise callbacks run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
