@@ -1,0 +1,69 @@
+// `diffgraph serve`: the editor and HostApi over HTTP + WebSocket (loopback only unless --host).
+import { Command, Option } from 'commander';
+import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
+import { defaultPaths } from '../../paths.ts';
+import { parseCount } from '../run/seeds.ts';
+import { resolveCliPaths } from '../util/paths.ts';
+
+const EXAMPLES = `
+Examples:
+  $ diffgraph serve                         (http://127.0.0.1:8188, this machine only)
+  $ diffgraph serve --port 9000 --models ~/sd-models
+  $ diffgraph serve --host 0.0.0.0          (other machines: needs the printed access token)
+
+Any host other than loopback requires the access token on every request ($DIFFGRAPH_TOKEN, else a random one).`;
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  models?: string;
+  out?: string;
+  device: DeviceName;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the editor and its API over HTTP + WebSocket')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parseCount(0), 8188)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--models <dir>', 'models folder (default: $DIFFGRAPH_MODELS or ~/Diffgraph/models)')
+    .option('--out <dir>', 'output folder (default: ~/Diffgraph/output)')
+    .addOption(new Option('--device <name>', 'inference device').choices(DEVICE_NAMES).default('auto'))
+    .addHelpText('after', EXAMPLES)
+    .action(async (options: ServeOptions) => {
+      // Loaded on demand: the server pulls in HTTP/WebSocket code no other command needs.
+      const { startServer } = await import('../../server/server.ts');
+      const defaults = defaultPaths();
+      const cli = resolveCliPaths({ models: options.models, out: options.out ?? defaults.output });
+      const paths = { ...defaults, models: cli.models, output: cli.output };
+      // The server makes up a token for a non-loopback host unless DIFFGRAPH_TOKEN gives one.
+      const token = process.env.DIFFGRAPH_TOKEN || undefined;
+      const server = await startServer({
+        host: options.host,
+        port: options.port,
+        token,
+        paths,
+        device: options.device,
+      });
+      process.stdout.write(`Diffgraph is serving ${server.url}\n`);
+      if (server.token) {
+        process.stdout.write(`Access token (required on every request): ${server.token}\n`);
+        process.stdout.write(`Open in a browser: ${server.openUrl}\n`);
+      }
+      process.stderr.write('Press Ctrl-C to stop.\n');
+      await untilInterrupted();
+      await server.close();
+    });
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,39 @@
+// `diffgraph validate <graph>`: every problem, one line each starting with the node id.
+import { Command } from 'commander';
+import { CliError, EXIT, type ExitCode } from '../exit.ts';
+
+const EXAMPLES = `
+Examples:
+  $ diffgraph validate graphs/default.json
+  $ diffgraph validate output/img_00001.png     (checks the graph a SaveImage PNG carries)
+  $ diffgraph validate graph.json --json        (problems as a JSON array)
+
+Exit codes: 0 valid, 2 invalid, unreadable or not JSON.`;
+
+export function validateCommand(setExitCode: (code: ExitCode) => void): Command {
+  return new Command('validate')
+    .description('check a graph file: node types, wires, socket types, widget values, cycles')
+    .argument('<graph>', 'graph file (.json) or PNG made by SaveImage')
+    .option('--json', 'print the problems as a JSON array', false)
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, options: { json: boolean }) => {
+      const { defaultRegistry, formatProblem, loadGraphFile, loadProblems, validateGraph } = await import(
+        './validate-deps.ts'
+      );
+      let doc: Awaited<ReturnType<typeof loadGraphFile>>;
+      try {
+        doc = await loadGraphFile(file);
+      } catch (error) {
+        throw new CliError(loadProblems(file, error));
+      }
+      const problems = validateGraph(doc, defaultRegistry());
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(problems)}\n`);
+      } else {
+        for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
+        const verdict = problems.length === 0 ? 'valid' : `${problems.length} problem(s)`;
+        process.stdout.write(`${file}: ${verdict}\n`);
+      }
+      setExitCode(problems.length === 0 ? EXIT.ok : EXIT.badInput);
+    });
+}

@@ -1,0 +1,94 @@
+// manifest.json in the output folder: every run of every batch written there. Rewritten atomically
+// after each run so it is valid JSON at any moment; runs already listed are always kept.
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import type { OutputFileInfo } from '../../engine/events.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { CliError } from '../exit.ts';
+import { withFileLock } from '../util/file-lock.ts';
+import { errorMessage } from '../util/problems.ts';
+
+export interface ManifestRun {
+  runId: string;
+  /** Identifies the invocation that made this run (ISO start time + pid). */
+  batch: string;
+  /** Absolute path of the graph file (JSON or PNG). */
+  graph: string;
+  overrides: Record<string, unknown>;
+  seed: number | null;
+  seedWidgets: Record<string, number>;
+  repeat: number;
+  device: string;
+  status: 'done' | 'failed' | 'cancelled';
+  startedAt: string;
+  finishedAt: string;
+  /** Wall time of the run and of each node that ran (cached nodes are listed apart). */
+  timings: { totalMs: number; nodes: Record<string, number>; cached: string[] };
+  /** Files written, with paths relative to the manifest's folder. */
+  outputs: OutputFileInfo[];
+  error: { nodeId: string | null; message: string } | null;
+}
+
+interface ManifestFile {
+  format: 'diffgraph-manifest';
+  version: 1;
+  runs: ManifestRun[];
+}
+
+export class Manifest {
+  private constructor(readonly path: string) {}
+
+  /** Opens `<outDir>/manifest.json`, keeping its runs; refuses (exit 2) a file it would have to discard. */
+  static async open(outDir: string): Promise<Manifest> {
+    const path = join(outDir, 'manifest.json');
+    await readManifest(path);
+    return new Manifest(path);
+  }
+
+  /** Record a run: re-read the file under a lock so runs another process appended meanwhile are kept. */
+  async add(run: ManifestRun): Promise<void> {
+    const outDir = dirname(this.path);
+    const outputs = run.outputs.map((output) => ({ ...output, path: relativeIfInside(outDir, output.path) }));
+    await withFileLock(this.path, async () => {
+      const current = await readManifest(this.path);
+      current.runs.push({ ...run, outputs });
+      await writeFileAtomic(this.path, `${JSON.stringify(current, null, 2)}\n`);
+    });
+  }
+}
+
+/** The manifest's contents (no runs when the file does not exist); CliError for a file we would have to discard. */
+async function readManifest(path: string): Promise<ManifestFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { format: 'diffgraph-manifest', version: 1, runs: [] };
+    throw new CliError([`${path}: cannot read the existing manifest: ${errorMessage(error)}`]);
+  }
+  return parseManifest(path, text);
+}
+
+function parseManifest(path: string, text: string): ManifestFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new CliError([
+      `${path}: the existing manifest is not valid JSON (${errorMessage(error)}); move it away`,
+    ]);
+  }
+  const file = data as Partial<ManifestFile> | null;
+  if (file?.format !== 'diffgraph-manifest' || !Array.isArray(file.runs)) {
+    throw new CliError([
+      `${path}: exists but is not a diffgraph manifest; move it away or choose another --out`,
+    ]);
+  }
+  return file as ManifestFile;
+}
+
+function relativeIfInside(dir: string, path: string): string {
+  const rel = relative(dir, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}

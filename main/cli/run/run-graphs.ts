@@ -1,0 +1,73 @@
+// The body of `diffgraph run`: plan every run (all bad input reported before anything runs), then
+// start one engine and run the batch. Loaded only when `run` is invoked.
+import { mkdir } from 'node:fs/promises';
+import type { DeviceName } from '../../../nodes/api.ts';
+import { EngineClient } from '../../engine/client.ts';
+import { defaultRegistry } from '../../engine/registry.ts';
+import { CliError, type ExitCode } from '../exit.ts';
+import { modelSearchPath, resolveCliPaths } from '../util/paths.ts';
+import { errorMessage } from '../util/problems.ts';
+import { runBatch } from './batch.ts';
+import { Interrupt } from './interrupt.ts';
+import { planBatch } from './jobs.ts';
+import { Manifest } from './manifest.ts';
+import type { Reporter } from './report.ts';
+import { BarsReporter } from './report-bars.ts';
+import { JsonReporter } from './report-json.ts';
+import { LineReporter } from './report-lines.ts';
+import type { Override } from './set-option.ts';
+
+export interface RunOptions {
+  set: Override[];
+  seed?: number;
+  seeds?: number[];
+  repeat: number;
+  out: string;
+  models?: string;
+  input?: string;
+  device: DeviceName;
+  json: boolean;
+  continueOnError: boolean;
+}
+
+export async function runGraphs(files: string[], options: RunOptions): Promise<ExitCode> {
+  if (options.seed !== undefined && options.seeds) {
+    throw new CliError(['use either --seed or --seeds, not both']);
+  }
+  const seeds = options.seeds ?? (options.seed !== undefined ? [options.seed] : null);
+  const registry = defaultRegistry();
+  const jobs = await planBatch(files, registry, { overrides: options.set, seeds, repeat: options.repeat });
+  const paths = resolveCliPaths(options);
+  await mkdir(paths.output, { recursive: true }).catch((error) => {
+    throw new CliError([`--out ${options.out}: cannot create the folder: ${errorMessage(error)}`]);
+  });
+  const manifest = await Manifest.open(paths.output);
+  const reporter = makeReporter(options.json);
+  const interrupt = new Interrupt((message) => reporter.notice(message));
+  // One engine (one worker) for the whole batch: models load once and its cache spans the runs.
+  const client = await EngineClient.start({
+    paths,
+    device: options.device,
+    modelSearchPath: modelSearchPath(paths),
+  });
+  try {
+    const device = options.device === 'auto' ? (await client.devices()).auto : options.device;
+    reporter.batchStarted({ total: jobs.length, device, out: paths.output });
+    return await runBatch(jobs, {
+      client,
+      device,
+      manifest,
+      reporter,
+      interrupt,
+      continueOnError: options.continueOnError,
+    });
+  } finally {
+    interrupt.dispose();
+    await client.close();
+  }
+}
+
+function makeReporter(json: boolean): Reporter {
+  if (json) return new JsonReporter();
+  return process.stderr.isTTY ? new BarsReporter() : new LineReporter();
+}
