@@ -1,3 +1,184 @@
-import type { NodeDefinition } from './api.ts';
+// Model loaders: a whole diffusers ONNX pipeline, or bare U-Net / text encoder / VAE files.
+// Sessions are shared process-wide (main/runtime/session-pool.ts); these nodes only resolve
+// names, check files and wrap sessions as MODEL / CLIP / VAE.
 
-export const loaderNodes: NodeDefinition[] = [];
+import { onWidgets } from '../main/runtime/errors.ts';
+import { loadPipeline, loadTextEncoderFile, loadUnetFile, loadVaeFiles } from '../main/runtime/loaders.ts';
+import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../main/runtime/pipeline-config.ts';
+import { DEVICE_NAMES, type DeviceName, defineNode, type NodeDefinition, type WidgetSpec } from './api.ts';
+import type { BetaSchedule, PredictionType } from './types.ts';
+
+const CATEGORY = 'loaders';
+
+const deviceWidget: WidgetSpec = {
+  name: 'device',
+  kind: 'enum',
+  default: 'auto',
+  options: DEVICE_NAMES,
+  description: 'auto: the best available GPU (CUDA, else WebGPU), falling back to the CPU with a notice',
+};
+
+const onnxFile = (name: string, description: string, defaultValue = ''): WidgetSpec => ({
+  name,
+  kind: 'file',
+  default: defaultValue,
+  folder: 'models',
+  extensions: ['.onnx'],
+  description,
+});
+
+export const loaderNodes: NodeDefinition[] = [
+  defineNode({
+    type: 'LoadPipeline',
+    displayName: 'Load Pipeline',
+    category: CATEGORY,
+    description:
+      'A Stable Diffusion pipeline folder in the diffusers ONNX layout (model_index.json, unet/, text_encoder/, vae_decoder/, tokenizer/, scheduler/)',
+    inputs: [],
+    widgets: [
+      {
+        name: 'model',
+        kind: 'model',
+        modelKind: 'pipeline',
+        default: 'diffgraph-shapes',
+        description: 'Pipeline folder name in the models folder',
+      },
+      deviceWidget,
+    ],
+    outputs: [
+      { name: 'model', type: 'MODEL' },
+      { name: 'clip', type: 'CLIP' },
+      { name: 'vae', type: 'VAE' },
+    ],
+    run: (ctx, inputs) =>
+      onWidgets({ file: 'model', tokenizer: 'model', device: 'device' }, async () => {
+        const loaded = await loadPipeline(ctx, String(inputs.model), inputs.device as DeviceName);
+        return { model: loaded.model, clip: loaded.clip, vae: loaded.vae };
+      }),
+  }),
+  defineNode({
+    type: 'LoadUNet',
+    displayName: 'Load U-Net',
+    category: CATEGORY,
+    description: 'A bare ONNX U-Net file, with its training noise schedule set by the widgets',
+    inputs: [],
+    widgets: [
+      onnxFile('file', 'ONNX U-Net (inputs sample, timestep, encoder_hidden_states)'),
+      {
+        name: 'prediction',
+        kind: 'enum',
+        default: 'epsilon',
+        options: ['epsilon', 'v_prediction', 'sample'],
+        description: 'What the model predicts (SD 2.x 768 models: v_prediction)',
+      },
+      {
+        name: 'beta_schedule',
+        kind: 'enum',
+        default: 'scaled_linear',
+        options: ['scaled_linear', 'linear', 'squaredcos_cap_v2'],
+      },
+      {
+        name: 'beta_start',
+        kind: 'float',
+        default: SD_DENOISER_CONFIG.betaStart,
+        min: 0,
+        max: 1,
+        step: 0.00005,
+      },
+      { name: 'beta_end', kind: 'float', default: SD_DENOISER_CONFIG.betaEnd, min: 0, max: 1, step: 0.0005 },
+      {
+        name: 'train_steps',
+        kind: 'int',
+        default: SD_DENOISER_CONFIG.numTrainTimesteps,
+        min: 1,
+        max: 100000,
+      },
+      {
+        name: 'steps_offset',
+        kind: 'int',
+        default: 1,
+        min: 0,
+        max: 1000,
+        description: "diffusers' steps_offset (1 for Stable Diffusion)",
+      },
+      deviceWidget,
+    ],
+    outputs: [{ name: 'model', type: 'MODEL' }],
+    run: (ctx, inputs) =>
+      onWidgets({ file: 'file', device: 'device' }, async () => {
+        const config = {
+          ...SD_DENOISER_CONFIG,
+          predictionType: inputs.prediction as PredictionType,
+          betaSchedule: inputs.beta_schedule as BetaSchedule,
+          betaStart: Number(inputs.beta_start),
+          betaEnd: Number(inputs.beta_end),
+          numTrainTimesteps: Number(inputs.train_steps),
+          stepsOffset: Number(inputs.steps_offset),
+        };
+        return { model: await loadUnetFile(ctx, String(inputs.file), inputs.device as DeviceName, config) };
+      }),
+  }),
+  defineNode({
+    type: 'LoadTextEncoder',
+    displayName: 'Load Text Encoder',
+    category: CATEGORY,
+    description: 'A bare ONNX CLIP text encoder file plus a tokenizer folder (vocab.json + merges.txt)',
+    inputs: [],
+    widgets: [
+      onnxFile('file', 'ONNX text encoder (input input_ids, output last_hidden_state)'),
+      {
+        name: 'tokenizer',
+        kind: 'file',
+        default: '',
+        folder: 'models',
+        description: 'Tokenizer folder with vocab.json and merges.txt',
+      },
+      deviceWidget,
+    ],
+    outputs: [{ name: 'clip', type: 'CLIP' }],
+    run: (ctx, inputs) =>
+      onWidgets({ file: 'file', tokenizer: 'tokenizer', device: 'device' }, async () => ({
+        clip: await loadTextEncoderFile(
+          ctx,
+          String(inputs.file),
+          String(inputs.tokenizer),
+          inputs.device as DeviceName,
+        ),
+      })),
+  }),
+  defineNode({
+    type: 'LoadVAE',
+    displayName: 'Load VAE',
+    category: CATEGORY,
+    description: 'Bare ONNX VAE decoder (and optional encoder, for image-to-image) files',
+    inputs: [],
+    widgets: [
+      onnxFile('file', 'ONNX VAE decoder (input latent_sample, output sample)'),
+      onnxFile(
+        'encoder_file',
+        'Optional ONNX VAE encoder (input sample); leave empty for text-to-image only',
+      ),
+      {
+        name: 'scaling_factor',
+        kind: 'float',
+        default: SD_SCALING_FACTOR,
+        min: 0.0001,
+        max: 10,
+        step: 0.00001,
+        description: 'Latent scaling (SD 1.x/2.x: 0.18215)',
+      },
+      deviceWidget,
+    ],
+    outputs: [{ name: 'vae', type: 'VAE' }],
+    run: (ctx, inputs) =>
+      onWidgets({ file: 'file', encoder_file: 'encoder_file', device: 'device' }, async () => ({
+        vae: await loadVaeFiles(
+          ctx,
+          String(inputs.file),
+          String(inputs.encoder_file ?? ''),
+          Number(inputs.scaling_factor),
+          inputs.device as DeviceName,
+        ),
+      })),
+  }),
+];

@@ -1,20 +1,14 @@
-// Public face of the ONNX runtime layer for the engine worker and hosts.
-// (Stub signatures: the model-runtime work fills these in.)
+// Public face of the ONNX runtime layer for the engine worker, hosts and the CLI.
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
+import { type DeviceInfo, availableDevices as probeDevices } from './devices.ts';
+import { type ModelInfo, scanModels } from './model-scan.ts';
+import { sessionPool } from './session-pool.ts';
 
-export interface ModelInfo {
-  /** Name relative to its models folder (what `model`/`file` widgets hold). */
-  name: string;
-  /** The folder it was found in (user models folder or the bundled one). */
-  root: string;
-  kind: 'pipeline' | 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder' | 'unknown';
-  layout: 'diffusers-onnx' | 'single-file';
-  /** Content hash (hex sha256 of the model files' bytes), recorded in graphs. */
-  sha256: string;
-  /** Input and output names with element types and shapes, for display. */
-  inputs: string[];
-  bytes: number;
-}
+export { ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
+export type { DeviceInfo } from './devices.ts';
+export type { ModelInfo } from './model-scan.ts';
+export { modelSha256 } from './model-scan.ts';
+export { type RunTimer, SESSION_POOL_KEY, sessionPool } from './session-pool.ts';
 
 export interface LoadedModelInfo {
   name: string;
@@ -23,22 +17,28 @@ export interface LoadedModelInfo {
   bytes: number;
 }
 
-export interface DeviceInfo {
-  name: DeviceName;
-  available: boolean;
-  detail: string;
+/** Every model under the folders (user models folder first, then the bundled ones). */
+export async function listModels(searchPath: readonly string[]): Promise<ModelInfo[]> {
+  return scanModels(searchPath);
 }
 
-export async function listModels(_searchPath: readonly string[]): Promise<ModelInfo[]> {
-  return [];
+/**
+ * Sessions loaded in this process, with device and approximate memory (weight bytes).
+ * Sessions still loading are not listed.
+ */
+export function loadedModels(runtime: RuntimeServices): LoadedModelInfo[] {
+  return sessionPool(runtime)
+    .settled()
+    .map((s) => ({ name: s.name, slot: s.slot, device: s.device, bytes: s.bytes }));
 }
 
-export function loadedModels(_runtime: RuntimeServices): LoadedModelInfo[] {
-  return [];
+/** Release every session (waits for runs in flight); the next run loads what it needs again. */
+export async function unloadModels(runtime: RuntimeServices): Promise<void> {
+  await sessionPool(runtime).unloadAll();
 }
 
-export async function unloadModels(_runtime: RuntimeServices): Promise<void> {}
-
+/** What each device offers here and what `auto` picks (probed once per process). */
 export async function availableDevices(): Promise<{ devices: DeviceInfo[]; auto: DeviceName }> {
-  return { devices: [{ name: 'cpu', available: true, detail: 'ONNX Runtime CPU' }], auto: 'cpu' };
+  return probeDevices();
 }
+export { type ModelReference, modelReferences } from './model-refs.ts';

@@ -1,0 +1,212 @@
+// What the loader nodes do: resolve a model name, check the files fit the slot (before ONNX
+// Runtime sees them, so errors name the file and what was expected), open shared sessions and
+// wrap them as MODEL / CLIP / VAE.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
+import type { Denoiser, DenoiserConfig, TextEncoderModel, VaeModel } from '../../nodes/types.ts';
+import { type ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
+import { availableDevices } from './devices.ts';
+import { type InputField, ModelInputError } from './errors.ts';
+import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
+import { readOnnxHeader } from './onnx-header.ts';
+import { OnnxTextEncoder } from './onnx-text-encoder.ts';
+import { OnnxDenoiser } from './onnx-unet.ts';
+import { OnnxVae } from './onnx-vae.ts';
+import { pipelineFiles, readDenoiserConfig, readVaeConfig } from './pipeline-config.ts';
+import { SessionHandle, sessionPool } from './session-pool.ts';
+import {
+  type ModelIO,
+  SLOT_LABEL,
+  type Slot,
+  textEncoderSignature,
+  unetSignature,
+  vaeSignature,
+} from './slot-signatures.ts';
+
+export interface LoadContext {
+  runtime: RuntimeServices;
+  warn(message: string): void;
+}
+
+async function resolve(
+  ctx: LoadContext,
+  name: string,
+  what: string,
+  field: InputField = 'file',
+): Promise<string> {
+  try {
+    const resolved = await resolveModel({
+      name,
+      what,
+      roots: modelRoots(ctx.runtime),
+      sha256: recordedSha256(ctx.runtime.graph, name),
+    });
+    if (resolved.notice) ctx.warn(resolved.notice);
+    return resolved.path;
+  } catch (error) {
+    if (error instanceof ModelInputError) throw new ModelInputError(field, error.message);
+    throw error;
+  }
+}
+
+const CHECKS: Record<Slot, (io: ModelIO, path: string) => unknown> = {
+  unet: unetSignature,
+  text_encoder: textEncoderSignature,
+  vae_decoder: (io, path) => vaeSignature(io, path, 'vae_decoder'),
+  vae_encoder: (io, path) => vaeSignature(io, path, 'vae_encoder'),
+};
+
+interface SlotOptions {
+  field?: InputField;
+  /** Open the session only when first used (the VAE encoder, unused by txt2img). */
+  lazy?: boolean;
+}
+
+/** Read the file's header and check it fits `slot`; then a handle to its shared session. */
+async function openSlot(
+  ctx: LoadContext,
+  path: string,
+  slot: Slot,
+  name: string,
+  device: DeviceName,
+  { field = 'file', lazy = false }: SlotOptions = {},
+): Promise<SessionHandle> {
+  let declared: ModelIO;
+  try {
+    if (statSync(path).isDirectory())
+      throw new Error(`${path} is a folder, expected an ONNX ${SLOT_LABEL[slot]} file`);
+    declared = await readOnnxHeader(path);
+    CHECKS[slot](declared, path);
+  } catch (error) {
+    throw new ModelInputError(field, (error as Error).message);
+  }
+  const request = {
+    path,
+    name: `${name} (${SLOT_LABEL[slot]})`,
+    slot,
+    device,
+    defaultDevice: ctx.runtime.device,
+  };
+  const handle = new SessionHandle(sessionPool(ctx.runtime), request, (m) => ctx.warn(m), declared);
+  if (lazy) return handle;
+  try {
+    await handle.get();
+  } catch (error) {
+    if (error instanceof ModelInputError && error.field === 'file')
+      throw new ModelInputError(field, error.message);
+    throw error;
+  }
+  return handle;
+}
+
+const tokenizers = new Map<string, { mtimeMs: number; tokenizer: ClipTokenizer }>();
+
+function tokenizerAt(dir: string, field: InputField): ClipTokenizer {
+  if (!existsSync(dir)) {
+    throw new ModelInputError(
+      field,
+      `tokenizer folder ${dir} does not exist (expected vocab.json + merges.txt)`,
+    );
+  }
+  try {
+    const mtimeMs = statSync(dir).mtimeMs;
+    const hit = tokenizers.get(dir);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.tokenizer;
+    const tokenizer = loadClipTokenizer(dir);
+    tokenizers.set(dir, { mtimeMs, tokenizer });
+    return tokenizer;
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ModelInputError(field, message.includes(dir) ? message : `tokenizer folder ${dir}: ${message}`);
+  }
+}
+
+export interface LoadedPipeline {
+  model: Denoiser;
+  clip: TextEncoderModel;
+  vae: VaeModel;
+}
+
+/**
+ * `auto` (widget and runtime both) picks the best device found; when that is the CPU, say why
+ * on the node, so a user expecting their GPU sees what is missing.
+ */
+async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
+  if (device !== 'auto' || ctx.runtime.device !== 'auto') return;
+  const report = await availableDevices();
+  if (report.auto !== 'cpu') return;
+  const gpus = report.devices.filter((d) => d.name === 'webgpu' || d.name === 'cuda');
+  ctx.warn(
+    `device auto: no usable GPU (${gpus.map((d) => `${d.name}: ${d.detail}`).join('; ')}); running on the CPU`,
+  );
+}
+
+export async function loadPipeline(
+  ctx: LoadContext,
+  model: string,
+  device: DeviceName,
+): Promise<LoadedPipeline> {
+  await noteAutoCpu(ctx, device);
+  const dir = await resolve(ctx, model, 'pipeline');
+  const files = pipelineFiles(dir);
+  const tokenizer = tokenizerAt(files.tokenizer, 'file');
+  const config = readDenoiserConfig(files.schedulerConfig);
+  const unet = await openSlot(ctx, files.unet, 'unet', model, device);
+  const textEncoder = await openSlot(ctx, files.textEncoder, 'text_encoder', model, device);
+  const decoder = await openSlot(ctx, files.vaeDecoder, 'vae_decoder', model, device);
+  const encoder = files.vaeEncoder
+    ? await openSlot(ctx, files.vaeEncoder, 'vae_encoder', model, device, { lazy: true })
+    : undefined;
+  const vaeConfig = readVaeConfig(join(dir, 'vae_decoder'));
+  return {
+    model: await OnnxDenoiser.load(unet, { name: model, config }),
+    clip: await OnnxTextEncoder.load(model, textEncoder, tokenizer),
+    vae: await OnnxVae.load({ name: model, ...vaeConfig }, decoder, encoder),
+  };
+}
+
+export async function loadUnetFile(
+  ctx: LoadContext,
+  file: string,
+  device: DeviceName,
+  config: DenoiserConfig,
+): Promise<Denoiser> {
+  await noteAutoCpu(ctx, device);
+  const path = await resolve(ctx, file, 'U-Net file');
+  return OnnxDenoiser.load(await openSlot(ctx, path, 'unet', file, device), { name: file, config });
+}
+
+export async function loadTextEncoderFile(
+  ctx: LoadContext,
+  file: string,
+  tokenizerDir: string,
+  device: DeviceName,
+): Promise<TextEncoderModel> {
+  await noteAutoCpu(ctx, device);
+  const path = await resolve(ctx, file, 'text encoder file');
+  const dir = await resolve(ctx, tokenizerDir, 'tokenizer folder', 'tokenizer');
+  const tokenizer = tokenizerAt(dir, 'tokenizer');
+  return OnnxTextEncoder.load(file, await openSlot(ctx, path, 'text_encoder', file, device), tokenizer);
+}
+
+export async function loadVaeFiles(
+  ctx: LoadContext,
+  decoderFile: string,
+  encoderFile: string,
+  scalingFactor: number,
+  device: DeviceName,
+): Promise<VaeModel> {
+  await noteAutoCpu(ctx, device);
+  const decoderPath = await resolve(ctx, decoderFile, 'VAE decoder file');
+  const decoder = await openSlot(ctx, decoderPath, 'vae_decoder', decoderFile, device);
+  let encoder: SessionHandle | undefined;
+  if (encoderFile.trim() !== '') {
+    const encoderPath = await resolve(ctx, encoderFile, 'VAE encoder file', 'encoder_file');
+    encoder = await openSlot(ctx, encoderPath, 'vae_encoder', encoderFile, device, {
+      field: 'encoder_file',
+      lazy: true,
+    });
+  }
+  return OnnxVae.load({ name: decoderFile, scalingFactor }, decoder, encoder);
+}

@@ -1,0 +1,135 @@
+// Finding models on disk: diffusers ONNX pipeline folders (model_index.json) and single .onnx
+// files recognised by their inputs, each with a content hash graphs can record.
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { filesSha256 } from './model-hash.ts';
+import { describeValue, readOnnxHeader } from './onnx-header.ts';
+import { classifySlot, type Slot } from './slot-signatures.ts';
+
+export interface ModelInfo {
+  /** Name relative to its models folder (what `model`/`file` widgets hold). */
+  name: string;
+  /** The folder it was found in (user models folder or the bundled one). */
+  root: string;
+  kind: 'pipeline' | Slot | 'unknown';
+  layout: 'diffusers-onnx' | 'single-file';
+  /** Content hash (hex sha256 of the model files' bytes), recorded in graphs. */
+  sha256: string;
+  /** Input and output names with element types and shapes, for display. */
+  inputs: string[];
+  bytes: number;
+}
+
+const MAX_DEPTH = 6;
+const PIPELINE_PARTS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'] as const;
+
+function visible(name: string): boolean {
+  return !name.startsWith('.') && name !== 'node_modules';
+}
+
+/** Every regular, non-hidden file below `dir`. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!visible(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+async function totalBytes(files: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const file of files) total += (await stat(file)).size;
+  return total;
+}
+
+/** The files that make up a model: a pipeline folder's files, or an .onnx plus its external data. */
+export async function modelFiles(path: string): Promise<string[]> {
+  if ((await stat(path)).isDirectory()) return listFiles(path);
+  try {
+    const header = await readOnnxHeader(path);
+    return [path, ...header.externalData.map((f) => join(dirname(path), f)).filter((f) => existsSync(f))];
+  } catch {
+    return [path];
+  }
+}
+
+/** The content hash recorded in graphs for the model at `path` (folder or file). */
+export async function modelSha256(path: string): Promise<string> {
+  const files = await modelFiles(path);
+  return filesSha256((await stat(path)).isDirectory() ? path : dirname(path), files);
+}
+
+async function describePipeline(root: string, dir: string): Promise<ModelInfo> {
+  const files = await listFiles(dir);
+  const inputs: string[] = [];
+  for (const part of PIPELINE_PARTS) {
+    const file = join(dir, part, 'model.onnx');
+    if (!existsSync(file)) continue;
+    try {
+      const header = await readOnnxHeader(file);
+      inputs.push(...header.inputs.map((i) => `${part}: ${describeValue(i)}`));
+    } catch (error) {
+      inputs.push(`${part}: unreadable (${(error as Error).message})`);
+    }
+  }
+  return {
+    name: relative(root, dir).split('\\').join('/'),
+    root,
+    kind: 'pipeline',
+    layout: 'diffusers-onnx',
+    sha256: await filesSha256(dir, files),
+    inputs,
+    bytes: await totalBytes(files),
+  };
+}
+
+async function describeSingle(root: string, file: string): Promise<ModelInfo> {
+  const files = await modelFiles(file);
+  let kind: ModelInfo['kind'] = 'unknown';
+  let inputs: string[];
+  try {
+    const header = await readOnnxHeader(file);
+    kind = classifySlot(header) ?? 'unknown';
+    inputs = header.inputs.map(describeValue);
+  } catch (error) {
+    inputs = [`unreadable: ${(error as Error).message}`];
+  }
+  return {
+    name: relative(root, file).split('\\').join('/'),
+    root,
+    kind,
+    layout: 'single-file',
+    sha256: await filesSha256(dirname(file), files),
+    inputs,
+    bytes: await totalBytes(files),
+  };
+}
+
+async function walk(root: string, dir: string, depth: number, out: ModelInfo[]): Promise<void> {
+  if (existsSync(join(dir, 'model_index.json'))) {
+    out.push(await describePipeline(root, dir));
+    return;
+  }
+  if (depth > MAX_DEPTH) return;
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!visible(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(root, path, depth + 1, out);
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.onnx'))
+      out.push(await describeSingle(root, path));
+  }
+}
+
+/** Every model under the given folders, in folder order (missing folders are skipped). */
+export async function scanModels(roots: readonly string[]): Promise<ModelInfo[]> {
+  const out: ModelInfo[] = [];
+  for (const root of new Set(roots)) {
+    if (existsSync(root) && (await stat(root)).isDirectory()) await walk(root, root, 0, out);
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+// MODEL from an ONNX U-Net: adapts to the session's declared element types (float32/float16,
+// int or float timesteps), batch (dynamic, or fixed: larger batches run in chunks), timestep
+// layout ([], [1] or [batch]) and optional inputs (text states, LCM's guidance embedding).
+import type ort from 'onnxruntime-node';
+import type { Conditioning, Denoiser, DenoiserConfig, Tensor } from '../../nodes/types.ts';
+import type { SessionHandle } from './session-pool.ts';
+import { sizeMismatch, type UnetSignature, unetSignature } from './slot-signatures.ts';
+import { filledTensor, floatTensor, readFloats } from './tensor-io.ts';
+
+/** diffusers' LatentConsistencyModelPipeline default guidance scale. */
+export const LCM_DEFAULT_GUIDANCE = 8.5;
+const DEFAULT_TOKENS = 77;
+
+/** diffusers' get_guidance_scale_embedding for one w: [sin(w·1000·f), cos(w·1000·f)]. */
+export function guidanceEmbedding(w: number, dim: number): Float32Array {
+  const half = Math.floor(dim / 2);
+  const step = Math.log(10000) / (half - 1);
+  const out = new Float32Array(dim);
+  for (let i = 0; i < half; i++) {
+    const arg = w * 1000 * Math.exp(-step * i);
+    out[i] = Math.sin(arg);
+    out[half + i] = Math.cos(arg);
+  }
+  return out;
+}
+
+export interface UnetOptions {
+  name: string;
+  config: DenoiserConfig;
+  /** LCM: guidance scale baked into timestep_cond. */
+  guidanceScale?: number;
+}
+
+export class OnnxDenoiser implements Denoiser {
+  readonly kind = 'denoiser' as const;
+  readonly name: string;
+  readonly config: DenoiserConfig;
+  readonly channels: number;
+  readonly batch: 'dynamic' | number;
+  readonly conditional: boolean;
+
+  constructor(
+    private readonly handle: SessionHandle,
+    private readonly signature: UnetSignature,
+    private readonly options: UnetOptions,
+  ) {
+    this.name = options.name;
+    this.config = options.config;
+    this.channels = signature.channels;
+    this.batch = signature.batch;
+    this.conditional = signature.context !== undefined;
+  }
+
+  /** Load the session (errors and device notices land on the loader node) and read its signature. */
+  static async load(handle: SessionHandle, options: UnetOptions): Promise<OnnxDenoiser> {
+    const loaded = await handle.get();
+    return new OnnxDenoiser(handle, unetSignature(loaded.io, loaded.path), options);
+  }
+
+  async predict(
+    x: Tensor,
+    timestep: number,
+    context?: Conditioning,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const [batch, channels, height, width] = x.shape;
+    if (x.shape.length !== 4 || channels !== this.channels) {
+      throw new Error(
+        `${this.name}: latent shape [${x.shape}] does not match the U-Net's ${this.channels} channels`,
+      );
+    }
+    const badSize = sizeMismatch(this.signature.size, height, width, 'latents');
+    if (badSize) throw new Error(`${this.name}: ${badSize} (pixels are 8x the latent size)`);
+    const chunk = this.batch === 'dynamic' ? batch : this.batch;
+    if (batch % chunk !== 0)
+      throw new Error(`${this.name}: batch ${batch} is not a multiple of the model's fixed batch ${chunk}`);
+    const states = this.contextFor(batch, context);
+    const perItem = channels * height * width;
+    if (chunk === batch) return this.run(x.data, [batch, channels, height, width], timestep, states, signal);
+    const out = new Float32Array(x.data.length);
+    for (let start = 0; start < batch; start += chunk) {
+      const sample = x.data.slice(start * perItem, (start + chunk) * perItem);
+      const part = states && sliceBatch(states, start, chunk);
+      out.set(
+        await this.run(sample, [chunk, channels, height, width], timestep, part, signal),
+        start * perItem,
+      );
+    }
+    return out;
+  }
+
+  /** Text states with x's batch: broadcast a single row, or zeros for unconditional use. */
+  private contextFor(batch: number, context: Conditioning | undefined): Tensor | undefined {
+    const spec = this.signature.context;
+    if (!spec) return undefined;
+    if (!context) {
+      if (spec.hidden === null)
+        throw new Error(`${this.name}: the U-Net needs text conditioning (its hidden size is not fixed)`);
+      const tokens = spec.tokens ?? DEFAULT_TOKENS;
+      return { data: new Float32Array(batch * tokens * spec.hidden), shape: [batch, tokens, spec.hidden] };
+    }
+    const [cBatch, tokens, hidden] = context.shape;
+    if (spec.hidden !== null && hidden !== spec.hidden) {
+      throw new Error(
+        `${this.name}: conditioning has hidden size ${hidden} but the U-Net expects ${spec.hidden} (text encoder from another model?)`,
+      );
+    }
+    if (cBatch === batch) return context;
+    if (cBatch !== 1)
+      throw new Error(`${this.name}: conditioning batch ${cBatch} does not match latent batch ${batch}`);
+    const data = new Float32Array(batch * tokens * hidden);
+    for (let b = 0; b < batch; b++) data.set(context.data, b * tokens * hidden);
+    return { data, shape: [batch, tokens, hidden] };
+  }
+
+  private async run(
+    sample: Float32Array,
+    shape: number[],
+    timestep: number,
+    states: Tensor | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array> {
+    const sig = this.signature;
+    const batch = shape[0];
+    const tShape = sig.timestep.layout === 'scalar' ? [] : sig.timestep.layout === 'one' ? [1] : [batch];
+    const feeds: Record<string, ort.Tensor> = {
+      sample: floatTensor(sample, shape, sig.sampleType),
+      timestep: filledTensor(timestep, tShape, sig.timestep.type),
+    };
+    if (sig.context && states)
+      feeds.encoder_hidden_states = floatTensor(states.data, states.shape, sig.context.type);
+    if (sig.timestepCond) {
+      const w = (this.options.guidanceScale ?? LCM_DEFAULT_GUIDANCE) - 1;
+      const row = guidanceEmbedding(w, sig.timestepCond.dim);
+      const data = new Float32Array(batch * row.length);
+      for (let b = 0; b < batch; b++) data.set(row, b * row.length);
+      feeds.timestep_cond = floatTensor(data, [batch, row.length], sig.timestepCond.type);
+    }
+    const outputs = await this.handle.run(feeds, signal);
+    const result = readFloats(outputs[sig.output]);
+    if (result.length !== sample.length) {
+      throw new Error(
+        `${this.name}: U-Net output ${sig.output} has ${result.length} values, expected ${sample.length} (shape [${shape}])`,
+      );
+    }
+    return result;
+  }
+}
+
+function sliceBatch(tensor: Tensor, start: number, count: number): Tensor {
+  const per = tensor.data.length / tensor.shape[0];
+  return {
+    data: tensor.data.slice(start * per, (start + count) * per),
+    shape: [count, ...tensor.shape.slice(1)],
+  };
+}

@@ -1,0 +1,239 @@
+// One ONNX Runtime session per (model file, device), created on first use and shared by every
+// run and graph in the process (reached through RuntimeServices.service). Wrappers hold a
+// SessionHandle, not a session, so a later run after `unloadAll` transparently reloads.
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import ort from 'onnxruntime-node';
+import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
+import { availableDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
+import { ModelInputError } from './errors.ts';
+import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
+import type { ModelIO } from './slot-signatures.ts';
+
+export interface LoadedSession {
+  key: string;
+  name: string;
+  slot: string;
+  path: string;
+  device: ConcreteDevice;
+  /** Approximate memory: the model's weight bytes (file plus external data). */
+  bytes: number;
+  session: ort.InferenceSession;
+  io: ModelIO;
+  /** Runs in progress on this session. */
+  active: number;
+  /** Unloaded: released as soon as no run uses it; new runs load a fresh session. */
+  retired: boolean;
+}
+
+export interface SessionRequest {
+  path: string;
+  /** Display name (model name and slot). */
+  name: string;
+  slot: string;
+  /** The widget's device; `auto` resolves to the runtime's device, then to the best available. */
+  device: DeviceName;
+  /** The runtime's default device (CLI --device, editor settings). */
+  defaultDevice: DeviceName;
+}
+
+/** Called after every session.run with its wall time (bench/txt2img.ts instruments through this). */
+export type RunTimer = (slot: string, milliseconds: number) => void;
+
+export type Notify = (message: string) => void;
+
+function toIO(session: ort.InferenceSession): ModelIO {
+  const convert = (meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxValueInfo[] =>
+    meta.map((m) =>
+      m.isTensor
+        ? {
+            name: m.name,
+            type: m.type as OnnxValueInfo['type'],
+            shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? '?' : d)),
+          }
+        : { name: m.name, type: 'other', shape: [] },
+    );
+  return { inputs: convert(session.inputMetadata), outputs: convert(session.outputMetadata) };
+}
+
+async function weightBytes(path: string): Promise<number> {
+  let total = (await stat(path)).size;
+  try {
+    const header = await readOnnxHeader(path);
+    for (const file of header.externalData) total += (await stat(join(dirname(path), file))).size;
+  } catch {
+    // The size of the .onnx file alone is a fine estimate when the header cannot be read.
+  }
+  return total;
+}
+
+export class SessionPool {
+  private readonly sessions = new Map<string, Promise<LoadedSession>>();
+  /** Sessions whose load finished, for synchronous listing. */
+  private readonly ready = new Map<string, LoadedSession>();
+  /** Models that `auto` already moved to the CPU, so the failing device is not retried per call. */
+  private readonly autoFallbacks = new Set<string>();
+  /** Per-model result caches (text encodings), dropped with the sessions. */
+  private readonly caches = new Map<string, Map<string, Float32Array>>();
+  timer?: RunTimer;
+
+  /** `autoDevice` is what `auto` picks (tests pass a device that fails to exercise the fallback). */
+  constructor(
+    private readonly autoDevice: () => Promise<ConcreteDevice> = async () =>
+      (await availableDevices()).auto as ConcreteDevice,
+  ) {}
+
+  cache(key: string): Map<string, Float32Array> {
+    let cache = this.caches.get(key);
+    if (!cache) {
+      cache = new Map();
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  /** Resolve the device, load (or reuse) the session; `notify` hears about auto fallbacks. */
+  async acquire(request: SessionRequest, notify: Notify): Promise<LoadedSession> {
+    const explicit = request.device !== 'auto' ? request.device : request.defaultDevice;
+    const device: ConcreteDevice = explicit !== 'auto' ? explicit : await this.autoDevice();
+    const isAuto = explicit === 'auto';
+    const fallbackKey = `${request.path}|${device}`;
+    if (isAuto && this.autoFallbacks.has(fallbackKey)) return this.load(request, 'cpu');
+    try {
+      return await this.load(request, device);
+    } catch (error) {
+      if (!isAuto || device === 'cpu' || (error as ModelInputError).field !== 'device') throw error;
+      this.autoFallbacks.add(fallbackKey);
+      notify(`device auto: ${(error as Error).message}; running on the CPU instead`);
+      return this.load(request, 'cpu');
+    }
+  }
+
+  private load(request: SessionRequest, device: ConcreteDevice): Promise<LoadedSession> {
+    const key = `${request.path}|${device}`;
+    let pending = this.sessions.get(key);
+    if (!pending) {
+      pending = this.create(key, request, device);
+      this.sessions.set(key, pending);
+      const current = pending;
+      // Ignore loads that finish after an unloadAll forgot them.
+      current.then(
+        (loaded) => this.sessions.get(key) === current && this.ready.set(key, loaded),
+        () => this.sessions.get(key) === current && this.sessions.delete(key),
+      );
+    }
+    return pending;
+  }
+
+  private async create(key: string, request: SessionRequest, device: ConcreteDevice): Promise<LoadedSession> {
+    let session: ort.InferenceSession;
+    const unavailable = knownUnavailable(device);
+    if (unavailable)
+      throw new ModelInputError(
+        'device',
+        `device "${device}" could not load ${request.path}: ${unavailable}`,
+      );
+    try {
+      session = await ort.InferenceSession.create(request.path, {
+        executionProviders: executionProviders(device),
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      if (device === 'cpu') {
+        throw new ModelInputError(
+          'file',
+          `${request.path} could not be loaded as an ONNX model (corrupt file?): ${reason}`,
+        );
+      }
+      throw new ModelInputError('device', `device "${device}" could not load ${request.path}: ${reason}`);
+    }
+    const bytes = await weightBytes(request.path);
+    return {
+      key,
+      name: request.name,
+      slot: request.slot,
+      path: request.path,
+      device,
+      bytes,
+      session,
+      io: toIO(session),
+      active: 0,
+      retired: false,
+    };
+  }
+
+  /** session.run with the timing hook. Call without awaiting between the retired check and here. */
+  async run(
+    loaded: LoadedSession,
+    feeds: Record<string, ort.Tensor>,
+  ): Promise<ort.InferenceSession.ReturnType> {
+    const started = performance.now();
+    loaded.active += 1;
+    try {
+      return await loaded.session.run(feeds);
+    } finally {
+      loaded.active -= 1;
+      this.timer?.(loaded.slot, performance.now() - started);
+      if (loaded.retired && loaded.active === 0) await loaded.session.release();
+    }
+  }
+
+  /** Loaded sessions (loads in progress are not listed). */
+  settled(): LoadedSession[] {
+    return [...this.ready.values()];
+  }
+
+  /**
+   * Forget every session (later runs load fresh ones) and release each as soon as no run is
+   * using it; returns how many were loaded.
+   */
+  async unloadAll(): Promise<number> {
+    const pending = [...this.sessions.values()];
+    this.sessions.clear();
+    this.ready.clear();
+    this.caches.clear();
+    this.autoFallbacks.clear();
+    const loaded = (await Promise.allSettled(pending)).flatMap((r) =>
+      r.status === 'fulfilled' ? [r.value] : [],
+    );
+    for (const entry of loaded) {
+      entry.retired = true;
+      if (entry.active === 0) await entry.session.release();
+    }
+    return loaded.length;
+  }
+}
+
+export const SESSION_POOL_KEY = 'onnx-sessions';
+
+export function sessionPool(runtime: RuntimeServices): SessionPool {
+  return runtime.service(SESSION_POOL_KEY, () => new SessionPool());
+}
+
+/** A wrapper's way to its session: re-acquired per call, so unloading never leaves it dangling. */
+export class SessionHandle {
+  constructor(
+    readonly pool: SessionPool,
+    readonly request: SessionRequest,
+    private readonly notify: Notify,
+    /** Inputs and outputs read from the file's header, when known before loading. */
+    readonly declared?: ModelIO,
+  ) {}
+
+  get(): Promise<LoadedSession> {
+    return this.pool.acquire(this.request, this.notify);
+  }
+
+  async run(
+    feeds: Record<string, ort.Tensor>,
+    signal?: AbortSignal,
+  ): Promise<ort.InferenceSession.ReturnType> {
+    signal?.throwIfAborted();
+    let loaded = await this.get();
+    // Unloaded between acquiring and running: the pool now hands out a fresh session.
+    if (loaded.retired) loaded = await this.get();
+    return this.pool.run(loaded, feeds);
+  }
+}
