@@ -1,3 +1,166 @@
-import type { NodeDefinition } from './api.ts';
+// Latent nodes: EmptyLatent, AddNoise (the forward process q(x_t | x₀)), SaveLatent / LoadLatent (.npy).
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { writeNewNumberedFile } from '../main/util/atomic-write.ts';
+import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
+import { seededNoise } from './math/noise.ts';
+import { decodeNpy, encodeNpy } from './math/npy.ts';
+import { f32 } from './math/numeric.ts';
+import { trainingTables } from './math/schedules.ts';
+import { asDenoiser } from './schedule.ts';
+import type { Latent } from './types.ts';
 
-export const latentNodes: NodeDefinition[] = [];
+function asLatent(value: unknown): Latent {
+  const latent = value as Latent | undefined;
+  if (!latent || !(latent.data instanceof Float32Array) || latent.shape?.length !== 4) {
+    throw new NodeInputError('latent', 'expected a LATENT [batch, channels, height, width]');
+  }
+  return latent;
+}
+
+export function emptyLatent(width: number, height: number, batch: number, channels: number): Latent {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 8 || value % 8 !== 0)
+      throw new NodeInputError(name, `expected a multiple of 8 pixels, got ${value}`);
+  }
+  const shape = [batch, channels, height / 8, width / 8];
+  return { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape };
+}
+
+/** q(x_t | x₀) = N(√ᾱ_t·x₀, (1−ᾱ_t)·I) with seeded noise (item b from seed + b). */
+export function addNoise(latent: Latent, alphaBar: number, seed: number): Latent {
+  const noise = seededNoise(seed, latent.shape);
+  const a = f32(Math.sqrt(alphaBar));
+  const s = f32(Math.sqrt(f32(1 - alphaBar)));
+  const data = new Float32Array(latent.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = f32(a * latent.data[i]) + f32(s * noise[i]);
+  return { data, shape: [...latent.shape] };
+}
+
+/** A relative path inside `root`, or an absolute path inside one of `allowed`; anything else is refused. */
+function confinedPath(file: string, root: string, allowed: string[]): string {
+  const target = isAbsolute(file) ? resolve(file) : resolve(root, file);
+  const inside = allowed.some((dir) => {
+    const rel = relative(resolve(dir), target);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  });
+  if (!inside) throw new NodeInputError('file', `'${file}' is outside the input and output folders`);
+  return target;
+}
+
+export const latentNodes: NodeDefinition[] = [
+  defineNode({
+    type: 'EmptyLatent',
+    displayName: 'Empty Latent',
+    category: 'latent',
+    description: 'A batch of zero latents for an image of the given pixel size (latents are 1/8 of it)',
+    inputs: [],
+    widgets: [
+      { name: 'width', kind: 'int', default: 512, min: 8, max: 8192, step: 8 },
+      { name: 'height', kind: 'int', default: 512, min: 8, max: 8192, step: 8 },
+      { name: 'batch', kind: 'int', default: 1, min: 1, max: 64 },
+      { name: 'channels', kind: 'int', default: 4, min: 1, max: 64 },
+    ],
+    outputs: [{ name: 'latent', type: 'LATENT' }],
+    run: async (_ctx, inputs) => ({
+      latent: emptyLatent(
+        inputs.width as number,
+        inputs.height as number,
+        inputs.batch as number,
+        inputs.channels as number,
+      ),
+    }),
+  }),
+  defineNode({
+    type: 'AddNoise',
+    displayName: 'Add Noise',
+    category: 'latent',
+    description:
+      'The forward diffusion process q(x_t | x₀) = N(√ᾱ_t·x₀, (1−ᾱ_t)·I) at one training timestep: watch a latent dissolve',
+    inputs: [
+      { name: 'latent', type: 'LATENT' },
+      { name: 'model', type: 'MODEL' },
+    ],
+    widgets: [
+      { name: 'timestep', kind: 'int', default: 500, min: 0, max: 999 },
+      { name: 'seed', kind: 'seed', default: 0, control: 'fixed' },
+    ],
+    outputs: [{ name: 'latent', type: 'LATENT' }],
+    run: async (_ctx, inputs) => {
+      const model = asDenoiser(inputs.model);
+      const t = inputs.timestep as number;
+      const table = trainingTables(model.config).alphasCumprod;
+      if (!Number.isInteger(t) || t < 0 || t >= table.length) {
+        throw new NodeInputError('timestep', `expected a training timestep 0..${table.length - 1}, got ${t}`);
+      }
+      return { latent: addNoise(asLatent(inputs.latent), table[t], inputs.seed as number) };
+    },
+  }),
+  defineNode({
+    type: 'SaveLatent',
+    displayName: 'Save Latent',
+    category: 'latent',
+    description:
+      'Writes <prefix>_00001.npy … in the output folder: NumPy float32, C order, [batch, channels, height, width]',
+    inputs: [{ name: 'latent', type: 'LATENT' }],
+    widgets: [{ name: 'prefix', kind: 'string', default: 'latent' }],
+    outputs: [],
+    output: true,
+    run: async (ctx, inputs) => {
+      const prefix = inputs.prefix as string;
+      if (!/^[\w.-]+$/.test(prefix) || prefix.startsWith('.')) {
+        throw new NodeInputError(
+          'prefix',
+          `'${prefix}' is not a plain file name prefix (letters, digits, _ . - only)`,
+        );
+      }
+      const latent = asLatent(inputs.latent);
+      const path = await writeNewNumberedFile(ctx.runtime.paths.output, prefix, '.npy', encodeNpy(latent));
+      ctx.output({ kind: 'latent', path, meta: { shape: latent.shape } });
+      return {};
+    },
+  }),
+  defineNode({
+    type: 'LoadLatent',
+    displayName: 'Load Latent',
+    category: 'latent',
+    description:
+      'Reads a NumPy .npy latent [batch, channels, height, width] (a [channels, height, width] array becomes a batch of 1)',
+    inputs: [],
+    widgets: [{ name: 'file', kind: 'file', default: '', folder: 'input', extensions: ['.npy'] }],
+    outputs: [{ name: 'latent', type: 'LATENT' }],
+    nondeterministic: true,
+    run: async (ctx, inputs) => {
+      const file = inputs.file as string;
+      if (!file) throw new NodeInputError('file', 'choose a .npy file');
+      const { input, output } = ctx.runtime.paths;
+      const path = confinedPath(file, input, [input, output]);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        throw new NodeInputError(
+          'file',
+          `cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
+      }
+      let tensor: Latent;
+      try {
+        tensor = decodeNpy(bytes);
+      } catch (error) {
+        throw new NodeInputError('file', `'${file}': ${(error as Error).message}`);
+      }
+      if (tensor.shape.length === 3) tensor = { data: tensor.data, shape: [1, ...tensor.shape] };
+      if (tensor.shape.length !== 4) {
+        throw new NodeInputError(
+          'file',
+          `'${file}' has shape (${tensor.shape.join(', ')}); expected [batch, channels, height, width]`,
+        );
+      }
+      return { latent: tensor };
+    },
+  }),
+];

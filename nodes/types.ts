@@ -94,4 +94,11 @@ export interface Schedule {
   denoise: number;
   /** diffusers' init_noise_sigma for this schedule (scales seeded unit noise for txt2img). */
   initNoiseSigma: number;
+  /** Steps requested before `denoise` keeps the tail (the Sampler re-plans per sampler class from these). */
+  steps: number;
+  /** σ bounds the user set for karras/exponential/geometric; undefined = the model's own. */
+  sigmaMin?: number;
+  sigmaMax?: number;
+  /** The training config the schedule was built for. */
+  config: DenoiserConfig;
 }

@@ -1,0 +1,169 @@
+// Calls the denoiser for a whole latent batch with classifier-free guidance: one call of batch 2B
+// ([negative; positive], as diffusers concatenates) when the model takes a dynamic batch, separate
+// calls otherwise; cfg = 1 or an unconditional model makes no unconditional call. Buffers are made
+// once and reused every step.
+import { NodeInputError } from '../api.ts';
+import type { Conditioning, Denoiser, Tensor } from '../types.ts';
+import { combineGuidance } from './prediction.ts';
+
+export interface GuidanceOptions {
+  denoiser: Denoiser;
+  /** Latent shape [B, C, H, W]. */
+  shape: readonly number[];
+  cfg: number;
+  positive?: Conditioning;
+  negative?: Conditioning;
+  signal?: AbortSignal;
+}
+
+/** Conditioning broadcast to `batch` items (a single prompt repeats). */
+function expandConditioning(cond: Conditioning, batch: number, input: string): Conditioning {
+  const [cb, ...rest] = cond.shape;
+  if (cb === batch) return cond;
+  if (cb !== 1)
+    throw new NodeInputError(
+      input,
+      `conditioning has batch ${cb} but the latent has batch ${batch}; expected 1 or ${batch}`,
+    );
+  const item = cond.data.length;
+  const data = new Float32Array(item * batch);
+  for (let b = 0; b < batch; b++) data.set(cond.data, b * item);
+  return { data, shape: [batch, ...rest] };
+}
+
+function concatBatch(first: Tensor, second: Tensor): Tensor {
+  const data = new Float32Array(first.data.length + second.data.length);
+  data.set(first.data);
+  data.set(second.data, first.data.length);
+  return { data, shape: [first.shape[0] + second.shape[0], ...first.shape.slice(1)] };
+}
+
+export class GuidedModel {
+  /** Model calls made and their batch sizes (for tests and logs). */
+  readonly calls: number[] = [];
+  private readonly batch: number;
+  private readonly size: number;
+  private readonly mode: 'plain' | 'joint' | 'separate';
+  private readonly cond?: Conditioning;
+  private readonly uncond?: Conditioning;
+  private readonly joint?: Conditioning;
+  private readonly jointInput?: Float32Array;
+  private readonly out: Float32Array;
+  /** Where fixed-batch chunks are gathered, and the unconditional result in separate mode. */
+  private readonly gathered: Float32Array;
+  private readonly uncondOut: Float32Array;
+
+  constructor(private readonly options: GuidanceOptions) {
+    const { denoiser, shape, cfg } = options;
+    this.batch = shape[0];
+    this.size = shape.reduce((a, b) => a * b, 1);
+    this.out = new Float32Array(this.size);
+    this.gathered = new Float32Array(this.size);
+    this.uncondOut = new Float32Array(this.size);
+    if (!denoiser.conditional) {
+      this.mode = 'plain';
+      return;
+    }
+    if (!options.positive)
+      throw new NodeInputError(
+        'positive',
+        `model '${denoiser.name}' is conditional: wire positive conditioning`,
+      );
+    this.cond = expandConditioning(options.positive, this.batch, 'positive');
+    if (cfg === 1) {
+      this.mode = 'plain';
+      return;
+    }
+    if (!options.negative) {
+      throw new NodeInputError(
+        'negative',
+        `cfg ${cfg} needs negative conditioning (e.g. TextEncode of an empty prompt), or set cfg to 1`,
+      );
+    }
+    this.uncond = expandConditioning(options.negative, this.batch, 'negative');
+    if (denoiser.batch === 'dynamic') {
+      this.mode = 'joint';
+      this.joint = concatBatch(this.uncond, this.cond);
+      this.jointInput = new Float32Array(2 * this.size);
+    } else {
+      this.mode = 'separate';
+    }
+  }
+
+  /** Raw model output (guided) for model input `x` at `timestep`; the returned buffer is reused. */
+  async predict(x: Float32Array, timestep: number): Promise<Float32Array> {
+    const shape = this.options.shape as number[];
+    if (this.mode === 'plain') {
+      this.out.set(await this.call(x, shape, timestep, this.cond));
+      return this.out;
+    }
+    const cfg = this.options.cfg;
+    if (this.mode === 'joint' && this.jointInput && this.joint) {
+      this.jointInput.set(x);
+      this.jointInput.set(x, this.size);
+      const both = await this.call(
+        this.jointInput,
+        [2 * this.batch, ...shape.slice(1)],
+        timestep,
+        this.joint,
+      );
+      return combineGuidance(both.subarray(0, this.size), both.subarray(this.size), cfg, this.out);
+    }
+    this.uncondOut.set(await this.call(x, shape, timestep, this.uncond));
+    const cond = await this.call(x, shape, timestep, this.cond);
+    return combineGuidance(this.uncondOut, cond, cfg, this.out);
+  }
+
+  /** One logical call, split into chunks when the model only takes a fixed batch size. */
+  private async call(
+    x: Float32Array,
+    shape: number[],
+    timestep: number,
+    context?: Conditioning,
+  ): Promise<Float32Array> {
+    const { denoiser, signal } = this.options;
+    const total = shape[0];
+    const fixed = denoiser.batch === 'dynamic' ? total : denoiser.batch;
+    if (total % fixed !== 0) {
+      throw new NodeInputError(
+        'latent',
+        `model '${denoiser.name}' takes batches of ${fixed}; latent batch ${total} is not a multiple`,
+      );
+    }
+    if (fixed === total)
+      return this.checked(await this.invoke(x, shape, timestep, context, signal), x.length);
+    const item = x.length / total;
+    const result = this.gathered;
+    const ctxItem = context ? context.data.length / context.shape[0] : 0;
+    for (let start = 0; start < total; start += fixed) {
+      const chunk = x.subarray(start * item, (start + fixed) * item);
+      const ctx = context && {
+        data: context.data.subarray(start * ctxItem, (start + fixed) * ctxItem),
+        shape: [fixed, ...context.shape.slice(1)],
+      };
+      const part = await this.invoke(chunk, [fixed, ...shape.slice(1)], timestep, ctx, signal);
+      result.set(this.checked(part, chunk.length), start * item);
+    }
+    return result;
+  }
+
+  private invoke(
+    x: Float32Array,
+    shape: number[],
+    timestep: number,
+    context: Conditioning | undefined,
+    signal?: AbortSignal,
+  ) {
+    this.calls.push(shape[0]);
+    return this.options.denoiser.predict({ data: x, shape }, timestep, context, signal);
+  }
+
+  private checked(out: Float32Array, expected: number): Float32Array {
+    if (out.length !== expected) {
+      throw new Error(
+        `model '${this.options.denoiser.name}' returned ${out.length} values, expected ${expected}`,
+      );
+    }
+    return out;
+  }
+}

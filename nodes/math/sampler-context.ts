@@ -1,0 +1,48 @@
+// What every sampler loop receives. Samplers update `x` in place; buffers are allocated once per run.
+import type { PredictionType } from '../types.ts';
+import type { SamplingPlan } from './plan.ts';
+import { denoisedSigma } from './prediction.ts';
+
+export interface SamplerContext {
+  /** The latent being sampled, in the sampler's coordinates (see plan.ts `samplerSpace`). */
+  x: Float32Array;
+  plan: SamplingPlan;
+  /** Guided raw model output for a model input at a timestep (buffer reused between calls). */
+  model: { predict(input: Float32Array, timestep: number): Promise<Float32Array> };
+  predictionType: PredictionType;
+  /** Fresh standard normal noise for stochastic steps, per batch item's own stream. */
+  noise: { fill(out: Float32Array): Float32Array };
+  /** DDIM's η (0 = deterministic). */
+  eta: number;
+  /** Langevin samplers: steps per noise level and step size relative to σ². */
+  langevinSteps: number;
+  langevinStepSize: number;
+  /** After each step: progress, preview of `denoised`, cancellation (throws). */
+  step(index: number, total: number, denoised: Float32Array): void;
+}
+
+/** Model input scaling of the σ-space schedulers: x / √(σ² + 1) in float32. */
+export function scaleInput(x: Float32Array, sigma: number, dst: Float32Array): Float32Array {
+  const scale = Math.fround(Math.sqrt(Math.fround(Math.fround(sigma * sigma) + 1)));
+  const inverse = 1 / scale;
+  for (let i = 0; i < x.length; i++) dst[i] = x[i] * inverse;
+  return dst;
+}
+
+/** Scratch buffers of one latent's size. */
+export function buffers(size: number, count: number): Float32Array[] {
+  return Array.from({ length: count }, () => new Float32Array(size));
+}
+
+/** Evaluate D(x, σ) in σ space: scale the input, call the model at `timestep`, convert its output. */
+export async function denoiseAtSigma(
+  ctx: SamplerContext,
+  x: Float32Array,
+  sigma: number,
+  timestep: number,
+  scratch: Float32Array,
+  dst: Float32Array,
+): Promise<Float32Array> {
+  const out = await ctx.model.predict(scaleInput(x, sigma, scratch), timestep);
+  return denoisedSigma(out, x, sigma, ctx.predictionType, dst);
+}
