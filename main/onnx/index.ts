@@ -1,0 +1,16 @@
+// A small ONNX writer: build graphs in TypeScript and save them for ONNX Runtime.
+export { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from './float16.ts';
+export { type AttrValue, type Dim, GraphBuilder, IR_VERSION, OPSET } from './graph-builder.ts';
+export { Layers, type WeightType } from './layers.ts';
+export { type PipelineSpec, writePipelineFolder } from './pipeline-folder.ts';
+export { SeededRandom } from './random.ts';
+export { modelBytes, saveModel, saveModelWithExternalData } from './save.ts';
+export {
+  interpolateAlphaCumprod,
+  SD_BETA_END,
+  SD_BETA_START,
+  SD_TRAIN_STEPS,
+  scaledLinearAlphasCumprod,
+} from './sd-schedule.ts';
+export { type ElemType, encodeValues, makeTensor, type TensorValues } from './tensor.ts';
+export { alphaCumprodAt } from './timestep-table.ts';
