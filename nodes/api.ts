@@ -4,12 +4,24 @@
 
 /** Socket types carried by wires. Primitive types can also feed widgets. */
 export const SOCKET_TYPES = {
-  MODEL: { color: '#b39ddb', description: 'A denoiser (U-Net) with its training noise schedule', primitive: false },
+  MODEL: {
+    color: '#b39ddb',
+    description: 'A denoiser (U-Net) with its training noise schedule',
+    primitive: false,
+  },
   CLIP: { color: '#ffd54f', description: 'A text encoder with its tokenizer', primitive: false },
   VAE: { color: '#ef9a9a', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
   CONDITIONING: { color: '#ffb74d', description: 'Encoded text that steers the denoiser', primitive: false },
-  LATENT: { color: '#f48fb1', description: 'A batch of latents [batch, channels, height, width]', primitive: false },
-  IMAGE: { color: '#64b5f6', description: 'A batch of RGB images [batch, height, width, 3], values 0..1', primitive: false },
+  LATENT: {
+    color: '#f48fb1',
+    description: 'A batch of latents [batch, channels, height, width]',
+    primitive: false,
+  },
+  IMAGE: {
+    color: '#64b5f6',
+    description: 'A batch of RGB images [batch, height, width, 3], values 0..1',
+    primitive: false,
+  },
   SCHEDULE: { color: '#4db6ac', description: 'Timesteps and noise levels for a sampler', primitive: false },
   INT: { color: '#81c784', description: 'A whole number', primitive: true },
   FLOAT: { color: '#aed581', description: 'A decimal number', primitive: true },
@@ -147,6 +159,12 @@ export interface RuntimeServices {
   modelSearchPath: readonly string[];
   /** The device `auto` widgets resolve against (CLI --device, editor settings). */
   device: DeviceName;
+  /**
+   * May graph widgets name absolute paths outside the allowed folders? Only the CLI says yes (its
+   * graphs are run by hand); the editor and the server say no, so a shared graph cannot read
+   * arbitrary files. Relative names always stay inside their folder, symlinks included.
+   */
+  allowAbsolutePaths: boolean;
   /** The graph document being run, as JSON; SaveImage embeds it in the PNG. */
   graph: unknown;
   /**
@@ -154,6 +172,11 @@ export interface RuntimeServices {
    * (e.g. the ONNX session pool). Keyed by a stable string.
    */
   service<T>(key: string, create: () => T): T;
+  /**
+   * The widgets a node type declares in the running engine's registry (set by the engine), so
+   * nodes can find which widgets of the graph name models (SaveImage records their hashes).
+   */
+  widgetsOf?(type: string): readonly WidgetSpec[] | undefined;
 }
 
 export interface NodeContext {

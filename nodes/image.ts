@@ -6,7 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import { embedGraphInPng } from '../main/graph/png-text.ts';
 import { graphSeeds } from '../main/runtime/graph-seeds.ts';
 import { decodeImageFile, encodePng } from '../main/runtime/image-io.ts';
-import { checkPrefix, insideFolder } from '../main/runtime/user-paths.ts';
+import { withModelReferences } from '../main/runtime/model-refs.ts';
+import { checkPrefix, confinePath } from '../main/runtime/user-paths.ts';
 import { writeNewNumberedFile } from '../main/util/atomic-write.ts';
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
 import type { ImageBatch } from './types.ts';
@@ -24,17 +25,19 @@ function requireImage(value: unknown): ImageBatch {
 }
 
 async function loadImage(ctx: NodeContext, name: string): Promise<ImageBatch> {
+  if (name.trim() === '') throw new NodeInputError('image', 'no image chosen');
+  const { input } = ctx.runtime.paths;
   let path: string;
   try {
-    path = insideFolder(ctx.runtime.paths.input, name, 'image');
+    const rule = { what: 'image', allowed: [input], allowAbsolute: ctx.runtime.allowAbsolutePaths };
+    path = confinePath(name, input, rule);
   } catch (error) {
     throw new NodeInputError('image', (error as Error).message);
   }
-  if (name.trim() === '') throw new NodeInputError('image', 'no image chosen');
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new NodeInputError(
       'image',
-      `image file ${path} not found (names are relative to the input folder ${ctx.runtime.paths.input})`,
+      `image file ${path} not found (names are relative to the input folder ${input})`,
     );
   }
   try {
@@ -44,6 +47,16 @@ async function loadImage(ctx: NodeContext, name: string): Promise<ImageBatch> {
       'image',
       `${path} could not be decoded as an image (expected PNG, JPEG, WebP, GIF, TIFF or AVIF): ${(error as Error).message}`,
     );
+  }
+}
+
+/** The folder a prefix's sub-folders name, refused when a link there leads out of the output folder. */
+function outputFolder(ctx: NodeContext, prefix: string): string {
+  const { output } = ctx.runtime.paths;
+  try {
+    return confinePath(dirname(prefix), output, { what: 'prefix', allowed: [output], allowAbsolute: false });
+  } catch (error) {
+    throw new NodeInputError('prefix', (error as Error).message);
   }
 }
 
@@ -124,8 +137,8 @@ export const imageNodes: NodeDefinition[] = [
       } catch (error) {
         throw new NodeInputError('prefix', (error as Error).message);
       }
-      const dir = join(ctx.runtime.paths.output, dirname(prefix));
-      const graph = ctx.runtime.graph;
+      const dir = outputFolder(ctx, prefix);
+      const graph = await withModelReferences(ctx.runtime, ctx.runtime.graph);
       const seeds = graphSeeds(graph);
       const seed = Object.values(seeds)[0];
       for (let i = 0; i < image.shape[0]; i++) {

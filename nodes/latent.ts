@@ -1,8 +1,8 @@
 // Latent nodes: EmptyLatent, AddNoise (the forward process q(x_t | x₀)), SaveLatent / LoadLatent (.npy).
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { confinePath } from '../main/runtime/user-paths.ts';
 import { writeNewNumberedFile } from '../main/util/atomic-write.ts';
-import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
+import { defineNode, type NodeDefinition, NodeInputError, type RuntimeServices } from './api.ts';
 import { seededNoise } from './math/noise.ts';
 import { decodeNpy, encodeNpy } from './math/npy.ts';
 import { f32 } from './math/numeric.ts';
@@ -40,15 +40,16 @@ export function addNoise(latent: Latent, alphaBar: number, seed: number): Latent
   return { data, shape: [...latent.shape] };
 }
 
-/** A relative path inside `root`, or an absolute path inside one of `allowed`; anything else is refused. */
-function confinedPath(file: string, root: string, allowed: string[]): string {
-  const target = isAbsolute(file) ? resolve(file) : resolve(root, file);
-  const inside = allowed.some((dir) => {
-    const rel = relative(resolve(dir), target);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  });
-  if (!inside) throw new NodeInputError('file', `'${file}' is outside the input and output folders`);
-  return target;
+/** A relative name in the input folder, or an absolute path (inside the input or output folder
+ * unless the runtime allows absolute paths anywhere, as the CLI does). */
+function latentPath(file: string, runtime: RuntimeServices): string {
+  const { input, output } = runtime.paths;
+  const rule = { what: 'latent file', allowed: [input, output], allowAbsolute: runtime.allowAbsolutePaths };
+  try {
+    return confinePath(file, input, rule);
+  } catch (error) {
+    throw new NodeInputError('file', (error as Error).message);
+  }
 }
 
 export const latentNodes: NodeDefinition[] = [
@@ -136,8 +137,7 @@ export const latentNodes: NodeDefinition[] = [
     run: async (ctx, inputs) => {
       const file = inputs.file as string;
       if (!file) throw new NodeInputError('file', 'choose a .npy file');
-      const { input, output } = ctx.runtime.paths;
-      const path = confinedPath(file, input, [input, output]);
+      const path = latentPath(file, ctx.runtime);
       let bytes: Buffer;
       try {
         bytes = await readFile(path);

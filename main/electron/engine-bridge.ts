@@ -12,6 +12,7 @@ type CallMethod =
   | 'loadedModels'
   | 'unloadModels'
   | 'devices'
+  | 'modelRefs'
   | 'close';
 const CALL_METHODS: readonly CallMethod[] = [
   'catalogue',
@@ -21,6 +22,7 @@ const CALL_METHODS: readonly CallMethod[] = [
   'loadedModels',
   'unloadModels',
   'devices',
+  'modelRefs',
   'close',
 ];
 
@@ -104,6 +106,7 @@ export class EngineBridgeClient implements EngineLike {
     this.call('loadedModels', []) as Promise<Awaited<ReturnType<EngineLike['loadedModels']>>>;
   unloadModels = () => this.call('unloadModels', []) as Promise<void>;
   devices = () => this.call('devices', []) as ReturnType<EngineLike['devices']>;
+  modelRefs = (doc: unknown) => this.call('modelRefs', [doc]) as ReturnType<EngineLike['modelRefs']>;
 
   cancel(runId?: string): void {
     if (!this.exited) this.port.postMessage({ kind: 'cancel', runId });
@@ -189,6 +192,8 @@ async function invoke(
       return engine.run(args[0], onEvent, (args[1] ?? {}) as { runId?: string });
     case 'validate':
       return engine.validate(args[0]);
+    case 'modelRefs':
+      return engine.modelRefs(args[0]);
     default:
       return engine[method]();
   }

@@ -17,5 +17,9 @@ const port: ParentPort = {
   onMessage: (listener) => parentPort.on('message', (message) => listener(message.data as ToEngine)),
 };
 
-const engine = await EngineClient.start(engineOptionsFromArgv(process.argv));
+// Graphs opened in the editor may come from anyone: their paths stay inside the app's folders.
+const engine = await EngineClient.start({
+  ...engineOptionsFromArgv(process.argv),
+  allowAbsolutePaths: false,
+});
 serveEngine(engine, port, () => process.exit(0));

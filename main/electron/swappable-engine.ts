@@ -14,11 +14,14 @@ export class SwappableEngine implements EngineLike {
 
   catalogue = () => this.current.catalogue();
   validate = (doc: unknown) => this.current.validate(doc);
-  run = (doc: unknown, onEvent?: (event: EngineEvent) => void) => this.current.run(doc, onEvent);
+  // The options carry the host's run id, which cancel() later names.
+  run = (doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }) =>
+    this.current.run(doc, onEvent, options);
   cancel = (runId?: string) => this.current.cancel(runId);
   listModels = () => this.current.listModels();
   loadedModels = () => this.current.loadedModels();
   unloadModels = () => this.current.unloadModels();
   devices = () => this.current.devices();
+  modelRefs = (doc: unknown) => this.current.modelRefs(doc);
   close = () => this.current.close();
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
 import { textProblems } from '../graph/load.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
 import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
 import type { EngineMethods, MethodName, WorkerConfig } from './protocol.ts';
 import { formatProblem } from './validate.ts';
@@ -75,6 +75,11 @@ export class EngineClient {
 
   devices(): Promise<{ devices: DeviceInfo[]; auto: DeviceName }> {
     return this.request('devices', {});
+  }
+
+  /** Name and content hash of every model the graph names, as found by this engine (for saving). */
+  modelRefs(doc: unknown): Promise<ModelReference[]> {
+    return this.request('modelRefs', { doc });
   }
 
   /** Stops the worker; later calls fail and queued runs end as failed. */

@@ -44,6 +44,8 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.runtime = options.runtime;
+    // Nodes that look at the whole graph (SaveImage recording model hashes) read widget declarations here.
+    this.runtime.widgetsOf ??= (type) => this.registry.get(type)?.widgets;
     this.cache = new ResultCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.logger = options.logger ?? stderrLogger;
   }

@@ -1,7 +1,7 @@
 // The typed message protocol between EngineClient and the engine worker thread. Every request
 // carries an id and gets exactly one response with that id; run events stream separately.
 import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
 import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
 
 /** workerData: what the worker needs to build its runtime and engine. */
@@ -10,6 +10,8 @@ export interface WorkerConfig {
   device?: DeviceName;
   cacheBytes?: number;
   modelSearchPath?: readonly string[];
+  /** Absolute paths in graph widgets anywhere: true only for the CLI (default false). */
+  allowAbsolutePaths?: boolean;
   /** Extra modules (absolute paths or URLs) exporting `nodes: NodeDefinition[]`, e.g. test nodes. */
   nodeModules?: readonly string[];
 }
@@ -24,6 +26,8 @@ export interface EngineMethods {
   loadedModels: { params: Record<string, never>; result: LoadedModelInfo[] };
   unloadModels: { params: Record<string, never>; result: null };
   devices: { params: Record<string, never>; result: { devices: DeviceInfo[]; auto: DeviceName } };
+  /** The `models: [{name, sha256}]` a graph should record (hosts call it when saving). */
+  modelRefs: { params: { doc: unknown }; result: ModelReference[] };
 }
 
 export type MethodName = keyof EngineMethods;

@@ -8,6 +8,8 @@ export interface RuntimeServicesOptions {
   device?: DeviceName;
   /** Extra model folders after `paths.models`; the bundled model folder is always searched last. */
   modelSearchPath?: readonly string[];
+  /** Absolute paths in graph widgets anywhere: true only for the CLI (default false). */
+  allowAbsolutePaths?: boolean;
 }
 
 export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeServices {
@@ -18,6 +20,7 @@ export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeS
     paths: { ...options.paths },
     modelSearchPath: searchPath,
     device: options.device ?? 'auto',
+    allowAbsolutePaths: options.allowAbsolutePaths ?? false,
     graph: null,
     service<T>(key: string, create: () => T): T {
       if (!services.has(key)) services.set(key, create());

@@ -2,7 +2,7 @@
 // out here so the host core and its tests do not depend on a worker being started.
 import type { NodeSchema } from '../../nodes/api.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../engine/events.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
 
 export interface EngineLike {
   catalogue(): Promise<NodeSchema[]>;
@@ -14,5 +14,7 @@ export interface EngineLike {
   loadedModels(): Promise<LoadedModelInfo[]> | LoadedModelInfo[];
   unloadModels(): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }>;
+  /** `models: [{name, sha256}]` for a graph being saved (hashing needs the engine's folders). */
+  modelRefs(doc: unknown): Promise<ModelReference[]>;
   close(): Promise<void> | void;
 }

@@ -7,6 +7,7 @@ import { SOCKET_TYPES } from '../../nodes/api.ts';
 import type { GraphProblem } from '../engine/events.ts';
 import { BUNDLED_GRAPHS_DIR, type DiffgraphPaths } from '../paths.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import { setModelReferences } from '../runtime/model-list.ts';
 import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './api.ts';
 import { confineAbsolute, resolveInside } from './confine.ts';
 import type { EngineLike } from './engine-like.ts';
@@ -114,8 +115,19 @@ export class HostCore implements HostCoreApi {
     return this.graphs.read(id);
   }
 
-  writeGraph(id: string, graph: unknown): Promise<string> {
-    return this.graphs.write(id, graph);
+  /**
+   * Saves the graph with `models: [{name, sha256}]` for the models it names, so it finds them by
+   * content on another machine. If the engine cannot tell (it crashed), the graph is still saved,
+   * keeping the list it had: losing the user's graph would be worse than a missing hash.
+   */
+  async writeGraph(id: string, graph: unknown): Promise<string> {
+    let recorded = graph;
+    try {
+      recorded = setModelReferences(graph, await this.options.engine.modelRefs(graph));
+    } catch (error) {
+      console.error(`diffgraph: saving "${id}" without model hashes: ${(error as Error).message}`);
+    }
+    return this.graphs.write(id, recorded);
   }
 
   async graphFromPng(bytes: Uint8Array): Promise<unknown | null> {

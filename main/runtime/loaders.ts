@@ -41,6 +41,7 @@ async function resolve(
       what,
       roots: modelRoots(ctx.runtime),
       sha256: recordedSha256(ctx.runtime.graph, name),
+      allowAbsolute: ctx.runtime.allowAbsolutePaths,
     });
     if (resolved.notice) ctx.warn(resolved.notice);
     return resolved.path;

@@ -1,44 +1,97 @@
 // The `models: [{name, sha256}]` list a graph document records, so that a graph moved to another
-// machine finds its models by content or says exactly which one is missing. Hosts call this when
-// saving a graph; models that cannot be found are left out (the run will report them).
-import type { WidgetSpec } from '../../nodes/api.ts';
-import { resolveModel } from './model-resolve.ts';
+// machine finds its models by content or says exactly which one is missing. Hosts record it when
+// saving a graph and SaveImage when embedding the graph in a PNG. A model not on this machine
+// keeps the hash the graph already recorded for it; one never recorded is left out (the run
+// reports it).
+import type { RuntimeServices, WidgetSpec } from '../../nodes/api.ts';
+import { type ModelReference, setModelReferences } from './model-list.ts';
+import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
 import { modelSha256 } from './model-scan.ts';
 
-export interface ModelReference {
-  name: string;
-  sha256: string;
-}
+export type { ModelReference } from './model-list.ts';
+export { setModelReferences } from './model-list.ts';
 
 interface GraphLike {
   nodes?: Record<string, { type?: string; widgets?: Record<string, unknown> }>;
+  edges?: { from?: unknown; to?: unknown }[];
+  models?: unknown;
 }
+
+export type WidgetsOf = (type: string) => readonly WidgetSpec[] | undefined;
 
 function refersToModel(spec: WidgetSpec): boolean {
   return spec.kind === 'model' || (spec.kind === 'file' && spec.folder === 'models');
 }
 
-/** Every model a graph's widgets name, with its content hash, sorted by name. */
-export async function modelReferences(
-  doc: GraphLike,
-  widgetsOf: (type: string) => readonly WidgetSpec[] | undefined,
-  roots: readonly string[],
-): Promise<ModelReference[]> {
+/** The value a primitive node wired into `[nodeId, widget]` holds, if one is. */
+function wiredValue(doc: GraphLike, nodeId: string, widget: string): unknown {
+  if (!Array.isArray(doc.edges)) return undefined;
+  const edge = doc.edges.find(
+    (e) => Array.isArray(e?.to) && e.to[0] === nodeId && e.to[1] === widget && Array.isArray(e.from),
+  );
+  if (!edge) return undefined;
+  const source = doc.nodes?.[(edge.from as unknown[])[0] as string];
+  return source?.widgets?.value;
+}
+
+/** Every model name the graph's widgets (or primitives wired into them) hold. */
+function modelNames(doc: GraphLike, widgetsOf: WidgetsOf): string[] {
   const names = new Set<string>();
-  for (const node of Object.values(doc.nodes ?? {})) {
+  const nodes = doc.nodes && typeof doc.nodes === 'object' ? doc.nodes : {};
+  for (const [id, node] of Object.entries(nodes)) {
+    if (!node || typeof node !== 'object') continue;
     for (const spec of widgetsOf(node.type ?? '') ?? []) {
-      const value = node.widgets?.[spec.name] ?? spec.default;
-      if (refersToModel(spec) && typeof value === 'string' && value.trim() !== '') names.add(value);
+      if (!refersToModel(spec)) continue;
+      const value = wiredValue(doc, id, spec.name) ?? node.widgets?.[spec.name] ?? spec.default;
+      if (typeof value === 'string' && value.trim() !== '') names.add(value);
     }
   }
+  return [...names].sort();
+}
+
+export interface ModelReferenceOptions {
+  /** Absolute names resolve anywhere (RuntimeServices.allowAbsolutePaths); default false. */
+  allowAbsolute?: boolean;
+}
+
+/** Every model a graph's widgets name, with the content hash of the model a run would use, by name. */
+export async function modelReferences(
+  doc: GraphLike,
+  widgetsOf: WidgetsOf,
+  roots: readonly string[],
+  options: ModelReferenceOptions = {},
+): Promise<ModelReference[]> {
   const refs: ModelReference[] = [];
-  for (const name of [...names].sort()) {
+  for (const name of modelNames(doc, widgetsOf)) {
+    const recorded = recordedSha256(doc, name);
     try {
-      const { path } = await resolveModel({ name, roots, what: 'model' });
+      const request = { name, roots, what: 'model', sha256: recorded, allowAbsolute: options.allowAbsolute };
+      const { path } = await resolveModel(request);
       refs.push({ name, sha256: await modelSha256(path) });
     } catch {
-      // Not on this machine: nothing to record.
+      // Not on this machine (or a name the runtime refuses): keep what the graph knew.
+      if (recorded) refs.push({ name, sha256: recorded });
     }
   }
   return refs;
+}
+
+/**
+ * The models `doc` names, resolved in this runtime's folders under its path policy (what the
+ * engine worker answers for hosts saving a graph). Empty without widget declarations.
+ */
+export async function graphModelReferences(
+  runtime: RuntimeServices,
+  doc: unknown,
+): Promise<ModelReference[]> {
+  if (!runtime.widgetsOf || !doc || typeof doc !== 'object' || Array.isArray(doc)) return [];
+  return modelReferences(doc as GraphLike, runtime.widgetsOf, modelRoots(runtime), {
+    allowAbsolute: runtime.allowAbsolutePaths,
+  });
+}
+
+/** `doc` with its `models` list filled in from this runtime (SaveImage's embedded graph). */
+export async function withModelReferences<T>(runtime: RuntimeServices, doc: T): Promise<T> {
+  if (!runtime.widgetsOf) return doc;
+  return setModelReferences(doc, await graphModelReferences(runtime, doc));
 }

@@ -1,12 +1,14 @@
 // Turning a `model`/`file` widget value into a path: the user's models folder first, then the
-// runtime's search path (the bundled default model); absolute paths as given. When the graph
+// runtime's search path (the bundled default model). Names stay inside those folders (symlinks
+// included); absolute paths only where the runtime allows them (the CLI). When the graph
 // records a content hash, a same-named model with other content is passed over for one that
 // matches, and a renamed model is found by its hash.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { RuntimeServices } from '../../nodes/api.ts';
 import { ModelInputError } from './errors.ts';
 import { modelSha256, scanModels } from './model-scan.ts';
+import { confinePath, PathRefusedError } from './user-paths.ts';
 
 export interface ResolveRequest {
   /** The widget value: a name relative to a models folder, or an absolute path. */
@@ -16,6 +18,8 @@ export interface ResolveRequest {
   sha256?: string;
   /** What is expected there, for the error message ("pipeline folder", "ONNX file"). */
   what: string;
+  /** Accept absolute paths outside `roots` (RuntimeServices.allowAbsolutePaths; default false). */
+  allowAbsolute?: boolean;
 }
 
 export interface ResolvedModel {
@@ -41,13 +45,16 @@ function describe(request: ResolveRequest): string {
   return `${request.what} "${request.name}"${request.sha256 ? ` (sha256 ${request.sha256})` : ''}`;
 }
 
-/** A relative name that stays inside its models folder. */
-function safeRelative(name: string): string {
-  const clean = normalize(name);
-  if (clean === '..' || clean.startsWith(`..${sep}`) || clean.split(/[\\/]/).includes('..')) {
-    throw new ModelInputError('file', `model name "${name}" leaves the models folder ("..")`);
+/** The existing paths `name` may mean, one per root (refusing names that leave the roots). */
+function candidatePaths(request: ResolveRequest, name: string): string[] {
+  const rule = { what: request.what, allowed: request.roots, allowAbsolute: request.allowAbsolute ?? false };
+  try {
+    const paths = request.roots.map((root) => confinePath(name, root, rule));
+    return [...new Set(paths)].filter((p) => existsSync(p));
+  } catch (error) {
+    if (error instanceof PathRefusedError) throw new ModelInputError('file', error.message);
+    throw error;
   }
-  return clean;
 }
 
 async function findByHash(request: ResolveRequest): Promise<string | undefined> {
@@ -59,9 +66,7 @@ async function findByHash(request: ResolveRequest): Promise<string | undefined> 
 export async function resolveModel(request: ResolveRequest): Promise<ResolvedModel> {
   const name = request.name.trim();
   if (name === '') throw new ModelInputError('file', `no ${request.what} chosen`);
-  const candidates = isAbsolute(name)
-    ? [name].filter((p) => existsSync(p))
-    : request.roots.map((root) => join(root, safeRelative(name))).filter((p) => existsSync(p));
+  const candidates = candidatePaths(request, name);
   if (request.sha256) {
     for (const path of candidates) if ((await modelSha256(path)) === request.sha256) return { path };
     const byHash = await findByHash(request);

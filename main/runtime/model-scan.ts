@@ -2,7 +2,7 @@
 // files recognised by their inputs, each with a content hash graphs can record.
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { filesSha256 } from './model-hash.ts';
 import { describeValue, readOnnxHeader } from './onnx-header.ts';
 import { classifySlot, type Slot } from './slot-signatures.ts';
@@ -23,6 +23,11 @@ export interface ModelInfo {
 
 const MAX_DEPTH = 6;
 const PIPELINE_PARTS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'] as const;
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
 
 function visible(name: string): boolean {
   return !name.startsWith('.') && name !== 'node_modules';
@@ -51,7 +56,12 @@ export async function modelFiles(path: string): Promise<string[]> {
   if ((await stat(path)).isDirectory()) return listFiles(path);
   try {
     const header = await readOnnxHeader(path);
-    return [path, ...header.externalData.map((f) => join(dirname(path), f)).filter((f) => existsSync(f))];
+    // External data lives beside the model: a location leading elsewhere is not the model's (nor hashed).
+    const dir = dirname(path);
+    const beside = header.externalData
+      .map((f) => join(dir, f))
+      .filter((f) => isInside(resolve(dir), resolve(f)));
+    return [path, ...beside.filter((f) => existsSync(f))];
   } catch {
     return [path];
   }

@@ -146,5 +146,7 @@ async function startEngine(options: ServerOptions): Promise<EngineLike> {
     modelSearchPath: [...(options.modelSearchPath ?? []), BUNDLED_MODELS_DIR],
     cacheBytes: options.cacheBytes,
     nodeModules: options.nodeModules,
+    // Graphs arrive over HTTP: their paths stay inside the models, input and output folders.
+    allowAbsolutePaths: false,
   });
 }

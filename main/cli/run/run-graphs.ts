@@ -49,6 +49,8 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
     paths,
     device: options.device,
     modelSearchPath: modelSearchPath(paths),
+    // Graphs the user runs from a shell may name files anywhere (the editor and server may not).
+    allowAbsolutePaths: true,
   });
   try {
     const device = options.device === 'auto' ? (await client.devices()).auto : options.device;

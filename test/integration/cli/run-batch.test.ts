@@ -1,6 +1,6 @@
 // `diffgraph run` as a subprocess: seed sweeps, --repeat, overrides, PNG input, the manifest.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,20 @@ describe('diffgraph run', { timeout: SLOW_TEST_MS }, () => {
     expect(entry.graph).toBe(resolve(png));
     expect(entry.seed).toBe(11);
     expect((await pixels(join(again.out, entry.outputs[0].path))).equals(await pixels(png))).toBe(true);
+  });
+
+  it('accepts absolute paths in graph widgets (the CLI policy; the editor and server refuse them)', async () => {
+    const elsewhere = join(temp.dir, 'elsewhere', 'my-sd');
+    await cp(fixtures.pipelines.tinySd, elsewhere, { recursive: true });
+    const absolute = await run([TINY, '--seed', '5', '--set', `pipeline.model=${elsewhere}`]);
+    expect(absolute.result.code, absolute.result.stderr).toBe(0);
+    const byName = await run([TINY, '--seed', '5']);
+    const [a, b] = await Promise.all(
+      [absolute, byName].map(async ({ out }) =>
+        pixels(join(out, (await readManifest(out)).runs[0].outputs[0].path)),
+      ),
+    );
+    expect(a.equals(b)).toBe(true);
   });
 
   it('appends to an existing manifest and never overwrites earlier outputs', async () => {

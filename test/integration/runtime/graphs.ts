@@ -120,10 +120,15 @@ export function tempFolders(models: string): TestFolders {
   return folders;
 }
 
-export function testEngine(paths: TestFolders, device: DeviceName = 'cpu'): Engine {
+/** An engine over `paths`; `allowAbsolutePaths` as the CLI sets it (default: the editor's policy). */
+export function testEngine(
+  paths: TestFolders,
+  device: DeviceName = 'cpu',
+  allowAbsolutePaths = false,
+): Engine {
   return new Engine({
     registry: defaultRegistry(),
-    runtime: createRuntimeServices({ paths, device }),
+    runtime: createRuntimeServices({ paths, device, allowAbsolutePaths }),
     logger: { info() {}, warn() {}, error() {} },
   });
 }

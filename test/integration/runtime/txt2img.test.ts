@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGraphFile, parseGraphJson } from '../../../main/graph/load.ts';
 import { decodeImageFile, encodePng } from '../../../main/runtime/image-io.ts';
 import { loadedModels, unloadModels } from '../../../main/runtime/index.ts';
+import { modelSha256 } from '../../../main/runtime/model-scan.ts';
 import type { ImageBatch } from '../../../nodes/types.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { img2imgGraph, runGraph, type TestFolders, tempFolders, testEngine, txt2imgGraph } from './graphs.ts';
@@ -52,7 +53,9 @@ describe('txt2img on the fixture pipeline', () => {
       events.filter((e) => e.type === 'node-progress' && e.nodeId === 'sampler').length,
     ).toBeGreaterThanOrEqual(10);
     const reloaded = await loadGraphFile(png);
-    expect(reloaded).toEqual(parseGraphJson(JSON.stringify(graph), 'graph.json'));
+    // The embedded graph is the one that ran, plus the name and content hash of its model.
+    const models = [{ name: 'tiny-sd', sha256: await modelSha256(f.pipelines.tinySd) }];
+    expect(reloaded).toEqual(parseGraphJson(JSON.stringify({ ...graph, models }), 'graph.json'));
     expect(reloaded.nodes.sampler.widgets.seed).toBe(7);
   });
 

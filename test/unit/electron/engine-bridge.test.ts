@@ -9,6 +9,7 @@ import {
   serveEngine,
   type ToEngine,
 } from '../../../main/electron/engine-bridge.ts';
+import { SwappableEngine } from '../../../main/electron/swappable-engine.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
 import { FakeEngine, settle } from '../host/fake-engine.ts';
 
@@ -69,6 +70,10 @@ describe('engine bridge', () => {
       { nodeId: null, code: 'no-output-node', message: 'the graph has no output node' },
     ]);
     expect(await client.devices()).toMatchObject({ auto: 'cpu' });
+    engine.modelRefsAnswer = [{ name: 'sd', sha256: 'a'.repeat(64) }];
+    const graph = { nodes: { load: { type: 'LoadPipeline', widgets: { model: 'sd' } } } };
+    expect(await client.modelRefs(graph)).toEqual([{ name: 'sd', sha256: 'a'.repeat(64) }]);
+    expect(engine.modelRefsCalls).toEqual([graph]);
     const events: EngineEvent[] = [];
     const run = client.run({ nodes: { a: {} } }, (e) => events.push(e), { runId: 'r1' });
     await settle();
@@ -116,5 +121,18 @@ describe('engine bridge', () => {
     expect(engine.closed).toBe(true);
     expect(closedCallback).toBe(true);
     expect(ports.killed()).toBe(true);
+  });
+});
+
+describe('SwappableEngine', () => {
+  it('passes the host run id on, so cancelling by that id reaches the run', async () => {
+    const engine = new FakeEngine();
+    const swappable = new SwappableEngine(engine);
+    const run = swappable.run({ nodes: {} }, undefined, { runId: 'host-1' });
+    expect(engine.active?.engineRunId).toBe('host-1');
+    swappable.cancel('host-1');
+    expect(await run).toMatchObject({ runId: 'host-1', status: 'cancelled' });
+    engine.modelRefsAnswer = [{ name: 'x', sha256: 'b'.repeat(64) }];
+    expect(await swappable.modelRefs({})).toEqual([{ name: 'x', sha256: 'b'.repeat(64) }]);
   });
 });

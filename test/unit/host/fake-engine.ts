@@ -15,6 +15,9 @@ export class FakeEngine implements EngineLike {
   readonly started: PendingRun[] = [];
   readonly cancelCalls: (string | undefined)[] = [];
   closed = false;
+  /** What modelRefs answers (an Error: it rejects, as a crashed engine would). */
+  modelRefsAnswer: { name: string; sha256: string }[] | Error = [];
+  readonly modelRefsCalls: unknown[] = [];
   private counter = 0;
   private current: PendingRun | null = null;
 
@@ -97,6 +100,11 @@ export class FakeEngine implements EngineLike {
   async unloadModels() {}
   async devices() {
     return { devices: [{ name: 'cpu' as const, available: true, detail: 'fake' }], auto: 'cpu' };
+  }
+  async modelRefs(doc: unknown) {
+    this.modelRefsCalls.push(doc);
+    if (this.modelRefsAnswer instanceof Error) throw this.modelRefsAnswer;
+    return this.modelRefsAnswer;
   }
   async close() {
     this.closed = true;

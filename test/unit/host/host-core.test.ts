@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -122,5 +122,37 @@ describe('HostCore.close with an engine that does not stop', () => {
     await settle();
     expect(engine.closed).toBe(true);
     expect(results.map((e) => e.type === 'run-result' && e.result.status)).toEqual(['failed']);
+  });
+});
+
+describe('HostCore.writeGraph', () => {
+  const withModel = {
+    ...doc,
+    nodes: { load: { type: 'LoadPipeline', widgets: { model: 'sd' }, position: [0, 0] } },
+    models: [{ name: 'old', sha256: '1'.repeat(64) }],
+  };
+
+  it('records the models the engine finds for the graph, replacing the list it had', async () => {
+    engine.modelRefsAnswer = [{ name: 'sd', sha256: 'a'.repeat(64) }];
+    await core.writeGraph('mine', withModel);
+    expect(engine.modelRefsCalls).toEqual([withModel]);
+    const saved = JSON.parse(await readFile(join(base, 'graphs', 'mine.json'), 'utf8'));
+    expect(saved).toEqual({ ...withModel, models: [{ name: 'sd', sha256: 'a'.repeat(64) }] });
+  });
+
+  it('leaves out an empty list', async () => {
+    await core.writeGraph('plain', withModel);
+    const saved = JSON.parse(await readFile(join(base, 'graphs', 'plain.json'), 'utf8'));
+    expect(saved).not.toHaveProperty('models');
+  });
+
+  it('still saves the graph, as given, when the engine cannot compute the list', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    engine.modelRefsAnswer = new Error('the engine worker stopped');
+    await core.writeGraph('kept', withModel);
+    const saved = JSON.parse(await readFile(join(base, 'graphs', 'kept.json'), 'utf8'));
+    expect(saved).toEqual(withModel);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the engine worker stopped'));
+    error.mockRestore();
   });
 });

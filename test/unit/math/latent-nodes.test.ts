@@ -1,6 +1,6 @@
 // .npy encoding against NumPy's own bytes and the format spec, and the latent nodes (EmptyLatent,
 // AddNoise, SaveLatent, LoadLatent) including numbered atomic outputs and confined paths.
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,11 @@ const byName = (type: string) => {
   return node;
 };
 
-function context(dirs: { input: string; output: string }, outputs: NodeOutputFile[] = []): NodeContext {
+function context(
+  dirs: { input: string; output: string },
+  outputs: NodeOutputFile[] = [],
+  allowAbsolutePaths = false,
+): NodeContext {
   return {
     nodeId: 'n',
     signal: new AbortController().signal,
@@ -37,6 +41,7 @@ function context(dirs: { input: string; output: string }, outputs: NodeOutputFil
       paths: { models: '', ...dirs },
       modelSearchPath: [],
       device: 'cpu',
+      allowAbsolutePaths,
       graph: null,
       service: (_k, create) => create(),
     },
@@ -156,15 +161,41 @@ describe('latent nodes', () => {
     await expect(
       byName('SaveLatent').run(context(dirs), { latent, prefix: '../escape' }),
     ).rejects.toMatchObject({ input: 'prefix' });
+    const allowed = `allowed folders: ${dirs.input}, ${dirs.output}`;
     await expect(byName('LoadLatent').run(context(dirs), { file: '../../etc/passwd' })).rejects.toMatchObject(
-      { input: 'file', message: expect.stringMatching(/outside/) },
+      { input: 'file', message: `latent file "../../etc/passwd" leaves its folder ("..") (${allowed})` },
     );
     await expect(byName('LoadLatent').run(context(dirs), { file: '/etc/passwd' })).rejects.toMatchObject({
       input: 'file',
+      message: expect.stringContaining(
+        `latent file "/etc/passwd" is an absolute path outside the allowed folders`,
+      ),
+    });
+    const elsewhere = await mkdtemp(join(tmpdir(), 'dg-elsewhere-'));
+    await writeFile(join(elsewhere, 'x.npy'), encodeNpy(latent));
+    await symlink(elsewhere, join(dirs.input, 'linked'));
+    await expect(byName('LoadLatent').run(context(dirs), { file: 'linked/x.npy' })).rejects.toMatchObject({
+      input: 'file',
+      message: `latent file "linked/x.npy" leads outside the allowed folders through a symbolic link (refused; ${allowed})`,
     });
     await expect(byName('LoadLatent').run(context(dirs), { file: 'missing.npy' })).rejects.toMatchObject({
       input: 'file',
       message: expect.stringMatching(/ENOENT/),
     });
+  });
+
+  it('LoadLatent reads an absolute path anywhere only under the CLI policy', async () => {
+    const dirs = {
+      input: await mkdtemp(join(tmpdir(), 'dg-in-')),
+      output: await mkdtemp(join(tmpdir(), 'dg-out-')),
+    };
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'dg-elsewhere-')), 'x.npy');
+    const latent = { data: seededNoise(9, [1, 2, 2, 2]), shape: [1, 2, 2, 2] };
+    await writeFile(elsewhere, encodeNpy(latent));
+    await expect(byName('LoadLatent').run(context(dirs), { file: elsewhere })).rejects.toMatchObject({
+      input: 'file',
+    });
+    const loaded = await byName('LoadLatent').run(context(dirs, [], true), { file: elsewhere });
+    expect(loaded.latent).toEqual(latent);
   });
 });

@@ -1,13 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { extractGraphFromPng } from '../../../main/graph/png-text.ts';
 import { decodeImageFile, encodePng } from '../../../main/runtime/image-io.ts';
+import { modelSha256 } from '../../../main/runtime/model-scan.ts';
 import { NodeInputError } from '../../../nodes/api.ts';
 import { imageNodes } from '../../../nodes/image.ts';
+import { builtinNodes } from '../../../nodes/index.ts';
 import type { ImageBatch } from '../../../nodes/types.ts';
+import { ensureFixtureModels } from '../../fixtures/models.ts';
 import { testContext, testRuntime } from './runtime-services.ts';
 
 const node = (type: string) => {
@@ -82,6 +94,38 @@ describe('LoadImage', () => {
     const ctx = testContext(testRuntime({ ...folders() }));
     await expect(node('LoadImage').run(ctx, { image: '../secret.png' })).rejects.toThrow(/leaves its folder/);
   });
+
+  it('reads an absolute path outside the input folder only under the CLI policy', async () => {
+    const paths = folders();
+    mkdirSync(paths.input, { recursive: true });
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'image-elsewhere-')), 'red.png');
+    writeFileSync(elsewhere, await encodePng(gradient(1, 2, 2), 0));
+    const error = await node('LoadImage')
+      .run(testContext(testRuntime({ ...paths })), { image: elsewhere })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(NodeInputError);
+    expect(error.input).toBe('image');
+    expect(error.message).toContain(`image "${elsewhere}" is an absolute path outside the allowed folders`);
+    expect(error.message).toContain(`allowed folders: ${paths.input}`);
+    const cli = testContext(testRuntime({ ...paths, allowAbsolutePaths: true }));
+    const { image } = (await node('LoadImage').run(cli, { image: elsewhere })) as { image: ImageBatch };
+    expect(Array.from(image.data)).toEqual(Array.from(gradient(1, 2, 2).data));
+  });
+
+  it('refuses a symlink in the input folder that leads outside it', async () => {
+    const paths = folders();
+    mkdirSync(paths.input, { recursive: true });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'image-elsewhere-'));
+    writeFileSync(join(elsewhere, 'red.png'), await encodePng(gradient(1, 2, 2), 0));
+    symlinkSync(join(elsewhere, 'red.png'), join(paths.input, 'linked.png'));
+    const error = await node('LoadImage')
+      .run(testContext(testRuntime({ ...paths })), { image: 'linked.png' })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      input: 'image',
+      message: `image "linked.png" leads outside the allowed folders through a symbolic link (refused; allowed folders: ${paths.input})`,
+    });
+  });
 });
 
 describe('SaveImage', () => {
@@ -124,6 +168,49 @@ describe('SaveImage', () => {
     expect(error).toBeInstanceOf(NodeInputError);
     expect(error.input).toBe('prefix');
     expect(existsSync(join(paths.root, 'escape_00001.png'))).toBe(false);
+  });
+
+  it('refuses a prefix sub-folder that is a symlink out of the output folder', async () => {
+    const paths = folders();
+    mkdirSync(paths.output, { recursive: true });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'image-elsewhere-'));
+    symlinkSync(elsewhere, join(paths.output, 'linked'));
+    const error = await node('SaveImage')
+      .run(testContext(testRuntime({ ...paths })), { image: gradient(1, 2, 2), prefix: 'linked/cat' })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      input: 'prefix',
+      message: expect.stringMatching(/through a symbolic link/),
+    });
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('records name and content hash of the models the graph names in the embedded graph', async () => {
+    const f = await ensureFixtureModels();
+    const paths = folders();
+    cpSync(f.pipelines.tinySd, join(paths.models, 'sd'), { recursive: true });
+    const stale = { name: 'sd', sha256: '0'.repeat(64) };
+    const graph = {
+      format: 'diffgraph',
+      version: 1,
+      nodes: {
+        load: { type: 'LoadPipeline', widgets: { model: 'sd', device: 'cpu' }, position: [0, 0] },
+        unet: { type: 'LoadUNet', widgets: { file: 'gone.onnx' }, position: [0, 0] },
+      },
+      edges: [],
+      models: [stale, { name: 'gone.onnx', sha256: 'ab'.repeat(32) }],
+    };
+    const runtime = testRuntime({ ...paths, graph });
+    runtime.widgetsOf = (type) => builtinNodes().find((n) => n.type === type)?.widgets;
+    const ctx = testContext(runtime);
+    await node('SaveImage').run(ctx, { image: gradient(1, 2, 2), prefix: 'm' });
+    const embedded = extractGraphFromPng(readFileSync(ctx.outputs[0].path)) as typeof graph;
+    // The model found here is recorded with its hash; the missing one keeps the hash the graph had.
+    expect(embedded.models).toEqual([
+      { name: 'gone.onnx', sha256: 'ab'.repeat(32) },
+      { name: 'sd', sha256: await modelSha256(f.pipelines.tinySd) },
+    ]);
+    expect({ ...embedded, models: undefined }).toEqual({ ...graph, models: undefined });
   });
 });
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,12 +66,14 @@ describe('resolveModel', () => {
     );
   });
 
-  it('accepts absolute paths and rejects names that leave the models folder', async () => {
-    expect((await resolveModel({ name: f.files.unet, roots: [user], what: 'U-Net file' })).path).toBe(
-      f.files.unet,
+  it('accepts absolute paths only when allowed and rejects names that leave the models folder', async () => {
+    const absolute = { name: f.files.unet, roots: [user], what: 'U-Net file' };
+    expect((await resolveModel({ ...absolute, allowAbsolute: true })).path).toBe(f.files.unet);
+    await expect(resolveModel(absolute)).rejects.toThrow(
+      `U-Net file "${f.files.unet}" is an absolute path outside the allowed folders`,
     );
     await expect(resolveModel({ name: '../etc/passwd', roots: [user], what: 'U-Net file' })).rejects.toThrow(
-      /leaves the models folder/,
+      `U-Net file "../etc/passwd" leaves its folder ("..") (allowed folders: ${user})`,
     );
     await expect(resolveModel({ name: ' ', roots: [user], what: 'U-Net file' })).rejects.toThrow(
       'no U-Net file chosen',
@@ -101,5 +103,46 @@ describe('modelReferences', () => {
       { name: 'renamed', sha256: sdHash },
       { name: 'sd', sha256: sdHash },
     ]);
+  });
+
+  const widgetsOf = (type: string) => builtinNodes().find((n) => n.type === type)?.widgets;
+
+  it('keeps the recorded hash of a model missing here and follows names wired from a String node', async () => {
+    const kept = { name: 'elsewhere', sha256: 'cd'.repeat(32) };
+    const doc = {
+      nodes: {
+        name: { type: 'String', widgets: { value: 'renamed' } },
+        a: { type: 'LoadPipeline', widgets: { model: 'ignored-because-wired' } },
+        b: { type: 'LoadPipeline', widgets: { model: 'elsewhere' } },
+      },
+      edges: [{ from: ['name', 'string'], to: ['a', 'model'] }],
+      models: [kept],
+    };
+    expect(await modelReferences(doc, widgetsOf, [user])).toEqual([
+      kept,
+      { name: 'renamed', sha256: sdHash },
+    ]);
+  });
+
+  it('never hashes a file outside the models folders unless absolute paths are allowed', async () => {
+    const doc = { nodes: { u: { type: 'LoadUNet', widgets: { file: f.files.unet } } } };
+    expect(await modelReferences(doc, widgetsOf, [user])).toEqual([]);
+    expect(await modelReferences(doc, widgetsOf, [user], { allowAbsolute: true })).toEqual([
+      { name: f.files.unet, sha256: await modelSha256(f.files.unet) },
+    ]);
+  });
+});
+
+describe('model names and symlinks', () => {
+  it('refuses a link in the models folder leading outside the model folders, unless absolute paths are allowed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'models-linked-'));
+    symlinkSync(f.pipelines.tinySd, join(root, 'linked'));
+    const request = { name: 'linked', roots: [root], what: 'pipeline' };
+    await expect(resolveModel(request)).rejects.toThrow(
+      `pipeline "linked" leads outside the allowed folders through a symbolic link (refused; allowed folders: ${root})`,
+    );
+    expect((await resolveModel({ ...request, allowAbsolute: true })).path).toBe(join(root, 'linked'));
+    // A link from one model folder into another search-path folder stays allowed.
+    expect((await resolveModel({ ...request, roots: [root, f.modelsDir] })).path).toBe(join(root, 'linked'));
   });
 });

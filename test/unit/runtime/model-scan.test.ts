@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultHashCacheFile } from '../../../main/runtime/hash-cache-file.ts';
 import { filesHashed, setHashCacheFile } from '../../../main/runtime/model-hash.ts';
 import { modelSha256, scanModels } from '../../../main/runtime/model-scan.ts';
+import { readOnnxHeader } from '../../../main/runtime/onnx-header.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 
 let f: FixtureModels;
@@ -89,6 +90,25 @@ describe('scanModels', () => {
       .sort()
       .join('\n');
     expect(external).toBe(createHash('sha256').update(lines).digest('hex'));
+  });
+
+  it('leaves out an external data location that leads out of the model folder', async () => {
+    // The same model with its data location rewritten in place (same length, so the protobuf stays valid).
+    const dir = join(mkdtempSync(join(tmpdir(), 'escape-')), 'unet');
+    mkdirSync(dir);
+    const bytes = readFileSync(join(f.pipelines.tinySdExternalData, 'unet', 'model.onnx'));
+    const from = Buffer.from('model.onnx_data');
+    const to = Buffer.from('../outside.data');
+    expect(bytes.indexOf(from)).toBeGreaterThan(0);
+    let at = bytes.indexOf(from);
+    while (at >= 0) {
+      to.copy(bytes, at);
+      at = bytes.indexOf(from, at);
+    }
+    writeFileSync(join(dir, 'model.onnx'), bytes);
+    writeFileSync(join(dir, '..', 'outside.data'), 'not part of the model');
+    expect((await readOnnxHeader(join(dir, 'model.onnx'))).externalData).toEqual(['../outside.data']);
+    expect(await modelSha256(join(dir, 'model.onnx'))).toBe(sha(join(dir, 'model.onnx')));
   });
 
   it('re-hashes only files whose size or mtime changed', async () => {

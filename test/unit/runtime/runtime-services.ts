@@ -8,6 +8,7 @@ export function testRuntime(options: {
   device?: DeviceName;
   modelSearchPath?: string[];
   graph?: unknown;
+  allowAbsolutePaths?: boolean;
 }): RuntimeServices {
   const services = new Map<string, unknown>();
   return {
@@ -18,6 +19,7 @@ export function testRuntime(options: {
     },
     modelSearchPath: options.modelSearchPath ?? [],
     device: options.device ?? 'cpu',
+    allowAbsolutePaths: options.allowAbsolutePaths ?? false,
     graph: options.graph ?? null,
     service<T>(key: string, create: () => T): T {
       if (!services.has(key)) services.set(key, create());
