@@ -77,6 +77,11 @@ export class EngineClient {
     return this.request('devices', {});
   }
 
+  /** What `auto` resolves to here (cheaper than `devices()`, which probes every device). */
+  autoDevice(): Promise<DeviceName> {
+    return this.request('autoDevice', {});
+  }
+
   /** Name and content hash of every model the graph names, as found by this engine (for saving). */
   modelRefs(doc: unknown): Promise<ModelReference[]> {
     return this.request('modelRefs', { doc });

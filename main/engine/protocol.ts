@@ -26,6 +26,8 @@ export interface EngineMethods {
   loadedModels: { params: Record<string, never>; result: LoadedModelInfo[] };
   unloadModels: { params: Record<string, never>; result: null };
   devices: { params: Record<string, never>; result: { devices: DeviceInfo[]; auto: DeviceName } };
+  /** What `auto` resolves to, probing only the devices it could pick (no software-GPU probe). */
+  autoDevice: { params: Record<string, never>; result: DeviceName };
   /** The `models: [{name, sha256}]` a graph should record (hosts call it when saving). */
   modelRefs: { params: { doc: unknown }; result: ModelReference[] };
 }

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NodeDefinition } from '../../nodes/api.ts';
 import { builtinNodes } from '../../nodes/index.ts';
-import { availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
+import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
 import { graphModelReferences } from '../runtime/model-refs.ts';
 import { Engine } from './engine.ts';
 import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
@@ -46,6 +46,7 @@ function makeHandlers(engine: Engine): Handlers {
       return null;
     },
     devices: () => availableDevices(),
+    autoDevice: async () => (await autoDevices()).auto,
     modelRefs: ({ doc }) => graphModelReferences(runtime, doc),
   };
 }

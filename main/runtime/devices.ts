@@ -128,6 +128,41 @@ async function probeAll(): Promise<DeviceReport> {
 }
 
 let report: Promise<DeviceReport> | undefined;
+let autoReport: Promise<DeviceReport> | undefined;
+
+/**
+ * What `auto` picks, probing only the devices it could pick: a software-only WebGPU (no GPU
+ * device node on Linux) is reported without creating a Dawn device, which would cost time and
+ * print driver warnings on every CLI run of a machine without a GPU.
+ */
+export function autoDevices(): Promise<DeviceReport> {
+  autoReport ??= report ?? probeForAuto();
+  return autoReport;
+}
+
+async function probeForAuto(): Promise<DeviceReport> {
+  const webgpuIsSoftware = process.platform === 'linux' && !linuxHasGpuDevice();
+  const devices: DeviceInfo[] = [{ name: 'cpu', available: true, detail: DETAILS.cpu }];
+  for (const name of ['cuda', 'dml', 'webgpu'] as const) {
+    if (name === 'webgpu' && webgpuIsSoftware) {
+      devices.push({
+        name,
+        available: false,
+        detail: `${DETAILS.webgpu}: no GPU device found (only a software driver could run it)`,
+      });
+      continue;
+    }
+    const failure = await probeDevice(name);
+    devices.push({
+      name,
+      available: failure === null,
+      detail: failure ? `unavailable: ${failure}` : DETAILS[name],
+    });
+    if (!failure) break;
+  }
+  const auto = chooseAuto(devices, webgpuIsSoftware);
+  return { devices: [{ name: 'auto', available: true, detail: `picks ${auto}` }, ...devices], auto };
+}
 
 /** What is available and what `auto` picks (probed once per process). */
 export function availableDevices(): Promise<DeviceReport> {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import type { Denoiser, DenoiserConfig, TextEncoderModel, VaeModel } from '../../nodes/types.ts';
 import { type ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
-import { availableDevices } from './devices.ts';
+import { autoDevices } from './devices.ts';
 import { type InputField, ModelInputError } from './errors.ts';
 import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
-import { readOnnxHeader } from './onnx-header.ts';
+import { cachedOnnxHeader } from './onnx-header.ts';
 import { OnnxTextEncoder } from './onnx-text-encoder.ts';
 import { OnnxDenoiser } from './onnx-unet.ts';
 import { OnnxVae } from './onnx-vae.ts';
@@ -77,7 +77,7 @@ async function openSlot(
   try {
     if (statSync(path).isDirectory())
       throw new Error(`${path} is a folder, expected an ONNX ${SLOT_LABEL[slot]} file`);
-    declared = await readOnnxHeader(path);
+    declared = await cachedOnnxHeader(path);
     CHECKS[slot](declared, path);
   } catch (error) {
     throw new ModelInputError(field, (error as Error).message);
@@ -135,7 +135,7 @@ export interface LoadedPipeline {
  */
 async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
   if (device !== 'auto' || ctx.runtime.device !== 'auto') return;
-  const report = await availableDevices();
+  const report = await autoDevices();
   if (report.auto !== 'cpu') return;
   const gpus = report.devices.filter((d) => d.name === 'webgpu' || d.name === 'cuda');
   ctx.warn(

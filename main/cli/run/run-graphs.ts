@@ -53,7 +53,7 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
     allowAbsolutePaths: true,
   });
   try {
-    const device = options.device === 'auto' ? (await client.devices()).auto : options.device;
+    const device = options.device === 'auto' ? await client.autoDevice() : options.device;
     reporter.batchStarted({ total: jobs.length, device, out: paths.output });
     return await runBatch(jobs, {
       client,

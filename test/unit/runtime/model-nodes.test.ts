@@ -108,7 +108,7 @@ describe('LoadPipeline device auto', () => {
     if (report.auto === 'cpu') {
       expect(ctx.warnings).toHaveLength(1);
       expect(ctx.warnings[0]).toMatch(
-        /^device auto: no usable GPU \(webgpu: .+; cuda: .+\); running on the CPU$/,
+        /^device auto: no usable GPU \(cuda: .+; webgpu: .+\); running on the CPU$/,
       );
     } else {
       expect(ctx.warnings).toEqual([]);
