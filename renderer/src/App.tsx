@@ -1,0 +1,58 @@
+// The editor's layout: toolbar, canvas with its overlays, side panel, status bar.
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useEffect } from 'react';
+import { Canvas } from './flow/Canvas.tsx';
+import { useDocumentPersistence } from './hooks/useDocumentPersistence.ts';
+import { useValidation } from './hooks/useValidation.ts';
+import { ContextMenu } from './panels/ContextMenu.tsx';
+import { Dialogs } from './panels/Dialogs.tsx';
+import { Palette } from './panels/Palette.tsx';
+import { SidePanel } from './panels/SidePanel.tsx';
+import { StatusBar, Toasts } from './panels/StatusBar.tsx';
+import { Toolbar } from './panels/Toolbar.tsx';
+import { editor } from './store/editor.ts';
+import { useSlice } from './store/store.ts';
+
+/** Frames the whole graph whenever a different document is opened. */
+function useFitOnOpen(): void {
+  const flow = useReactFlow();
+  const epoch = useSlice(editor, (s) => s.docEpoch);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened document (epoch)
+  useEffect(() => {
+    const empty = Object.keys(editor.get().doc.nodes).length === 0;
+    const frame = requestAnimationFrame(async () => {
+      if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
+      else await flow.fitView({ padding: 0.15, maxZoom: 1 });
+      editor.set({ fitPending: false });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [epoch, flow]);
+}
+
+function Editor() {
+  useValidation();
+  useDocumentPersistence();
+  useFitOnOpen();
+  return (
+    <div className="dg-app">
+      <Toolbar />
+      <main className="dg-main">
+        <Canvas />
+        <SidePanel />
+      </main>
+      <StatusBar />
+      <Palette />
+      <ContextMenu />
+      <Dialogs />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <Editor />
+    </ReactFlowProvider>
+  );
+}

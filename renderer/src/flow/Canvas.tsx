@@ -1,0 +1,178 @@
+// The canvas: React Flow driven by the document store, with search, drops and context menus.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  type Edge,
+  MiniMap,
+  type Node,
+  ReactFlow,
+  useStore as useFlowStore,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, type MouseEvent, useCallback, useMemo, useRef, useState } from 'react';
+import { addReroute, rerouteIndex } from '../doc/decor.ts';
+import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
+import { useConnections } from '../hooks/useConnections.ts';
+import { useFlowChanges } from '../hooks/useFlowChanges.ts';
+import { useFlowModel } from '../hooks/useFlowModel.ts';
+import { useShellMenu } from '../hooks/useShellMenu.ts';
+import { useShortcuts } from '../hooks/useShortcuts.ts';
+import { commit, editor } from '../store/editor.ts';
+import { openLocalFile } from '../store/file-actions.ts';
+import { useSlice } from '../store/store.ts';
+import { ConnectionHint } from './ConnectionHint.tsx';
+import { GroupNode, NoteNode, PlaceholderNode } from './DecorNodes.tsx';
+import type { WireData } from './derive.ts';
+import { GraphNode, LOW_DETAIL_ZOOM } from './GraphNode.tsx';
+import { WireEdge } from './WireEdge.tsx';
+
+const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
+const edgeTypes = { wire: WireEdge };
+const SNAP: [number, number] = [20, 20];
+const FIT = { padding: 0.15, maxZoom: 1 };
+const closeMenu = () => editor.set({ menu: null });
+const miniMapColor = (n: Node) => (n.type === 'group' ? 'transparent' : '#555b66');
+
+export function Canvas() {
+  const { nodes, edges } = useFlowModel();
+  const { onNodesChange, onEdgesChange } = useFlowChanges();
+  const connections = useConnections();
+  const flow = useReactFlow();
+  const snap = useSlice(editor, (s) => s.snap);
+  const minimap = useSlice(editor, (s) => s.minimap);
+  const wireColor = useSlice(editor, (s) =>
+    s.connecting?.type ? s.catalogue?.socketTypes[s.connecting.type]?.color : undefined,
+  );
+  const pointer = useRef({ x: 0, y: 0 });
+  // Wires stop taking the pointer while zoomed far out or while nodes are dragged: hit testing
+  // hundreds of curves on every pointer move is what made big graphs stutter.
+  const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
+  const [dragging, setDragging] = useState(false);
+  const startDrag = useCallback(() => setDragging(true), []);
+  const endDrag = useCallback(() => setDragging(false), []);
+  useShortcuts();
+  useShellMenu();
+  useClipboardEvents(() => flow.screenToFlowPosition(pointer.current));
+
+  const onDoubleClick = useCallback(
+    (e: MouseEvent) => {
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const screen = { x: e.clientX, y: e.clientY };
+      editor.set({ palette: { screen, flow: flow.screenToFlowPosition(screen) } });
+    },
+    [flow],
+  );
+
+  const onEdgeDoubleClick = useCallback(
+    (e: MouseEvent, edge: Edge) => {
+      const data = edge.data as WireData;
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const source = flow.getInternalNode(edge.source);
+      const target = flow.getInternalNode(edge.target);
+      const start: [number, number] = source
+        ? [
+            source.internals.positionAbsolute.x + (source.measured.width ?? 0),
+            source.internals.positionAbsolute.y,
+          ]
+        : [p.x, p.y];
+      const end: [number, number] = target
+        ? [target.internals.positionAbsolute.x, target.internals.positionAbsolute.y]
+        : [p.x, p.y];
+      const at = rerouteIndex(start, data.points, end, [p.x, p.y]);
+      commit((d) => addReroute(d, data.index, at, [p.x, p.y]));
+    },
+    [flow],
+  );
+
+  const openMenu = useCallback(
+    (
+      e: MouseEvent | globalThis.MouseEvent,
+      target: NonNullable<ReturnType<typeof editor.get>['menu']>['target'],
+    ) => {
+      e.preventDefault();
+      const screen = { x: e.clientX, y: e.clientY };
+      editor.set({ menu: { screen, flow: flow.screenToFlowPosition(screen), target } });
+    },
+    [flow],
+  );
+
+  const onNodeContextMenu = useCallback(
+    (e: MouseEvent, n: Node) =>
+      openMenu(
+        e,
+        n.type === 'graph' || n.type === 'placeholder' ? { kind: 'node', id: n.id } : { kind: 'pane' },
+      ),
+    [openMenu],
+  );
+  const onPaneContextMenu = useCallback(
+    (e: MouseEvent | globalThis.MouseEvent) => openMenu(e, { kind: 'pane' }),
+    [openMenu],
+  );
+  const onEdgeContextMenu = useCallback(
+    (e: MouseEvent, edge: Edge) => openMenu(e, { kind: 'edge', id: edge.id }),
+    [openMenu],
+  );
+  const lineStyle = useMemo(() => ({ stroke: wireColor ?? '#aab', strokeWidth: 2.5 }), [wireColor]);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    void openLocalFile(file);
+  }, []);
+
+  return (
+    <div
+      className={`dg-canvas ${lowDetail ? 'dg-low-detail' : ''} ${dragging ? 'dg-dragging' : ''}`}
+      role="application"
+      aria-label="Graph canvas"
+      data-testid="canvas"
+      onDoubleClick={onDoubleClick}
+      onPointerMove={(e) => {
+        pointer.current = { x: e.clientX, y: e.clientY };
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={onDrop}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        {...connections}
+        onEdgeDoubleClick={onEdgeDoubleClick}
+        onNodeDragStart={startDrag}
+        onNodeDragStop={endDrag}
+        onSelectionDragStart={startDrag}
+        onSelectionDragStop={endDrag}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneClick={closeMenu}
+        connectionLineStyle={lineStyle}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+        zoomOnDoubleClick={false}
+        snapToGrid={snap}
+        snapGrid={SNAP}
+        minZoom={0.1}
+        maxZoom={2.5}
+        colorMode="dark"
+        proOptions={{ hideAttribution: true }}
+        fitView
+        fitViewOptions={FIT}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#3a3d44" />
+        <Controls showInteractive={false} />
+        {minimap && <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(15,16,19,0.7)" />}
+        <ConnectionHint />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// What a node shows about the latest run: a badge in the header, progress, preview, images, errors.
+import { formatMs, type NodeRunState } from '../store/run-state.ts';
+
+export function RunBadge({ run }: { run?: NodeRunState }) {
+  if (!run) return null;
+  const text: Record<NodeRunState['phase'], string> = {
+    waiting: 'waiting',
+    running: run.total ? `${run.step}/${run.total}` : 'running',
+    cached: 'cached',
+    done: run.ms !== undefined ? formatMs(run.ms) : 'done',
+    error: 'error',
+  };
+  return (
+    <span className={`dg-badge dg-badge-${run.phase}`} data-testid="node-badge">
+      {text[run.phase]}
+    </span>
+  );
+}
+
+export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
+  if (!run) return null;
+  const fraction = run.total ? (run.step ?? 0) / run.total : 0;
+  return (
+    <>
+      {run.phase === 'running' && (
+        <div
+          className="dg-progress"
+          data-testid={`progress-${id}`}
+          title={run.total ? `step ${run.step} of ${run.total}` : 'running'}
+        >
+          <div
+            className={`dg-progress-bar ${run.total ? '' : 'dg-indeterminate'}`}
+            style={{ width: `${Math.round(fraction * 100)}%` }}
+          />
+        </div>
+      )}
+      {run.preview && run.phase === 'running' && (
+        <img className="dg-preview" src={run.preview} alt="live preview" data-testid={`preview-${id}`} />
+      )}
+      {run.phase === 'error' && run.message && (
+        <div className="dg-error" data-testid={`error-${id}`}>
+          {run.message}
+        </div>
+      )}
+      {run.warnings?.map((w) => (
+        <div className="dg-warning" key={w} title={w}>
+          {w}
+        </div>
+      ))}
+      {run.images && run.images.length > 0 && (
+        <div className="dg-images">
+          {run.images.map((url) => (
+            <img key={url} src={url} alt="output" data-testid={`image-${id}`} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

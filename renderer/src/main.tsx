@@ -1,0 +1,44 @@
+// Start-up: connect to the host, learn the node catalogue, open the last session or the default graph.
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { createRoot } from 'react-dom/client';
+import { createHostApi } from '../../main/host/create-client.ts';
+import { App } from './App.tsx';
+import { restoreSession } from './hooks/useDocumentPersistence.ts';
+import { setHost } from './host/host.ts';
+import { editor, setCatalogue } from './store/editor.ts';
+import { loadRecent, openDefault } from './store/file-actions.ts';
+import { refreshGraphs, refreshInputs, refreshModels } from './store/host-data.ts';
+import { followHostEvents } from './store/run-actions.ts';
+
+/** Read-only view of the document for tests and for debugging in the devtools console. */
+(window as unknown as { diffgraphDebug: object }).diffgraphDebug = { doc: () => editor.get().doc };
+
+async function boot(): Promise<void> {
+  const host = createHostApi();
+  setHost(host);
+  const withConnection = host as { onConnectionChange?: (l: (c: boolean) => void) => () => void };
+  withConnection.onConnectionChange?.((connected) =>
+    editor.set({ hostState: connected ? 'connected' : 'failed' }),
+  );
+  try {
+    const catalogue = await host.catalogue();
+    setCatalogue(catalogue.nodes, catalogue.socketTypes);
+    followHostEvents();
+    loadRecent();
+    await Promise.all([refreshModels(), refreshInputs(), refreshGraphs()]);
+    const params = new URLSearchParams(location.search);
+    if (params.has('fresh') || !restoreSession()) await openDefault();
+    const queue = await host.queueState();
+    editor.set((s) => ({ hostState: 'connected', run: { ...s.run, queue: queue.items } }));
+  } catch (error) {
+    editor.set({ hostState: 'failed' });
+    document
+      .getElementById('boot-error')
+      ?.replaceChildren(`Could not reach the Diffgraph engine: ${(error as Error).message}`);
+    return;
+  }
+  createRoot(document.getElementById('root') as HTMLElement).render(<App />);
+}
+
+void boot();

@@ -1,0 +1,106 @@
+// Right panel: the run queue (cancel any item) and the gallery of output images.
+
+import { asGraphDoc } from '../doc/types.ts';
+import { host } from '../host/host.ts';
+import { editor, replaceDocument, toast } from '../store/editor.ts';
+import { confirmDiscard, loadRunGraph } from '../store/file-actions.ts';
+import { cancelRun } from '../store/run-actions.ts';
+import type { GalleryItem } from '../store/run-state.ts';
+import { useSlice } from '../store/store.ts';
+
+export function SidePanel() {
+  const panel = useSlice(editor, (s) => s.sidePanel);
+  const queue = useSlice(editor, (s) => s.run.queue);
+  const gallery = useSlice(editor, (s) => s.run.gallery);
+  return (
+    <aside className={`dg-side ${panel ? '' : 'dg-side-closed'}`}>
+      <div className="dg-tabs">
+        <button
+          type="button"
+          className={panel === 'queue' ? 'dg-on' : ''}
+          data-testid="tab-queue"
+          onClick={() => editor.set({ sidePanel: panel === 'queue' ? null : 'queue' })}
+        >
+          Queue {queue.length > 0 && <span className="dg-count">{queue.length}</span>}
+        </button>
+        <button
+          type="button"
+          className={panel === 'gallery' ? 'dg-on' : ''}
+          data-testid="tab-gallery"
+          onClick={() => editor.set({ sidePanel: panel === 'gallery' ? null : 'gallery' })}
+        >
+          Gallery {gallery.length > 0 && <span className="dg-count">{gallery.length}</span>}
+        </button>
+      </div>
+      {panel === 'queue' && <Queue />}
+      {panel === 'gallery' && <Gallery items={gallery} />}
+    </aside>
+  );
+}
+
+function Queue() {
+  const queue = useSlice(editor, (s) => s.run.queue);
+  const status = useSlice(editor, (s) => s.run.status);
+  return (
+    <div className="dg-queue" data-testid="queue">
+      {queue.length === 0 && <p className="dg-muted">Nothing queued. Press Run (Ctrl+Enter).</p>}
+      {queue.map((item) => (
+        <div key={item.runId} className={`dg-queue-item dg-${item.state}`} data-testid="queue-item">
+          <span className="dg-queue-title">{item.title}</span>
+          <span className="dg-queue-state">{item.state}</span>
+          <button
+            type="button"
+            data-testid={`cancel-${item.runId}`}
+            onClick={() => void cancelRun(item.runId)}
+            title="Cancel this run"
+          >
+            ✕
+          </button>
+        </div>
+      ))}
+      {status.kind !== 'idle' && (
+        <p className={`dg-run-status dg-status-${status.kind}`} data-testid="run-status">
+          {status.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+async function loadGalleryGraph(item: GalleryItem): Promise<void> {
+  if (editor.get().runDocs[item.runId]) return loadRunGraph(item.runId);
+  try {
+    const bytes = new Uint8Array(await (await fetch(item.url)).arrayBuffer());
+    const doc = asGraphDoc(await host().graphFromPng(bytes));
+    if (!doc) throw new Error('the image carries no graph');
+    confirmDiscard(() => replaceDocument(doc, null));
+  } catch (error) {
+    toast(`Could not load the graph of this image: ${(error as Error).message}`, 'error');
+  }
+}
+
+function Gallery({ items }: { items: GalleryItem[] }) {
+  return (
+    <div className="dg-gallery" data-testid="gallery">
+      {items.length === 0 && <p className="dg-muted">Images from runs appear here.</p>}
+      {items.map((item) => (
+        <figure key={`${item.runId}:${item.url}`} className="dg-gallery-item">
+          <button
+            type="button"
+            title="Load the graph that made this image"
+            onClick={() => void loadGalleryGraph(item)}
+            data-testid="gallery-item"
+          >
+            <img src={item.url} alt={`output of ${item.nodeId}`} loading="lazy" />
+          </button>
+          <figcaption>
+            {item.seed !== undefined ? `seed ${item.seed}` : item.nodeId} ·{' '}
+            <a href={item.url} target="_blank" rel="noreferrer">
+              open
+            </a>
+          </figcaption>
+        </figure>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+// Bottom bar: problems with the whole graph, counts, and transient messages (toasts).
+import type { GraphProblem } from '../../../main/engine/events.ts';
+import { editor } from '../store/editor.ts';
+import { useSlice } from '../store/store.ts';
+
+const NONE: GraphProblem[] = [];
+
+export function StatusBar() {
+  const graphProblems = useSlice(editor, (s) => s.problemsByNode[''] ?? NONE);
+  const count = useSlice(editor, (s) => s.problems.length);
+  const nodes = useSlice(editor, (s) => Object.keys(s.doc.nodes).length);
+  const host = useSlice(editor, (s) => s.hostState);
+  return (
+    <footer className="dg-status">
+      <span>{nodes} nodes</span>
+      <span className={count > 0 ? 'dg-status-problem' : 'dg-status-ok'} data-testid="problem-count">
+        {count === 0 ? 'No problems' : `${count} problem${count === 1 ? '' : 's'}`}
+      </span>
+      {graphProblems.map((p) => (
+        <span key={p.message} className="dg-status-problem" data-testid="graph-problem">
+          {p.message}
+        </span>
+      ))}
+      {host !== 'connected' && (
+        <span className="dg-status-problem">
+          {host === 'connecting' ? 'Connecting to the engine…' : 'Engine not reachable'}
+        </span>
+      )}
+    </footer>
+  );
+}
+
+export function Toasts() {
+  const toasts = useSlice(editor, (s) => s.toasts);
+  return (
+    <div className="dg-toasts">
+      {toasts.map((t) => (
+        <div key={t.id} className={`dg-toast dg-toast-${t.kind}`} data-testid={`toast-${t.kind}`}>
+          {t.message}
+        </div>
+      ))}
+    </div>
+  );
+}

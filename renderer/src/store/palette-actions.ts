@@ -1,0 +1,34 @@
+// Adding a node from the search palette, wiring it to the dragged socket when there is one.
+import { addNode, connect, toggleWidgetInput } from '../doc/commands.ts';
+import { acceptsSocket } from '../doc/fuzzy.ts';
+import type { NodeSchema } from '../doc/types.ts';
+import { commit, editor, type PaletteState } from './editor.ts';
+
+export function openPalette(palette: PaletteState): void {
+  editor.set({ palette, dialog: null });
+}
+
+export function closePalette(): void {
+  editor.set({ palette: null });
+}
+
+export function addFromPalette(schema: NodeSchema): void {
+  const p = editor.get().palette;
+  if (!p) return;
+  editor.set({ palette: null });
+  let created = '';
+  commit((d) => {
+    const fromInput = p.wireFrom?.from === 'target';
+    const r = addNode(d, schema, [fromInput ? p.flow.x - 240 : p.flow.x, p.flow.y - 20]);
+    created = r.id;
+    if (!p.wireFrom || !p.filter) return r.doc;
+    const port = acceptsSocket(schema, p.filter);
+    if (!port) return r.doc;
+    const w = p.wireFrom;
+    if (w.from === 'target') return connect(r.doc, { from: [r.id, port], to: [w.nodeId, w.handle] });
+    const isWidget = !schema.inputs.some((i) => i.name === port);
+    const doc = isWidget ? toggleWidgetInput(r.doc, r.id, port) : r.doc;
+    return connect(doc, { from: [w.nodeId, w.handle], to: [r.id, port] });
+  });
+  if (created) editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+}

@@ -1,0 +1,100 @@
+// Model and input-image pickers, fed by the host's model list and input folder.
+import { useRef } from 'react';
+import type { FileWidget, ModelWidget } from '../../../nodes/api.ts';
+import { host } from '../host/host.ts';
+import { editor, toast } from '../store/editor.ts';
+import { refreshInputs, refreshModels } from '../store/host-data.ts';
+import { useSlice } from '../store/store.ts';
+
+interface PickerProps<W> {
+  spec: W;
+  value: string;
+  onChange(value: string): void;
+  testId: string;
+}
+
+function Options({ names, value }: { names: string[]; value: string }) {
+  const all = names.includes(value) || value === '' ? names : [value, ...names];
+  return (
+    <>
+      {value === '' && <option value="">(choose)</option>}
+      {all.map((n) => (
+        <option key={n} value={n}>
+          {names.includes(n) ? n : `${n} (not found)`}
+        </option>
+      ))}
+    </>
+  );
+}
+
+export function ModelPicker({ spec, value, onChange, testId }: PickerProps<ModelWidget>) {
+  const models = useSlice(editor, (s) => s.models);
+  const names = models.filter((m) => m.kind === spec.modelKind || m.kind === 'unknown').map((m) => m.name);
+  return (
+    <label className="dg-select-row">
+      <span className="dg-label">{spec.label ?? spec.name}</span>
+      <select
+        className="nodrag"
+        data-testid={testId}
+        value={value}
+        onFocus={() => void refreshModels()}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        <Options names={names} value={value} />
+      </select>
+    </label>
+  );
+}
+
+export function FilePicker({ spec, value, onChange, testId }: PickerProps<FileWidget>) {
+  const inputs = useSlice(editor, (s) => s.inputs);
+  const models = useSlice(editor, (s) => s.models);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const names = spec.folder === 'input' ? inputs : models.map((m) => m.name);
+  const upload = async (file: File) => {
+    try {
+      const name = await host().uploadInput(file.name, new Uint8Array(await file.arrayBuffer()));
+      await refreshInputs();
+      onChange(name);
+    } catch (error) {
+      toast(`Upload of ${file.name} failed: ${(error as Error).message}`, 'error');
+    }
+  };
+  return (
+    <label className="dg-select-row">
+      <span className="dg-label">{spec.label ?? spec.name}</span>
+      <select
+        className="nodrag"
+        data-testid={testId}
+        value={value}
+        onFocus={() => void (spec.folder === 'input' ? refreshInputs() : refreshModels())}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        <Options names={names} value={value} />
+      </select>
+      {spec.folder === 'input' && (
+        <>
+          <button
+            type="button"
+            className="dg-icon-button nodrag"
+            title="Upload an image"
+            onClick={() => fileInput.current?.click()}
+          >
+            ⤒
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            accept={spec.extensions?.join(',') ?? 'image/*'}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void upload(file);
+              e.target.value = '';
+            }}
+          />
+        </>
+      )}
+    </label>
+  );
+}

@@ -1,0 +1,43 @@
+// A real `diffgraph serve` (startServer) for browser tests, with its own temporary home folders.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineLike } from '../../../main/host/engine-like.ts';
+import type { DiffgraphPaths } from '../../../main/paths.ts';
+import { startServer } from '../../../main/server/server.ts';
+import { ensureEditorBuilt } from './build.ts';
+
+export interface EditorServer {
+  url: string;
+  paths: DiffgraphPaths;
+  close(): Promise<void>;
+}
+
+export async function startEditorServer(
+  options: { engine?: EngineLike; templatesDir?: string } = {},
+): Promise<EditorServer> {
+  const staticDir = await ensureEditorBuilt();
+  const home = await mkdtemp(join(tmpdir(), 'diffgraph-browser-'));
+  const paths = {
+    models: join(home, 'models'),
+    input: join(home, 'input'),
+    output: join(home, 'output'),
+    graphs: join(home, 'graphs'),
+  };
+  await Promise.all(Object.values(paths).map((p) => mkdir(p, { recursive: true })));
+  const server = await startServer({
+    port: 0,
+    paths,
+    staticDir,
+    engine: options.engine,
+    templatesDir: options.templatesDir,
+  });
+  return {
+    url: server.url,
+    paths,
+    close: async () => {
+      await server.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
