@@ -33,6 +33,9 @@ export function serveCommand(): Command {
     .action(async (options: ServeOptions) => {
       // Loaded on demand: the server pulls in HTTP/WebSocket code no other command needs.
       const { startServer } = await import('../../server/server.ts');
+      const { ensureEditorBuilt, editorIsBuilt } = await import('../../server/editor-build.ts');
+      if (!(await editorIsBuilt())) process.stderr.write('Building the editor (first start or after an update)…\n');
+      await ensureEditorBuilt();
       const defaults = defaultPaths();
       const cli = resolveCliPaths({ models: options.models, out: options.out ?? defaults.output });
       const paths = { ...defaults, models: cli.models, output: cli.output };
