@@ -1,21 +1,12 @@
 // Writing user-visible files safely: a temporary file in the same folder, then a rename, so a
 // crash or Ctrl-C never leaves a half-written output, and existing files are never overwritten.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, unlink, link } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Replace `path` atomically with `data` (used for documents the user edits, e.g. manifest.json). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const tmp = await writeTempFile(dirname(path), basename(path), data);
   try {
     await rename(tmp, path);
   } catch (error) {
@@ -35,15 +26,7 @@ export async function writeNewNumberedFile(
   ext: string,
   data: Uint8Array,
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${prefix}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const tmp = await writeTempFile(dir, prefix, data);
   try {
     let counter = await nextCounter(dir, prefix, ext);
     for (;;) {
@@ -59,6 +42,20 @@ export async function writeNewNumberedFile(
   } finally {
     await unlink(tmp).catch(() => {});
   }
+}
+
+/** Write and fsync a hidden temporary file in `dir` (same file system, so a rename is atomic). */
+async function writeTempFile(dir: string, base: string, data: string | Uint8Array): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return tmp;
 }
 
 async function nextCounter(dir: string, prefix: string, ext: string): Promise<number> {
