@@ -1,15 +1,9 @@
 // Confining paths that come from the editor, HTTP or graph files to one allowed folder. A path is
 // accepted only if it stays inside the folder both lexically and after symlinks are resolved, so
 // `../`, absolute paths and symlinks pointing out of the folder are all refused.
-import { realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside, realpathOfNearest } from '../util/path-inside.ts';
 import { HostError } from './errors.ts';
-
-/** Is `child` equal to or inside `root`? Both must be absolute and normalised. */
-export function isInside(root: string, child: string): boolean {
-  const rel = relative(root, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
 
 /**
  * Resolve `relPath` (a relative path with `/` separators) inside `root`. Refuses absolute paths,
@@ -43,39 +37,12 @@ export async function confineAbsolute(root: string, absPath: string, what = 'pat
 }
 
 async function assertRealInside(absRoot: string, target: string, what: string, shown: string): Promise<void> {
-  const realRoot = await realpathOrSelf(absRoot);
-  const realTarget = await realpathOfNearest(target);
+  const realRoot = realpathOfNearest(absRoot);
+  const realTarget = realpathOfNearest(target);
   if (!isInside(realRoot, realTarget)) {
     throw new HostError(
       'forbidden',
       `${what} "${shown}" resolves outside its folder through a link (refused)`,
     );
-  }
-}
-
-async function realpathOrSelf(path: string): Promise<string> {
-  try {
-    return await realpath(path);
-  } catch {
-    return path;
-  }
-}
-
-/** realpath of the path, or of its nearest existing ancestor joined with the missing tail. */
-async function realpathOfNearest(path: string): Promise<string> {
-  let current = path;
-  const tail: string[] = [];
-  for (;;) {
-    try {
-      const real = await realpath(current);
-      return tail.length === 0 ? real : resolve(real, ...tail.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      const parent = dirname(current);
-      if (parent === current) return path;
-      tail.push(basename(current));
-      current = parent;
-    }
   }
 }

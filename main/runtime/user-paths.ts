@@ -3,8 +3,8 @@
 // inside their folder, also after symbolic links are resolved, and absolute paths are refused
 // unless they lie inside an allowed folder. Only the CLI, whose graphs the user runs by hand
 // from a shell, opts into absolute paths anywhere (RuntimeServices.allowAbsolutePaths).
-import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { isInside, realpathOfNearest } from '../util/path-inside.ts';
 
 export interface PathRule {
   /** What the name is, for messages: "image", "pipeline", "tokenizer folder". */
@@ -23,31 +23,8 @@ export class PathRefusedError extends Error {
   }
 }
 
-function isInside(root: string, child: string): boolean {
-  const rel = relative(root, child);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
 function folders(rule: PathRule): string {
   return `allowed folders: ${rule.allowed.join(', ')}`;
-}
-
-/** realpath of the path, or of its nearest existing ancestor joined with the missing rest. */
-function realpathOfNearest(path: string): string {
-  const tail: string[] = [];
-  let current = path;
-  for (;;) {
-    try {
-      return resolve(realpathSync(current), ...tail.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      const parent = dirname(current);
-      if (parent === current) return path;
-      tail.push(basename(current));
-      current = parent;
-    }
-  }
 }
 
 function insideAllowed(target: string, rule: PathRule): boolean {
