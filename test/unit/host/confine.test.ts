@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confineAbsolute, isInside, resolveInside } from '../../../main/host/confine.ts';
+import { confineAbsolute, resolveInside } from '../../../main/host/confine.ts';
+import { isInside } from '../../../main/util/path-inside.ts';
 import { HostError } from '../../../main/host/errors.ts';
 
 let base: string;
