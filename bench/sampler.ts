@@ -1,13 +1,15 @@
 // Sampler arithmetic per step on a [2, 4, 128, 128] latent (1024×1024 pixels, batch 2) with a
 // zero-cost mock model and cfg 7.5 (one batch-4 call per step), so only the sampler's own work is
 // timed: input scaling, guidance, conversion to x₀, the update, fresh noise where the sampler draws
-// it, and a preview every 3 steps. Target: under 1 ms a step. Run: npx tsx bench/sampler.ts
+// it, and a preview every 3 steps. Target: under 1 ms a step. The seeded noise alone is also timed
+// against the previous generator (bench/noise-baseline.ts) in the same run. Run: npx tsx bench/sampler.ts
 
 import { GaussianStream } from '../nodes/math/noise.ts';
 import type { SamplerName } from '../nodes/math/plan.ts';
 import { sample } from '../nodes/math/sample.ts';
 import { buildSchedule } from '../nodes/schedule.ts';
 import type { Denoiser } from '../nodes/types.ts';
+import { BoxMullerStream } from './noise-baseline.ts';
 
 const SHAPE = [2, 4, 128, 128];
 const SIZE = SHAPE.reduce((a, b) => a * b, 1);
@@ -79,12 +81,12 @@ function axpyMs(): number {
   return best;
 }
 
-function noiseMs(): number {
+/** Best time to fill one latent with noise from `stream`. */
+function noiseMs(stream: { fill(out: Float32Array): void }): number {
   const out = new Float32Array(SIZE);
-  const stream = new GaussianStream(1);
   stream.fill(out);
   let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < 10; r++) {
+  for (let r = 0; r < 20; r++) {
     const start = performance.now();
     stream.fill(out);
     best = Math.min(best, performance.now() - start);
@@ -128,8 +130,11 @@ const floor = axpyMs();
 console.log(
   `latent [${SHAPE.join(', ')}] = ${SIZE} values (${(SIZE * 4) / 1024} KiB), cfg 7.5, zero-cost model; best of ${ROUNDS}`,
 );
+const noise = noiseMs(new GaussianStream(1));
+const baseline = noiseMs(new BoxMullerStream(1));
+console.log(`floor: one x += c·y pass ${floor.toFixed(3)} ms`);
 console.log(
-  `floor: one x += c·y pass ${floor.toFixed(3)} ms; Philox + Box-Muller noise for the latent ${noiseMs().toFixed(3)} ms`,
+  `noise for the latent: Philox + ziggurat ${noise.toFixed(3)} ms; previous Philox + Box-Muller ${baseline.toFixed(3)} ms (${(baseline / noise).toFixed(1)}× faster)`,
 );
 console.log(
   'sampler            ms/step   × floor   target 1 ms   latent-sized buffers per run (5 / 20 steps)',

@@ -1,6 +1,8 @@
-// Sampler previews travel with progress events as small PNG data URLs.
-import sharp from 'sharp';
+// Sampler previews travel with progress events as small PNG data URLs. They are encoded in
+// process (a 64-pixel preview takes well under a millisecond), not through sharp, whose per-call
+// setup and thread-pool hop cost more than the image and competed with the sampler every step.
 import type { PreviewImage } from '../../nodes/api.ts';
+import { encodeRgbPng } from '../util/png-encode.ts';
 import type { PreviewEventImage } from './events.ts';
 
 export async function previewToDataUrl(preview: PreviewImage): Promise<PreviewEventImage> {
@@ -13,10 +15,6 @@ export async function previewToDataUrl(preview: PreviewImage): Promise<PreviewEv
       `preview has ${rgb.length} bytes, expected ${width * height * 3} for ${width}x${height} RGB`,
     );
   }
-  const png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
-    raw: { width, height, channels: 3 },
-  })
-    .png({ compressionLevel: 3 })
-    .toBuffer();
+  const png = encodeRgbPng(width, height, rgb);
   return { width, height, dataUrl: `data:image/png;base64,${png.toString('base64')}` };
 }

@@ -1,7 +1,7 @@
 // Reads an ONNX file's graph inputs, outputs and external-data file names without loading its
 // weights: a positional protobuf walk that skips initializer payloads, so scanning a folder of
 // multi-gigabyte models stays fast. Small messages (ValueInfoProto) are decoded with onnx-proto.
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -211,4 +211,20 @@ export async function readOnnxHeader(path: string): Promise<OnnxHeader> {
 
 export function describeValue(value: OnnxValueInfo): string {
   return `${value.name}: ${value.type}[${value.shape.join(',')}]`;
+}
+
+const remembered = new Map<string, { size: number; mtimeMs: number; header: OnnxHeader }>();
+
+/**
+ * readOnnxHeader, remembered per file until its size or modification time changes: loader nodes
+ * run every time a graph runs, and a large U-Net's header walk cost milliseconds each time.
+ * Callers must not modify the returned header.
+ */
+export async function cachedOnnxHeader(path: string): Promise<OnnxHeader> {
+  const { size, mtimeMs } = await stat(path);
+  const hit = remembered.get(path);
+  if (hit && hit.size === size && hit.mtimeMs === mtimeMs) return hit.header;
+  const header = await readOnnxHeader(path);
+  remembered.set(path, { size, mtimeMs, header });
+  return header;
 }

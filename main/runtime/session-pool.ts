@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
-import { availableDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
+import { autoDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
 import { ModelInputError } from './errors.ts';
 import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
 import type { ModelIO } from './slot-signatures.ts';
@@ -80,7 +80,7 @@ export class SessionPool {
   /** `autoDevice` is what `auto` picks (tests pass a device that fails to exercise the fallback). */
   constructor(
     private readonly autoDevice: () => Promise<ConcreteDevice> = async () =>
-      (await availableDevices()).auto as ConcreteDevice,
+      (await autoDevices()).auto as ConcreteDevice,
   ) {}
 
   cache(key: string): Map<string, Float32Array> {
@@ -138,6 +138,9 @@ export class SessionPool {
         executionProviders: executionProviders(device),
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        // Idle intra-op threads sleep instead of spinning after each run: spinning took the cores
+        // the sampler, previews and PNG encoding need between U-Net calls (bench/txt2img.ts).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];

@@ -38,6 +38,27 @@ function concatBatch(first: Tensor, second: Tensor): Tensor {
   return { data, shape: [first.shape[0] + second.shape[0], ...first.shape.slice(1)] };
 }
 
+/** dst ← x·scale (float32 products). A synchronous loop V8 optimizes quickly. */
+function scaleInto(dst: Float32Array, x: Float32Array, scale: number): Float32Array {
+  for (let i = 0; i < x.length; i++) dst[i] = x[i] * scale;
+  return dst;
+}
+
+/** Both halves of the joint [uncond; cond] input ← x·scale, in one pass. */
+function fillJoint(joint: Float32Array, x: Float32Array, scale: number): void {
+  const size = x.length;
+  if (scale === 1) {
+    joint.set(x);
+    joint.set(x, size);
+    return;
+  }
+  for (let i = 0; i < size; i++) {
+    const v = x[i] * scale;
+    joint[i] = v;
+    joint[size + i] = v;
+  }
+}
+
 export class GuidedModel {
   /** Model calls made and their batch sizes (for tests and logs). */
   readonly calls: number[] = [];
@@ -52,6 +73,8 @@ export class GuidedModel {
   /** Where fixed-batch chunks are gathered, and the unconditional result in separate mode. */
   private readonly gathered: Float32Array;
   private readonly uncondOut: Float32Array;
+  /** The scaled model input outside joint mode (made on first use). */
+  private scaled?: Float32Array;
 
   constructor(private readonly options: GuidanceOptions) {
     const { denoiser, shape, cfg } = options;
@@ -90,25 +113,36 @@ export class GuidedModel {
     }
   }
 
-  /** Raw model output (guided) for model input `x` at `timestep`; the returned buffer is reused. */
-  async predict(x: Float32Array, timestep: number): Promise<Float32Array> {
+  /**
+   * Raw model output (guided) for model input x·scale (products rounded to float32) at
+   * `timestep`; the returned buffer is reused.
+   */
+  async predict(x: Float32Array, timestep: number, scale = 1): Promise<Float32Array> {
     const shape = this.options.shape as number[];
-    if (this.mode === 'plain') {
-      this.out.set(await this.call(x, shape, timestep, this.cond));
-      return this.out;
-    }
-    const cfg = this.options.cfg;
     if (this.mode === 'joint' && this.jointInput && this.joint) {
-      this.jointInput.set(x);
-      this.jointInput.set(x, this.size);
+      fillJoint(this.jointInput, x, scale);
       const both = await this.call(
         this.jointInput,
         [2 * this.batch, ...shape.slice(1)],
         timestep,
         this.joint,
       );
-      return combineGuidance(both.subarray(0, this.size), both.subarray(this.size), cfg, this.out);
+      return combineGuidance(
+        both.subarray(0, this.size),
+        both.subarray(this.size),
+        this.options.cfg,
+        this.out,
+      );
     }
+    if (scale !== 1) {
+      this.scaled ??= new Float32Array(this.size);
+      x = scaleInto(this.scaled, x, scale);
+    }
+    if (this.mode === 'plain') {
+      this.out.set(await this.call(x, shape, timestep, this.cond));
+      return this.out;
+    }
+    const cfg = this.options.cfg;
     this.uncondOut.set(await this.call(x, shape, timestep, this.uncond));
     const cond = await this.call(x, shape, timestep, this.cond);
     return combineGuidance(this.uncondOut, cond, cfg, this.out);

@@ -1,97 +1,213 @@
 // Seeded Gaussian noise that is identical on every machine and run.
 //
-// Generator: Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3"; checked
-// against the Random123 known-answer vectors in test/unit/math/noise.test.ts), keyed by the 64-bit seed
-// (key = [seed mod 2³², seed div 2³²]) with a 128-bit block counter [i, 0, 0, 0]. Each block gives four
-// 32-bit words → two Box-Muller pairs, computed in float64 and rounded to float32:
-//   u₁ = (w₀ + 1)/2³², u₂ = w₁/2³², z₀ = √(−2 ln u₁)·cos(2πu₂), z₁ = √(−2 ln u₁)·sin(2πu₂).
-// Batch item b always draws from the stream of seed + b alone, so any item reproduces by itself.
-// Only integer arithmetic and V8's software log/sin/cos (fdlibm ports) are involved: no platform libm.
+// Words: Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3"; checked
+// against the Random123 known-answer vectors in test/unit/math/noise.test.ts), keyed by the 64-bit
+// seed (key = [seed mod 2³², seed div 2³²]). Block j (counter [j mod 2³², j div 2³², 0, 0]) gives
+// words w₄ⱼ … w₄ⱼ₊₃ in output order; a stream reads w₀, w₁, … one after another, never twice.
+// The words come from WebAssembly SIMD (philox-simd.ts, four blocks at a time) or, where that is
+// unavailable, from the scalar code below; both are integer-exact and bit-identical.
+//
+// Normals: the ziggurat of Marsaglia & Tsang (2000, "The ziggurat method for generating random
+// variables") with N = 256 strips for f(x) = exp(−x²/2), r = 3.6541528853610088 and strip area
+// v = r·f(r) + ∫_r^∞ f = 0.004928673233974658 (with them the recursion below closes to 1e-14).
+// Edges: X₀ = v/f(r), X₁ = r, X_{i+1} = √(−2 ln(f(X_i) + v/X_i)) for i = 1 … 254, X₂₅₆ = 0;
+// F_i = f(X_i), F₂₅₆ = 1. Each normal starts from one word w (bits disjoint, so the strip and the
+// value are independent):
+//   i = w & 255, s = w >> 8 (arithmetic shift of the int32 word: −2²³ ≤ s < 2²³),
+//   x = (s + ½)·X_i / 2²³   (one float64 rounding; symmetric, |x| < X_i)
+//   |x| < X_{i+1}              → accept x                                    (~98.5% of draws)
+//   i = 0 (|x| ≥ r)            → tail: repeat a = −ln(U₁)/r, b = −ln(U₂) until 2b > a²; ±(r + a)
+//   otherwise                  → wedge: y = F_i + U·(F_{i+1} − F_i); accept x if y < exp(−x²/2),
+//                                else start again from the next word (new strip and value)
+// where each U is a fresh word w as (w mod 2³² + ½)/2³² ∈ (0, 1), all in float64; a tail value
+// takes the sign of the x that led to it; the result is rounded to float32. Batch item b always
+// draws from the stream of seed + b alone, so any item reproduces by itself. Only integer
+// arithmetic, IEEE float64 + − × / and √, and V8's software exp/log (fdlibm ports, no platform
+// libm) are involved.
+
+import { philoxSimd } from './philox-simd.ts';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
-const W0 = 0x9e3779b9;
-const W1 = 0xbb67ae85;
+const W0 = 0x9e3779b9 | 0;
+const W1 = 0xbb67ae85 | 0;
+const TWO_NEG_32 = 2 ** -32;
+const M0_SCALED = M0 * TWO_NEG_32; // exact: a power-of-two scale
+const M1_SCALED = M1 * TWO_NEG_32;
 
-/** High 32 bits of the 64-bit product of uint32 a·b, exactly, in float64 (the low half is Math.imul). */
-function mulhi(a: number, b: number): number {
-  const low = a * (b & 0xffff); // < 2^48, exact
-  const high = a * (b >>> 16); // < 2^48, exact
-  return Math.floor((high + Math.floor(low / 65536)) / 65536) >>> 0;
+/** Exact high half of the 64-bit product m·c: the float64 product is within 2¹⁰ of the exact one, so
+ * after subtracting the exact low half `lo` it is hi·2³² ± 2¹¹, and rounding recovers hi. */
+function exactHigh(m: number, c: number, lo: number): number {
+  return (m * (c >>> 0) - (lo >>> 0)) * TWO_NEG_32 + 0.5; // the caller's ToInt32 truncates
 }
 
-/** Ten Philox rounds on counter (c0..c3) with key (k0, k1), written to `out`. */
-function philoxRounds(
+/**
+ * Philox4x32-10 blocks for counters [c0 + j, c1, c2, c3], j = 0 … count − 1 (int32 words, c0 + j
+ * must not wrap), key (k0, k1), written to out[4j .. 4j + 3].
+ * High halves: (m/2³²)·c in float64 is hi + lo/2³² within 2⁻²², so truncating gives hi unless the
+ * low half lies within 2¹¹ of a multiple of 2³² (about 1 in 2²⁰): those take the exact path.
+ */
+function philoxBlocks(
   c0: number,
   c1: number,
   c2: number,
   c3: number,
   k0: number,
   k1: number,
-  out: Uint32Array,
+  out: Int32Array,
+  count: number,
 ): void {
-  for (let round = 0; round < 10; round++) {
-    const hi0 = mulhi(M0, c0);
-    const lo0 = Math.imul(M0, c0) >>> 0;
-    const hi1 = mulhi(M1, c2);
-    const lo1 = Math.imul(M1, c2) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
-    c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
-    c3 = lo0;
-    k0 = (k0 + W0) >>> 0;
-    k1 = (k1 + W1) >>> 0;
+  for (let j = 0; j < count; j++) {
+    let x0 = (c0 + j) | 0;
+    let x1 = c1;
+    let x2 = c2;
+    let x3 = c3;
+    let key0 = k0;
+    let key1 = k1;
+    for (let round = 0; round < 10; round++) {
+      const lo0 = Math.imul(M0, x0);
+      const lo1 = Math.imul(M1, x2);
+      let hi0 = M0_SCALED * (x0 >>> 0);
+      if ((lo0 + 2048) >>> 0 < 4096) hi0 = exactHigh(M0, x0, lo0);
+      let hi1 = M1_SCALED * (x2 >>> 0);
+      if ((lo1 + 2048) >>> 0 < 4096) hi1 = exactHigh(M1, x2, lo1);
+      x0 = hi1 ^ x1 ^ key0; // ^ applies ToInt32: truncation of hi1 ∈ [0, 2³²)
+      x1 = lo1;
+      x2 = hi0 ^ x3 ^ key1;
+      x3 = lo0;
+      key0 = (key0 + W0) | 0;
+      key1 = (key1 + W1) | 0;
+    }
+    out[4 * j] = x0;
+    out[4 * j + 1] = x1;
+    out[4 * j + 2] = x2;
+    out[4 * j + 3] = x3;
   }
-  out[0] = c0;
-  out[1] = c1;
-  out[2] = c2;
-  out[3] = c3;
 }
 
 /** One Philox4x32-10 block: four uint32 words for counter `ctr` and key `key`, written to `out`. */
 export function philox4x32(ctr: ArrayLike<number>, key: ArrayLike<number>, out: Uint32Array): Uint32Array {
-  philoxRounds(ctr[0] >>> 0, ctr[1] >>> 0, ctr[2] >>> 0, ctr[3] >>> 0, key[0] >>> 0, key[1] >>> 0, out);
+  const words = new Int32Array(4);
+  philoxBlocks(ctr[0] | 0, ctr[1] | 0, ctr[2] | 0, ctr[3] | 0, key[0] | 0, key[1] | 0, words, 1);
+  out.set(new Uint32Array(words.buffer));
   return out;
 }
 
+const STRIPS = 256;
+export const ZIGGURAT_R = 3.6541528853610088;
+export const ZIGGURAT_V = 0.004928673233974658;
+
+/** Strip edges X_i, X_i/2²³ (scales the signed 24-bit value) and heights F_i = f(X_i), built once at load. */
+function zigguratTables(): { edge: Float64Array; scaled: Float64Array; height: Float64Array } {
+  const f = (x: number) => Math.exp(-0.5 * x * x);
+  const edge = new Float64Array(STRIPS + 1);
+  const height = new Float64Array(STRIPS + 1);
+  edge[0] = ZIGGURAT_V / f(ZIGGURAT_R);
+  edge[1] = ZIGGURAT_R;
+  for (let i = 1; i < STRIPS - 1; i++) {
+    edge[i + 1] = Math.sqrt(-2 * Math.log(f(edge[i]) + ZIGGURAT_V / edge[i]));
+  }
+  edge[STRIPS] = 0;
+  for (let i = 0; i < STRIPS; i++) height[i] = f(edge[i]);
+  height[STRIPS] = 1;
+  return { edge, scaled: edge.map((x) => x * 2 ** -23), height };
+}
+
+export const ZIGGURAT = zigguratTables();
+const EDGE = ZIGGURAT.edge;
+const SCALED = ZIGGURAT.scaled;
+const HEIGHT = ZIGGURAT.height;
+
 const TWO_POW_32 = 4294967296;
-const TWO_PI = 2 * Math.PI;
+/** Blocks generated per refill of a stream's word buffer (a power of two, so it divides 2³²). */
+const BLOCKS = 256;
 
 /** A stream of standard normal float32 values for one seed; successive calls continue the stream. */
 export class GaussianStream {
-  private readonly key: [number, number];
-  private readonly block = new Uint32Array(4);
-  private counter = 0;
+  private readonly k0: number;
+  private readonly k1: number;
+  private readonly words = new Int32Array(4 * BLOCKS);
+  /** Index of the next unread word in `words`. */
+  private next = 4 * BLOCKS;
+  /** Counter of the next block to generate. */
+  private block = 0;
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0)
       throw new RangeError(`seed must be a whole number ≥ 0, got ${seed}`);
-    this.key = [seed % TWO_POW_32, Math.floor(seed / TWO_POW_32)];
+    this.k0 = (seed % TWO_POW_32) | 0;
+    this.k1 = Math.floor(seed / TWO_POW_32) | 0;
   }
 
-  /** Fill `out[offset .. offset + length)` with the next values of the stream (whole blocks of four). */
+  /** Fill `out[offset .. offset + length)` with the next values of the stream. */
   fill(out: Float32Array, offset = 0, length = out.length - offset): void {
-    const block = this.block;
-    const [k0, k1] = this.key;
-    for (let i = 0; i < length; i += 4) {
-      const counter = this.counter++;
-      const low = counter >>> 0; // ToUint32 is exact modulo 2^32 (no slow float %)
-      philoxRounds(low, (counter - low) / TWO_POW_32, 0, 0, k0, k1, block);
-      const r0 = Math.sqrt(-2 * Math.log((block[0] + 1) / TWO_POW_32));
-      const a0 = TWO_PI * (block[1] / TWO_POW_32);
-      const r1 = Math.sqrt(-2 * Math.log((block[2] + 1) / TWO_POW_32));
-      const a1 = TWO_PI * (block[3] / TWO_POW_32);
-      const base = offset + i;
-      if (length - i >= 4) {
-        out[base] = r0 * Math.cos(a0);
-        out[base + 1] = r0 * Math.sin(a0);
-        out[base + 2] = r1 * Math.cos(a1);
-        out[base + 3] = r1 * Math.sin(a1);
-      } else {
-        const values = [r0 * Math.cos(a0), r0 * Math.sin(a0), r1 * Math.cos(a1)];
-        for (let j = 0; j < length - i; j++) out[base + j] = values[j];
-      }
+    const end = offset + length;
+    let k = offset;
+    while (k < end) {
+      if (this.next === this.words.length) this.refill();
+      const stop = Math.min(end, k + this.words.length - this.next);
+      k = this.inner(out, k, stop);
+      if (k < stop) out[k++] = this.rare(this.word());
     }
+  }
+
+  /** One normal per buffered word into out[k .. stop) until a word misses its strip's inner part. */
+  private inner(out: Float32Array, start: number, stop: number): number {
+    const words = this.words;
+    let next = this.next;
+    let k = start;
+    for (; k < stop; k++) {
+      const w = words[next];
+      const strip = w & 255;
+      const x = ((w >> 8) + 0.5) * SCALED[strip];
+      if (Math.abs(x) >= EDGE[strip + 1]) break;
+      out[k] = x;
+      next++;
+    }
+    this.next = next;
+    return k;
+  }
+
+  /** The ~1% of draws that land outside a strip's inner rectangle: wedge test or tail. */
+  private rare(first: number): number {
+    let w = first;
+    for (;;) {
+      const strip = w & 255;
+      const x = ((w >> 8) + 0.5) * SCALED[strip];
+      if (Math.abs(x) < EDGE[strip + 1]) return x;
+      if (strip === 0) return x < 0 ? -this.tail() : this.tail();
+      const y = HEIGHT[strip] + this.uniform() * (HEIGHT[strip + 1] - HEIGHT[strip]);
+      if (y < Math.exp(-0.5 * x * x)) return x;
+      w = this.word();
+    }
+  }
+
+  /** Marsaglia's (1964) tail beyond r. */
+  private tail(): number {
+    for (;;) {
+      const a = -Math.log(this.uniform()) / ZIGGURAT_R;
+      const b = -Math.log(this.uniform());
+      if (b + b > a * a) return ZIGGURAT_R + a;
+    }
+  }
+
+  private uniform(): number {
+    return ((this.word() >>> 0) + 0.5) * TWO_NEG_32;
+  }
+
+  private word(): number {
+    if (this.next === this.words.length) this.refill();
+    return this.words[this.next++];
+  }
+
+  /** The next BLOCKS Philox blocks (their counters share the high word: BLOCKS divides 2³²). */
+  private refill(): void {
+    const low = (this.block % TWO_POW_32) | 0;
+    const high = Math.floor(this.block / TWO_POW_32) | 0;
+    if (philoxSimd) this.words.set(philoxSimd.blocks(low, high, 0, 0, this.k0, this.k1, BLOCKS / 4));
+    else philoxBlocks(low, high, 0, 0, this.k0, this.k1, this.words, BLOCKS);
+    this.block += BLOCKS;
+    this.next = 0;
   }
 }
 

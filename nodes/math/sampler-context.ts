@@ -7,8 +7,11 @@ export interface SamplerContext {
   /** The latent being sampled, in the sampler's coordinates (see plan.ts `samplerSpace`). */
   x: Float32Array;
   plan: SamplingPlan;
-  /** Guided raw model output for a model input at a timestep (buffer reused between calls). */
-  model: { predict(input: Float32Array, timestep: number): Promise<Float32Array> };
+  /**
+   * Guided raw model output for the model input `input`·`inputScale` (each product rounded to
+   * float32) at a timestep; the returned buffer is reused between calls.
+   */
+  model: { predict(input: Float32Array, timestep: number, inputScale?: number): Promise<Float32Array> };
   predictionType: PredictionType;
   /** Fresh standard normal noise for stochastic steps, per batch item's own stream. */
   noise: { fill(out: Float32Array): Float32Array };
@@ -21,12 +24,10 @@ export interface SamplerContext {
   step(index: number, total: number, denoised: Float32Array): void;
 }
 
-/** Model input scaling of the σ-space schedulers: x / √(σ² + 1) in float32. */
-export function scaleInput(x: Float32Array, sigma: number, dst: Float32Array): Float32Array {
+/** Model input scaling of the σ-space schedulers, x / √(σ² + 1): the factor 1/scale, scale in float32. */
+export function inputScale(sigma: number): number {
   const scale = Math.fround(Math.sqrt(Math.fround(Math.fround(sigma * sigma) + 1)));
-  const inverse = 1 / scale;
-  for (let i = 0; i < x.length; i++) dst[i] = x[i] * inverse;
-  return dst;
+  return 1 / scale;
 }
 
 /** Scratch buffers of one latent's size. */
@@ -34,15 +35,17 @@ export function buffers(size: number, count: number): Float32Array[] {
   return Array.from({ length: count }, () => new Float32Array(size));
 }
 
-/** Evaluate D(x, σ) in σ space: scale the input, call the model at `timestep`, convert its output. */
+/**
+ * Evaluate D(x, σ) in σ space: call the model on the scaled input at `timestep` (the scaling is
+ * fused into the copy the model call makes anyway), convert its output.
+ */
 export async function denoiseAtSigma(
   ctx: SamplerContext,
   x: Float32Array,
   sigma: number,
   timestep: number,
-  scratch: Float32Array,
   dst: Float32Array,
 ): Promise<Float32Array> {
-  const out = await ctx.model.predict(scaleInput(x, sigma, scratch), timestep);
+  const out = await ctx.model.predict(x, timestep, inputScale(sigma));
   return denoisedSigma(out, x, sigma, ctx.predictionType, dst);
 }

@@ -11,6 +11,58 @@ function alphaSigmaLambda(sigma: number): { alpha: number; sigmaT: number; lambd
   return { alpha, sigmaT, lambda: Math.fround(Math.fround(Math.log(alpha)) - Math.fround(Math.log(sigmaT))) };
 }
 
+// Element loops live in synchronous functions, which V8 optimizes quickly (see samplers-sigma.ts).
+// With ε-prediction (`fromEps`) the loops also compute m₀ = (x − σ_t·ε̂)/α_t, rounded to float32 as
+// when stored, so conversion and update take one pass and give the same numbers as two.
+
+interface FromEps {
+  eps: Float32Array;
+  alpha: number;
+  sigmaT: number;
+}
+
+/** SDE update: cX·x + cD·m₀ (+ ½cD·(m₀ − m₁)/r on second-order steps) + cN·noise. */
+function sdeUpdate(
+  x: Float32Array,
+  m0: Float32Array,
+  m1: Float32Array,
+  noise: Float32Array,
+  c: { cX: number; cD: number; halfD: number; cN: number; inv: number; secondOrder: boolean },
+  from: FromEps | null,
+): void {
+  const { cX, cD, halfD, cN, inv, secondOrder } = c;
+  const eps = from?.eps;
+  const [alpha, sigmaT] = from ? [from.alpha, from.sigmaT] : [1, 0];
+  for (let k = 0; k < x.length; k++) {
+    let m: number;
+    if (eps) m0[k] = m = Math.fround((x[k] - sigmaT * eps[k]) / alpha);
+    else m = m0[k];
+    let v = cX * x[k] + cD * m;
+    if (secondOrder) v = v + halfD * (inv * (m - m1[k]));
+    x[k] = cN > 0 ? v + cN * noise[k] : v;
+  }
+}
+
+/** ODE update: cX·x − cD·m₀ (− ½cD·(m₀ − m₁)/r on second-order steps). */
+function odeUpdate(
+  x: Float32Array,
+  m0: Float32Array,
+  m1: Float32Array,
+  c: { cX: number; cD: number; halfD: number; inv: number; secondOrder: boolean },
+  from: FromEps | null,
+): void {
+  const { cX, cD, halfD, inv, secondOrder } = c;
+  const eps = from?.eps;
+  const [alpha, sigmaT] = from ? [from.alpha, from.sigmaT] : [1, 0];
+  for (let k = 0; k < x.length; k++) {
+    let m: number;
+    if (eps) m0[k] = m = Math.fround((x[k] - sigmaT * eps[k]) / alpha);
+    else m = m0[k];
+    const v = cX * x[k] - cD * m;
+    x[k] = secondOrder ? v - halfD * (inv * (m - m1[k])) : v;
+  }
+}
+
 export async function sampleDpmpp2m(ctx: SamplerContext, sde = false): Promise<void> {
   const { x, plan } = ctx;
   const [current, previous, noise] = buffers(x.length, 3);
@@ -22,7 +74,8 @@ export async function sampleDpmpp2m(ctx: SamplerContext, sde = false): Promise<v
     const t = alphaSigmaLambda(plan.sigmas[i + 1]);
     [m0, m1] = [m1, m0]; // m1 ← last step's x₀ estimate
     const out = await ctx.model.predict(x, plan.timesteps[i]);
-    denoisedAlpha(out, x, s0.alpha, s0.sigmaT, ctx.predictionType, m0);
+    const from = ctx.predictionType === 'epsilon' ? { eps: out, alpha: s0.alpha, sigmaT: s0.sigmaT } : null;
+    if (!from) denoisedAlpha(out, x, s0.alpha, s0.sigmaT, ctx.predictionType, m0);
     const h = Math.fround(t.lambda - s0.lambda);
     // first order on the first step and (final σ = 0) on the last one
     const secondOrder = i > 0 && i < n - 1;
@@ -39,19 +92,12 @@ export async function sampleDpmpp2m(ctx: SamplerContext, sde = false): Promise<v
       );
       if (cN > 0) ctx.noise.fill(noise);
       const halfD = Math.fround(0.5 * cD);
-      for (let k = 0; k < x.length; k++) {
-        let v = cX * x[k] + cD * m0[k];
-        if (secondOrder) v = v + halfD * (inv * (m0[k] - m1[k]));
-        x[k] = cN > 0 ? v + cN * noise[k] : v;
-      }
+      sdeUpdate(x, m0, m1, noise, { cX, cD, halfD, cN, inv, secondOrder }, from);
     } else {
       const cX = Math.fround(t.sigmaT / s0.sigmaT);
       const cD = Math.fround(t.alpha * Math.fround(Math.fround(Math.exp(-h)) - 1));
       const halfD = Math.fround(0.5 * cD);
-      for (let k = 0; k < x.length; k++) {
-        const v = cX * x[k] - cD * m0[k];
-        x[k] = secondOrder ? v - halfD * (inv * (m0[k] - m1[k])) : v;
-      }
+      odeUpdate(x, m0, m1, { cX, cD, halfD, inv, secondOrder }, from);
     }
     ctx.step(i, n, m0);
   }

@@ -1,19 +1,109 @@
 // σ-space samplers, step for step as diffusers' EulerDiscrete, EulerAncestralDiscrete, HeunDiscrete
 // and LMSDiscrete schedulers (Karras et al. 2022 Alg. 1/2; k-diffusion). Coefficients in float32 like
-// torch; per-element work in float64, stored as float32.
-import { buffers, denoiseAtSigma, type SamplerContext } from './sampler-context.ts';
+// torch; per-element work in float64, stored as float32. Element loops live in small synchronous
+// functions: V8 optimizes those after a call or two, while a loop inside the async sampler (run
+// once per graph run) stayed in the interpreter and cost several times more.
+import { denoisedSigma } from './prediction.ts';
+import { buffers, denoiseAtSigma, inputScale, type SamplerContext } from './sampler-context.ts';
+
+// ε-prediction Euler steps convert the model output and step in one pass: D = x − σ·ε̂ is rounded
+// to float32 exactly as when stored and read back, so the result is the same as the two passes.
+
+function epsilonEulerUpdate(
+  x: Float32Array,
+  eps: Float32Array,
+  sigma: number,
+  ratio: number,
+  denoised: Float32Array,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const d = Math.fround(x[k] - sigma * eps[k]);
+    denoised[k] = d;
+    x[k] = x[k] + (x[k] - d) * ratio;
+  }
+}
+
+function epsilonAncestralUpdate(
+  x: Float32Array,
+  eps: Float32Array,
+  sigma: number,
+  denoised: Float32Array,
+  noise: Float32Array,
+  ratio: number,
+  sigmaUp: number,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const d = Math.fround(x[k] - sigma * eps[k]);
+    denoised[k] = d;
+    const stepped = x[k] + (x[k] - d) * ratio;
+    x[k] = sigmaUp > 0 ? stepped + noise[k] * sigmaUp : stepped;
+  }
+}
+
+function eulerUpdate(x: Float32Array, denoised: Float32Array, ratio: number): void {
+  for (let k = 0; k < x.length; k++) x[k] = x[k] + (x[k] - denoised[k]) * ratio;
+}
+
+/** Euler step to σ_down, plus σ_up·noise when σ_up > 0. */
+function ancestralUpdate(
+  x: Float32Array,
+  denoised: Float32Array,
+  noise: Float32Array,
+  ratio: number,
+  sigmaUp: number,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const stepped = x[k] + (x[k] - denoised[k]) * ratio;
+    x[k] = sigmaUp > 0 ? stepped + noise[k] * sigmaUp : stepped;
+  }
+}
+
+/** Heun's predictor: d = (x − D)/σ and x + d·dt. */
+function heunPredict(
+  x: Float32Array,
+  denoised: Float32Array,
+  sigma: number,
+  dt: number,
+  derivative: Float32Array,
+  predicted: Float32Array,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    derivative[k] = (x[k] - denoised[k]) / sigma;
+    predicted[k] = x[k] + derivative[k] * dt;
+  }
+}
+
+/** Heun's corrector: x + mean(d, d₂)·dt with d₂ at the predicted point. */
+function heunCorrect(
+  x: Float32Array,
+  predicted: Float32Array,
+  denoised: Float32Array,
+  derivative: Float32Array,
+  next: number,
+  dt: number,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const d2 = (predicted[k] - denoised[k]) / next;
+    const mean = (derivative[k] + d2) / 2;
+    x[k] = x[k] + mean * dt;
+  }
+}
 
 /** Euler: x ← x + (x − D)/σ · (σ_next − σ). */
 export async function sampleEuler(ctx: SamplerContext): Promise<void> {
   const { x, plan } = ctx;
-  const [scratch, denoised] = buffers(x.length, 2);
+  const [denoised] = buffers(x.length, 1);
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
-    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], scratch, denoised);
+    const out = await ctx.model.predict(x, plan.timesteps[i], inputScale(sigma));
     const dt = Math.fround(plan.sigmas[i + 1] - sigma);
     const ratio = dt / sigma; // derivative (x − D)/σ times dt, as one multiply
-    for (let k = 0; k < x.length; k++) x[k] = x[k] + (x[k] - denoised[k]) * ratio;
+    if (ctx.predictionType === 'epsilon') {
+      epsilonEulerUpdate(x, out, sigma, ratio, denoised);
+    } else {
+      eulerUpdate(x, denoisedSigma(out, x, sigma, ctx.predictionType, denoised), ratio);
+    }
     ctx.step(i, n, denoised);
   }
 }
@@ -21,21 +111,22 @@ export async function sampleEuler(ctx: SamplerContext): Promise<void> {
 /** Euler ancestral: step down to σ_down, then add fresh noise of std σ_up. */
 export async function sampleEulerAncestral(ctx: SamplerContext): Promise<void> {
   const { x, plan } = ctx;
-  const [scratch, denoised, noise] = buffers(x.length, 3);
+  const [denoised, noise] = buffers(x.length, 2);
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const from = plan.sigmas[i];
     const to = plan.sigmas[i + 1];
-    await denoiseAtSigma(ctx, x, from, plan.timesteps[i], scratch, denoised);
+    const out = await ctx.model.predict(x, plan.timesteps[i], inputScale(from));
     const to2 = Math.fround(to * to);
     const from2 = Math.fround(from * from);
     const sigmaUp = Math.fround(Math.sqrt(Math.fround(Math.fround(to2 * Math.fround(from2 - to2)) / from2)));
     const sigmaDown = Math.fround(Math.sqrt(Math.fround(to2 - Math.fround(sigmaUp * sigmaUp))));
     const ratio = Math.fround(sigmaDown - from) / from;
     if (sigmaUp > 0) ctx.noise.fill(noise);
-    for (let k = 0; k < x.length; k++) {
-      const stepped = x[k] + (x[k] - denoised[k]) * ratio;
-      x[k] = sigmaUp > 0 ? stepped + noise[k] * sigmaUp : stepped;
+    if (ctx.predictionType === 'epsilon') {
+      epsilonAncestralUpdate(x, out, from, denoised, noise, ratio, sigmaUp);
+    } else {
+      ancestralUpdate(x, denoisedSigma(out, x, from, ctx.predictionType, denoised), noise, ratio, sigmaUp);
     }
     ctx.step(i, n, denoised);
   }
@@ -44,26 +135,19 @@ export async function sampleEulerAncestral(ctx: SamplerContext): Promise<void> {
 /** Heun (2nd order): Euler predictor, trapezoid corrector; the last step (to the final σ) is plain Euler. */
 export async function sampleHeun(ctx: SamplerContext): Promise<void> {
   const { x, plan } = ctx;
-  const [scratch, denoised, derivative, predicted] = buffers(x.length, 4);
+  const [denoised, derivative, predicted] = buffers(x.length, 3);
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
     const next = plan.sigmas[i + 1];
-    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], scratch, denoised);
+    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
     const dt = Math.fround(next - sigma);
-    for (let k = 0; k < x.length; k++) {
-      derivative[k] = (x[k] - denoised[k]) / sigma;
-      predicted[k] = x[k] + derivative[k] * dt;
-    }
+    heunPredict(x, denoised, sigma, dt, derivative, predicted);
     if (i === n - 1) {
       x.set(predicted);
     } else {
-      await denoiseAtSigma(ctx, predicted, next, plan.timesteps[i + 1], scratch, denoised);
-      for (let k = 0; k < x.length; k++) {
-        const d2 = (predicted[k] - denoised[k]) / next;
-        const mean = (derivative[k] + d2) / 2;
-        x[k] = x[k] + mean * dt;
-      }
+      await denoiseAtSigma(ctx, predicted, next, plan.timesteps[i + 1], denoised);
+      heunCorrect(x, predicted, denoised, derivative, next, dt);
     }
     ctx.step(i, n, denoised);
   }
@@ -89,25 +173,39 @@ export function lmsCoefficient(sigmas: ArrayLike<number>, i: number, order: numb
   return integral(sigmas[i + 1]) - integral(sigmas[i]);
 }
 
+function lmsDerivative(x: Float32Array, denoised: Float32Array, sigma: number, out: Float32Array): void {
+  for (let k = 0; k < x.length; k++) out[k] = (x[k] - denoised[k]) / sigma;
+}
+
+function lmsUpdate(
+  x: Float32Array,
+  c: readonly number[],
+  d0: Float32Array,
+  d1: Float32Array,
+  d2: Float32Array,
+  d3: Float32Array,
+): void {
+  const [c0, c1, c2, c3] = c;
+  for (let k = 0; k < x.length; k++) x[k] = x[k] + (c0 * d0[k] + c1 * d1[k] + c2 * d2[k] + c3 * d3[k]);
+}
+
 /** Linear multistep (order 4): x ← x + Σ_j c_j · d_{i−j}. */
 export async function sampleLms(ctx: SamplerContext): Promise<void> {
   const maxOrder = 4; // diffusers' default `order` for LMSDiscreteScheduler.step
   const { x, plan } = ctx;
-  const [scratch, denoised] = buffers(x.length, 2);
+  const [denoised] = buffers(x.length, 1);
   const history = buffers(x.length, maxOrder); // derivative of step i lives in history[i % maxOrder]
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
-    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], scratch, denoised);
+    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
     const current = history[i % maxOrder];
-    for (let k = 0; k < x.length; k++) current[k] = (x[k] - denoised[k]) / sigma;
+    lmsDerivative(x, denoised, sigma, current);
     const order = Math.min(i + 1, maxOrder);
     // up to four terms, unrolled; missing ones get coefficient 0 (diffusers sums d_i, d_{i−1}, … in order)
     const c = [0, 1, 2, 3].map((j) => (j < order ? lmsCoefficient(plan.sigmas, i, order, j) : 0));
     const [d0, d1, d2, d3] = [0, 1, 2, 3].map((j) => history[(i - Math.min(j, order - 1)) % maxOrder]);
-    for (let k = 0; k < x.length; k++) {
-      x[k] = x[k] + (c[0] * d0[k] + c[1] * d1[k] + c[2] * d2[k] + c[3] * d3[k]);
-    }
+    lmsUpdate(x, c, d0, d1, d2, d3);
     ctx.step(i, n, denoised);
   }
 }

@@ -30,6 +30,7 @@ function context(overrides: Partial<NodeContext> = {}) {
       paths: { models: '', input: '', output: '' },
       modelSearchPath: [],
       device: 'cpu',
+      allowAbsolutePaths: false,
       graph: null,
       service: (_k, create) => create(),
     },

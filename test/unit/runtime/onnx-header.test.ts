@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readOnnxHeader } from '../../../main/runtime/onnx-header.ts';
+import { cachedOnnxHeader, readOnnxHeader } from '../../../main/runtime/onnx-header.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 
 let f: FixtureModels;
@@ -49,5 +49,20 @@ describe('readOnnxHeader', () => {
     const empty = join(dir, 'empty.onnx');
     writeFileSync(empty, '');
     await expect(readOnnxHeader(empty)).rejects.toThrow(/no model graph found/);
+  });
+});
+
+describe('cachedOnnxHeader', () => {
+  it('reuses a header while the file is unchanged and reads it again once the file changes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'onnx-header-')), 'model.onnx');
+    copyFileSync(join(f.pipelines.tinySd, 'unet', 'model.onnx'), path);
+    const first = await cachedOnnxHeader(path);
+    expect(first).toEqual(await readOnnxHeader(path));
+    expect(await cachedOnnxHeader(path)).toBe(first);
+    copyFileSync(f.files.unetBatch1, path); // another model at the same path
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const second = await cachedOnnxHeader(path);
+    expect(second).not.toBe(first);
+    expect(second.inputs[0].shape[0]).toBe(1);
   });
 });

@@ -13,7 +13,8 @@ let ctx: LoadContext;
 
 beforeAll(async () => {
   f = await ensureFixtureModels();
-  ctx = { runtime: testRuntime({ models: f.modelsDir }), warn: () => {} };
+  // Some cases write models to temporary folders and name them by absolute path, as the CLI may.
+  ctx = { runtime: testRuntime({ models: f.modelsDir, allowAbsolutePaths: true }), warn: () => {} };
 });
 
 describe('ONNX text encoder wrapper', () => {

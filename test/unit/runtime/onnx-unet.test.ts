@@ -16,7 +16,11 @@ const warnings: string[] = [];
 
 beforeAll(async () => {
   f = await ensureFixtureModels();
-  ctx = { runtime: testRuntime({ models: f.modelsDir }), warn: (m) => warnings.push(m) };
+  // Some cases write models to temporary folders and name them by absolute path, as the CLI may.
+  ctx = {
+    runtime: testRuntime({ models: f.modelsDir, allowAbsolutePaths: true }),
+    warn: (m) => warnings.push(m),
+  };
 });
 
 function latent(batch: number, seed = 1, size = 8): Tensor {
