@@ -13,10 +13,14 @@ const selected = wanted.length > 0 ? BENCHES.filter((name) => wanted.includes(na
 let failed = 0;
 for (const name of selected) {
   console.log(`\n=== bench/${name}.ts ===`);
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`)], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) {
     failed += 1;
     console.log(`bench/${name}.ts exited with ${result.status ?? result.signal}`);

@@ -3,6 +3,7 @@ import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import { type DeviceInfo, availableDevices as probeDevices } from './devices.ts';
 
 export { autoDevices } from './devices.ts';
+
 import { type ModelInfo, scanModels } from './model-scan.ts';
 import { sessionPool } from './session-pool.ts';
 

@@ -34,7 +34,8 @@ export function serveCommand(): Command {
       // Loaded on demand: the server pulls in HTTP/WebSocket code no other command needs.
       const { startServer } = await import('../../server/server.ts');
       const { ensureEditorBuilt, editorIsBuilt } = await import('../../server/editor-build.ts');
-      if (!(await editorIsBuilt())) process.stderr.write('Building the editor (first start or after an update)…\n');
+      if (!(await editorIsBuilt()))
+        process.stderr.write('Building the editor (first start or after an update)…\n');
       await ensureEditorBuilt();
       const defaults = defaultPaths();
       const cli = resolveCliPaths({ models: options.models, out: options.out ?? defaults.output });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confineAbsolute, resolveInside } from '../../../main/host/confine.ts';
-import { isInside } from '../../../main/util/path-inside.ts';
 import { HostError } from '../../../main/host/errors.ts';
+import { isInside } from '../../../main/util/path-inside.ts';
 
 let base: string;
 let root: string;
