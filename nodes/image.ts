@@ -138,11 +138,16 @@ export const imageNodes: NodeDefinition[] = [
         throw new NodeInputError('prefix', (error as Error).message);
       }
       const dir = outputFolder(ctx, prefix);
-      const graph = await withModelReferences(ctx.runtime, ctx.runtime.graph);
+      // sharp encodes on its own threads: start every image's PNG first, so that the encoding
+      // overlaps with collecting the graph's model references (hashes) on this thread
+      const encoding = Promise.all(Array.from({ length: image.shape[0] }, (_, i) => encodePng(image, i)));
+      const [graph, pngs] = await Promise.all([
+        withModelReferences(ctx.runtime, ctx.runtime.graph),
+        encoding,
+      ]);
       const seeds = graphSeeds(graph);
       const seed = Object.values(seeds)[0];
-      for (let i = 0; i < image.shape[0]; i++) {
-        const png = await encodePng(image, i);
+      for (const [i, png] of pngs.entries()) {
         const data = graph ? embedGraphInPng(png, graph) : png;
         const path = await writeNewNumberedFile(dir, basename(prefix), '.png', data);
         const meta = { seed, seeds, batchIndex: i, width: image.shape[2], height: image.shape[1] };

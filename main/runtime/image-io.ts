@@ -21,10 +21,21 @@ export function imageBytes(image: ImageBatch, index: number): Uint8Array {
   const size = height * width * 3;
   const out = new Uint8Array(size);
   const offset = index * size;
-  for (let i = 0; i < size; i++) {
-    out[i] = Math.round(Math.min(1, Math.max(0, image.data[offset + i])) * 255);
-  }
+  toBytes(image.data, offset, out);
   return out;
+}
+
+/**
+ * out[i] ← round(clamp(data[offset + i], 0, 1)·255), ties up, NaN → 0, as Math.round would: v·255
+ * of a float32 v is exact in float64 and so is adding ½ (or the result is 0 either way), so
+ * truncating v·255 + ½ is Math.round without the calls (several times faster on a 512² image).
+ */
+function toBytes(data: Float32Array, offset: number, out: Uint8Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const v = data[offset + i];
+    out[i] = v > 0 ? (v < 1 ? (v * 255 + 0.5) | 0 : 255) : 0;
+  }
 }
 
 /** One image of a batch as a PNG file's bytes. */

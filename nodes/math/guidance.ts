@@ -44,19 +44,30 @@ function scaleInto(dst: Float32Array, x: Float32Array, scale: number): Float32Ar
   return dst;
 }
 
-/** Both halves of the joint [uncond; cond] input ← x·scale, in one pass. */
+/** Both halves of the joint [uncond; cond] input ← x·scale: one scaling loop, then a memcpy. */
 function fillJoint(joint: Float32Array, x: Float32Array, scale: number): void {
   const size = x.length;
-  if (scale === 1) {
-    joint.set(x);
-    joint.set(x, size);
-    return;
-  }
-  for (let i = 0; i < size; i++) {
-    const v = x[i] * scale;
-    joint[i] = v;
-    joint[size + i] = v;
-  }
+  if (scale === 1) joint.set(x);
+  else scaleInto(joint, x, scale);
+  joint.copyWithin(size, 0, size);
+}
+
+/**
+ * The model output before guidance: ε̂ = uncond + cfg·(cond − uncond) (float32 cfg, rounded to
+ * float32 per element as `combineGuidance` stores it) when `guided`, else just `cond`, with
+ * `uncond` all zeros and cfg 1 so that the same formula gives `cond` back (to the sign of a zero).
+ * Samplers fuse this combine into their update pass; the buffers are valid until the next call.
+ */
+export interface GuidanceParts {
+  uncond: Float32Array;
+  cond: Float32Array;
+  cfg: number;
+  guided: boolean;
+}
+
+/** The guided output of `parts` as one buffer (`dst` when a combine is needed). */
+export function guidedOutput(parts: GuidanceParts, dst: Float32Array): Float32Array {
+  return parts.guided ? combineGuidance(parts.uncond, parts.cond, parts.cfg, dst) : parts.cond;
 }
 
 export class GuidedModel {
@@ -73,6 +84,8 @@ export class GuidedModel {
   /** Where fixed-batch chunks are gathered, and the unconditional result in separate mode. */
   private readonly gathered: Float32Array;
   private readonly uncondOut: Float32Array;
+  /** The unguided parts' `uncond` (made on first use). */
+  private zeros?: Float32Array;
   /** The scaled model input outside joint mode (made on first use). */
   private scaled?: Float32Array;
 
@@ -118,7 +131,14 @@ export class GuidedModel {
    * `timestep`; the returned buffer is reused.
    */
   async predict(x: Float32Array, timestep: number, scale = 1): Promise<Float32Array> {
+    const parts = await this.predictParts(x, timestep, scale);
+    return guidedOutput(parts, this.out);
+  }
+
+  /** Like `predict`, but leaves the guidance combine to the caller (see GuidanceParts). */
+  async predictParts(x: Float32Array, timestep: number, scale = 1): Promise<GuidanceParts> {
     const shape = this.options.shape as number[];
+    const cfg = Math.fround(this.options.cfg);
     if (this.mode === 'joint' && this.jointInput && this.joint) {
       fillJoint(this.jointInput, x, scale);
       const both = await this.call(
@@ -127,12 +147,7 @@ export class GuidedModel {
         timestep,
         this.joint,
       );
-      return combineGuidance(
-        both.subarray(0, this.size),
-        both.subarray(this.size),
-        this.options.cfg,
-        this.out,
-      );
+      return { uncond: both.subarray(0, this.size), cond: both.subarray(this.size), cfg, guided: true };
     }
     if (scale !== 1) {
       this.scaled ??= new Float32Array(this.size);
@@ -140,12 +155,12 @@ export class GuidedModel {
     }
     if (this.mode === 'plain') {
       this.out.set(await this.call(x, shape, timestep, this.cond));
-      return this.out;
+      this.zeros ??= new Float32Array(this.size);
+      return { uncond: this.zeros, cond: this.out, cfg: 1, guided: false };
     }
-    const cfg = this.options.cfg;
     this.uncondOut.set(await this.call(x, shape, timestep, this.uncond));
     const cond = await this.call(x, shape, timestep, this.cond);
-    return combineGuidance(this.uncondOut, cond, cfg, this.out);
+    return { uncond: this.uncondOut, cond, cfg, guided: true };
   }
 
   /** One logical call, split into chunks when the model only takes a fixed batch size. */

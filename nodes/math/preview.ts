@@ -26,6 +26,10 @@ export function latentPreview(data: Float32Array, shape: readonly number[], maxS
   const rgb = new Uint8Array(outW * outH * 3);
   const factors = factorsFor(channels);
   const plane = height * width;
+  if (channels === 4) {
+    previewRgb4(data, plane, width, stride, outW, outH, factors, rgb);
+    return { width: outW, height: outH, rgb };
+  }
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
       const src = y * stride * width + x * stride;
@@ -38,4 +42,37 @@ export function latentPreview(data: Float32Array, shape: readonly number[], maxS
     }
   }
   return { width: outW, height: outH, rgb };
+}
+
+/** The 4-channel case with each pixel's channels read once and the factors in locals (same sums, same order). */
+function previewRgb4(
+  data: Float32Array,
+  plane: number,
+  width: number,
+  stride: number,
+  outW: number,
+  outH: number,
+  f: readonly (readonly [number, number, number])[],
+  rgb: Uint8Array,
+): void {
+  const [[r0, g0, b0], [r1, g1, b1], [r2, g2, b2], [r3, g3, b3]] = f;
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      const src = y * stride * width + x * stride;
+      const c0 = data[src];
+      const c1 = data[plane + src];
+      const c2 = data[2 * plane + src];
+      const c3 = data[3 * plane + src];
+      const o = (y * outW + x) * 3;
+      rgb[o] = toByte(0 + c0 * r0 + c1 * r1 + c2 * r2 + c3 * r3);
+      rgb[o + 1] = toByte(0 + c0 * g0 + c1 * g1 + c2 * g2 + c3 * g3);
+      rgb[o + 2] = toByte(0 + c0 * b0 + c1 * b1 + c2 * b2 + c3 * b3);
+    }
+  }
+}
+
+/** (v + 1)/2 → 0..255 as the general loop stores it (the Uint8Array store truncates). */
+function toByte(v: number): number {
+  const byte = (v + 1) * 127.5 + 0.5;
+  return byte < 0 ? 0 : Math.min(byte, 255);
 }

@@ -1,5 +1,6 @@
 // What every sampler loop receives. Samplers update `x` in place; buffers are allocated once per run.
 import type { PredictionType } from '../types.ts';
+import type { GuidanceParts } from './guidance.ts';
 import type { SamplingPlan } from './plan.ts';
 import { denoisedSigma } from './prediction.ts';
 
@@ -11,7 +12,11 @@ export interface SamplerContext {
    * Guided raw model output for the model input `input`·`inputScale` (each product rounded to
    * float32) at a timestep; the returned buffer is reused between calls.
    */
-  model: { predict(input: Float32Array, timestep: number, inputScale?: number): Promise<Float32Array> };
+  model: {
+    predict(input: Float32Array, timestep: number, inputScale?: number): Promise<Float32Array>;
+    /** The same call, with the guidance combine left to the sampler's own pass. */
+    predictParts(input: Float32Array, timestep: number, inputScale?: number): Promise<GuidanceParts>;
+  };
   predictionType: PredictionType;
   /** Fresh standard normal noise for stochastic steps, per batch item's own stream. */
   noise: { fill(out: Float32Array): Float32Array };

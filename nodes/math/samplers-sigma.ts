@@ -3,40 +3,44 @@
 // torch; per-element work in float64, stored as float32. Element loops live in small synchronous
 // functions: V8 optimizes those after a call or two, while a loop inside the async sampler (run
 // once per graph run) stayed in the interpreter and cost several times more.
-import { denoisedSigma } from './prediction.ts';
+import type { GuidanceParts } from './guidance.ts';
+import { denoisedSigma, guidedAt } from './prediction.ts';
 import { buffers, denoiseAtSigma, inputScale, type SamplerContext } from './sampler-context.ts';
 
-// ε-prediction Euler steps convert the model output and step in one pass: D = x − σ·ε̂ is rounded
-// to float32 exactly as when stored and read back, so the result is the same as the two passes.
+// ε-prediction steps combine guidance, convert the model output and step in one pass: ε̂ and
+// D = x − σ·ε̂ are rounded to float32 exactly as when stored and read back, so the result is the
+// same as the separate passes.
 
 function epsilonEulerUpdate(
   x: Float32Array,
-  eps: Float32Array,
+  parts: GuidanceParts,
   sigma: number,
   ratio: number,
   denoised: Float32Array,
 ): void {
+  const { uncond, cond, cfg } = parts;
   for (let k = 0; k < x.length; k++) {
-    const d = Math.fround(x[k] - sigma * eps[k]);
+    const d = Math.fround(x[k] - sigma * guidedAt(uncond, cond, cfg, k));
     denoised[k] = d;
     x[k] = x[k] + (x[k] - d) * ratio;
   }
 }
 
+/** epsilonEulerUpdate to σ_down plus σ_up·noise (σ_up > 0; no branch in the loop, which V8 would not hoist). */
 function epsilonAncestralUpdate(
   x: Float32Array,
-  eps: Float32Array,
+  parts: GuidanceParts,
   sigma: number,
   denoised: Float32Array,
   noise: Float32Array,
   ratio: number,
   sigmaUp: number,
 ): void {
+  const { uncond, cond, cfg } = parts;
   for (let k = 0; k < x.length; k++) {
-    const d = Math.fround(x[k] - sigma * eps[k]);
+    const d = Math.fround(x[k] - sigma * guidedAt(uncond, cond, cfg, k));
     denoised[k] = d;
-    const stepped = x[k] + (x[k] - d) * ratio;
-    x[k] = sigmaUp > 0 ? stepped + noise[k] * sigmaUp : stepped;
+    x[k] = x[k] + (x[k] - d) * ratio + noise[k] * sigmaUp;
   }
 }
 
@@ -73,6 +77,47 @@ function heunPredict(
   }
 }
 
+/** heunPredict with D = x − σ·ε̂ (stored in `denoised`) computed from the guidance parts in the same pass. */
+function epsilonHeunPredict(
+  x: Float32Array,
+  parts: GuidanceParts,
+  sigma: number,
+  dt: number,
+  denoised: Float32Array,
+  derivative: Float32Array,
+  predicted: Float32Array,
+): void {
+  const { uncond, cond, cfg } = parts;
+  for (let k = 0; k < x.length; k++) {
+    const xk = x[k];
+    const d = Math.fround(xk - sigma * guidedAt(uncond, cond, cfg, k));
+    denoised[k] = d;
+    const slope = Math.fround((xk - d) / sigma);
+    derivative[k] = slope;
+    predicted[k] = xk + slope * dt;
+  }
+}
+
+/** heunCorrect with D₂ = x̃ − σ_next·ε̂ (stored in `denoised`) computed from the guidance parts. */
+function epsilonHeunCorrect(
+  x: Float32Array,
+  predicted: Float32Array,
+  parts: GuidanceParts,
+  derivative: Float32Array,
+  next: number,
+  dt: number,
+  denoised: Float32Array,
+): void {
+  const { uncond, cond, cfg } = parts;
+  for (let k = 0; k < x.length; k++) {
+    const p = predicted[k];
+    const d = Math.fround(p - next * guidedAt(uncond, cond, cfg, k));
+    denoised[k] = d;
+    const mean = (derivative[k] + (p - d) / next) / 2;
+    x[k] = x[k] + mean * dt;
+  }
+}
+
 /** Heun's corrector: x + mean(d, d₂)·dt with d₂ at the predicted point. */
 function heunCorrect(
   x: Float32Array,
@@ -96,12 +141,14 @@ export async function sampleEuler(ctx: SamplerContext): Promise<void> {
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
-    const out = await ctx.model.predict(x, plan.timesteps[i], inputScale(sigma));
+    const scale = inputScale(sigma);
     const dt = Math.fround(plan.sigmas[i + 1] - sigma);
     const ratio = dt / sigma; // derivative (x − D)/σ times dt, as one multiply
     if (ctx.predictionType === 'epsilon') {
-      epsilonEulerUpdate(x, out, sigma, ratio, denoised);
+      const parts = await ctx.model.predictParts(x, plan.timesteps[i], scale);
+      epsilonEulerUpdate(x, parts, sigma, ratio, denoised);
     } else {
+      const out = await ctx.model.predict(x, plan.timesteps[i], scale);
       eulerUpdate(x, denoisedSigma(out, x, sigma, ctx.predictionType, denoised), ratio);
     }
     ctx.step(i, n, denoised);
@@ -116,7 +163,7 @@ export async function sampleEulerAncestral(ctx: SamplerContext): Promise<void> {
   for (let i = 0; i < n; i++) {
     const from = plan.sigmas[i];
     const to = plan.sigmas[i + 1];
-    const out = await ctx.model.predict(x, plan.timesteps[i], inputScale(from));
+    const timestep = plan.timesteps[i];
     const to2 = Math.fround(to * to);
     const from2 = Math.fround(from * from);
     const sigmaUp = Math.fround(Math.sqrt(Math.fround(Math.fround(to2 * Math.fround(from2 - to2)) / from2)));
@@ -124,8 +171,11 @@ export async function sampleEulerAncestral(ctx: SamplerContext): Promise<void> {
     const ratio = Math.fround(sigmaDown - from) / from;
     if (sigmaUp > 0) ctx.noise.fill(noise);
     if (ctx.predictionType === 'epsilon') {
-      epsilonAncestralUpdate(x, out, from, denoised, noise, ratio, sigmaUp);
+      const parts = await ctx.model.predictParts(x, timestep, inputScale(from));
+      if (sigmaUp > 0) epsilonAncestralUpdate(x, parts, from, denoised, noise, ratio, sigmaUp);
+      else epsilonEulerUpdate(x, parts, from, ratio, denoised);
     } else {
+      const out = await ctx.model.predict(x, timestep, inputScale(from));
       ancestralUpdate(x, denoisedSigma(out, x, from, ctx.predictionType, denoised), noise, ratio, sigmaUp);
     }
     ctx.step(i, n, denoised);
@@ -136,15 +186,24 @@ export async function sampleEulerAncestral(ctx: SamplerContext): Promise<void> {
 export async function sampleHeun(ctx: SamplerContext): Promise<void> {
   const { x, plan } = ctx;
   const [denoised, derivative, predicted] = buffers(x.length, 3);
+  const fused = ctx.predictionType === 'epsilon';
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
     const next = plan.sigmas[i + 1];
-    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
     const dt = Math.fround(next - sigma);
-    heunPredict(x, denoised, sigma, dt, derivative, predicted);
+    if (fused) {
+      const parts = await ctx.model.predictParts(x, plan.timesteps[i], inputScale(sigma));
+      epsilonHeunPredict(x, parts, sigma, dt, denoised, derivative, predicted);
+    } else {
+      await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
+      heunPredict(x, denoised, sigma, dt, derivative, predicted);
+    }
     if (i === n - 1) {
       x.set(predicted);
+    } else if (fused) {
+      const parts = await ctx.model.predictParts(predicted, plan.timesteps[i + 1], inputScale(next));
+      epsilonHeunCorrect(x, predicted, parts, derivative, next, dt, denoised);
     } else {
       await denoiseAtSigma(ctx, predicted, next, plan.timesteps[i + 1], denoised);
       heunCorrect(x, predicted, denoised, derivative, next, dt);
@@ -189,6 +248,33 @@ function lmsUpdate(
   for (let k = 0; k < x.length; k++) x[k] = x[k] + (c0 * d0[k] + c1 * d1[k] + c2 * d2[k] + c3 * d3[k]);
 }
 
+/**
+ * lmsDerivative and lmsUpdate in one pass, with D = x − σ·ε̂ from the guidance parts; d₀ is the
+ * current derivative, stored (as float32) before d₁…d₃ are read since they may be the same buffer.
+ */
+function epsilonLmsStep(
+  x: Float32Array,
+  parts: GuidanceParts,
+  sigma: number,
+  denoised: Float32Array,
+  c: readonly number[],
+  d0: Float32Array,
+  d1: Float32Array,
+  d2: Float32Array,
+  d3: Float32Array,
+): void {
+  const { uncond, cond, cfg } = parts;
+  const [c0, c1, c2, c3] = c;
+  for (let k = 0; k < x.length; k++) {
+    const xk = x[k];
+    const d = Math.fround(xk - sigma * guidedAt(uncond, cond, cfg, k));
+    denoised[k] = d;
+    const slope = Math.fround((xk - d) / sigma);
+    d0[k] = slope;
+    x[k] = xk + (c0 * slope + c1 * d1[k] + c2 * d2[k] + c3 * d3[k]);
+  }
+}
+
 /** Linear multistep (order 4): x ← x + Σ_j c_j · d_{i−j}. */
 export async function sampleLms(ctx: SamplerContext): Promise<void> {
   const maxOrder = 4; // diffusers' default `order` for LMSDiscreteScheduler.step
@@ -198,14 +284,18 @@ export async function sampleLms(ctx: SamplerContext): Promise<void> {
   const n = plan.timesteps.length;
   for (let i = 0; i < n; i++) {
     const sigma = plan.sigmas[i];
-    await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
-    const current = history[i % maxOrder];
-    lmsDerivative(x, denoised, sigma, current);
     const order = Math.min(i + 1, maxOrder);
     // up to four terms, unrolled; missing ones get coefficient 0 (diffusers sums d_i, d_{i−1}, … in order)
     const c = [0, 1, 2, 3].map((j) => (j < order ? lmsCoefficient(plan.sigmas, i, order, j) : 0));
     const [d0, d1, d2, d3] = [0, 1, 2, 3].map((j) => history[(i - Math.min(j, order - 1)) % maxOrder]);
-    lmsUpdate(x, c, d0, d1, d2, d3);
+    if (ctx.predictionType === 'epsilon') {
+      const parts = await ctx.model.predictParts(x, plan.timesteps[i], inputScale(sigma));
+      epsilonLmsStep(x, parts, sigma, denoised, c, d0, d1, d2, d3);
+    } else {
+      await denoiseAtSigma(ctx, x, sigma, plan.timesteps[i], denoised);
+      lmsDerivative(x, denoised, sigma, d0); // d0 is history[i % maxOrder], this step's slot
+      lmsUpdate(x, c, d0, d1, d2, d3);
+    }
     ctx.step(i, n, denoised);
   }
 }
