@@ -29,12 +29,21 @@ function useFitOnOpen(): void {
   }, [epoch, flow]);
 }
 
-function Editor() {
+/**
+ * Effects that follow every edit. A component of their own: they subscribe to the document, and
+ * in Editor they re-rendered the whole app on each step of a node drag.
+ */
+function DocumentEffects() {
   useValidation();
   useDocumentPersistence();
   useFitOnOpen();
+  return null;
+}
+
+function Editor() {
   return (
     <div className="dg-app">
+      <DocumentEffects />
       <Toolbar />
       <main className="dg-main">
         <Canvas />

@@ -4,7 +4,6 @@ import {
   BackgroundVariant,
   Controls,
   type Edge,
-  MiniMap,
   type Node,
   ReactFlow,
   useStore as useFlowStore,
@@ -22,9 +21,11 @@ import { commit, editor } from '../store/editor.ts';
 import { openLocalFile } from '../store/file-actions.ts';
 import { useSlice } from '../store/store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
+import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
 import { GroupNode, NoteNode, PlaceholderNode } from './DecorNodes.tsx';
 import type { WireData } from './derive.ts';
-import { GraphNode, LOW_DETAIL_ZOOM } from './GraphNode.tsx';
+import { GraphNode } from './GraphNode.tsx';
+import { MiniMap } from './MiniMap.tsx';
 import { WireEdge } from './WireEdge.tsx';
 
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
@@ -32,7 +33,6 @@ const edgeTypes = { wire: WireEdge };
 const SNAP: [number, number] = [20, 20];
 const FIT = { padding: 0.15, maxZoom: 1 };
 const closeMenu = () => editor.set({ menu: null });
-const miniMapColor = (n: Node) => (n.type === 'group' ? 'transparent' : '#555b66');
 
 export function Canvas() {
   const { nodes, edges } = useFlowModel();
@@ -48,6 +48,17 @@ export function Canvas() {
   // Wires stop taking the pointer while zoomed far out or while nodes are dragged: hit testing
   // hundreds of curves on every pointer move is what made big graphs stutter.
   const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
+  const rfId = useFlowStore((s) => s.rfId);
+  const fitPending = useSlice(editor, (s) => s.fitPending);
+  const view = useMemo<CanvasView>(
+    () => ({
+      zoomedOut: lowDetail,
+      lowDetailNodes: lowDetail || fitPending,
+      rfId,
+      screenToFlowPosition: flow.screenToFlowPosition,
+    }),
+    [lowDetail, fitPending, rfId, flow],
+  );
   const [dragging, setDragging] = useState(false);
   const startDrag = useCallback(() => setDragging(true), []);
   const endDrag = useCallback(() => setDragging(false), []);
@@ -115,6 +126,14 @@ export function Canvas() {
   );
   const lineStyle = useMemo(() => ({ stroke: wireColor ?? '#aab', strokeWidth: 2.5 }), [wireColor]);
 
+  // A press on empty canvas starts a pan, never a text selection: otherwise Chromium hit-tests for
+  // a selection on every pointer move of the pan. Focus still leaves a field, as on any click.
+  const onMouseDownCapture = useCallback((e: MouseEvent) => {
+    if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+    e.preventDefault();
+    (document.activeElement as HTMLElement | null)?.blur?.();
+  }, []);
+
   const onDrop = useCallback((e: DragEvent) => {
     const file = e.dataTransfer.files[0];
     if (!file) return;
@@ -129,6 +148,7 @@ export function Canvas() {
       aria-label="Graph canvas"
       data-testid="canvas"
       onDoubleClick={onDoubleClick}
+      onMouseDownCapture={onMouseDownCapture}
       onPointerMove={(e) => {
         pointer.current = { x: e.clientX, y: e.clientY };
       }}
@@ -137,42 +157,47 @@ export function Canvas() {
       }}
       onDrop={onDrop}
     >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        {...connections}
-        onEdgeDoubleClick={onEdgeDoubleClick}
-        onNodeDragStart={startDrag}
-        onNodeDragStop={endDrag}
-        onSelectionDragStart={startDrag}
-        onSelectionDragStop={endDrag}
-        onNodeContextMenu={onNodeContextMenu}
-        onPaneContextMenu={onPaneContextMenu}
-        onEdgeContextMenu={onEdgeContextMenu}
-        onPaneClick={closeMenu}
-        connectionLineStyle={lineStyle}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
-        zoomOnDoubleClick={false}
-        snapToGrid={snap}
-        snapGrid={SNAP}
-        minZoom={0.1}
-        maxZoom={2.5}
-        colorMode="dark"
-        proOptions={{ hideAttribution: true }}
-        fitView
-        fitViewOptions={FIT}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#3a3d44" />
-        <Controls showInteractive={false} />
-        {minimap && <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(15,16,19,0.7)" />}
-        <ConnectionHint />
-      </ReactFlow>
+      <CanvasContext.Provider value={view}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          {...connections}
+          onEdgeDoubleClick={onEdgeDoubleClick}
+          onNodeDragStart={startDrag}
+          onNodeDragStop={endDrag}
+          onSelectionDragStart={startDrag}
+          onSelectionDragStop={endDrag}
+          onNodeContextMenu={onNodeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneClick={closeMenu}
+          connectionLineStyle={lineStyle}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+          zoomOnDoubleClick={false}
+          snapToGrid={snap}
+          snapGrid={SNAP}
+          minZoom={0.1}
+          maxZoom={2.5}
+          colorMode="dark"
+        // Zoomed in on a big graph, nodes and wires out of view are not drawn: each drawn node's
+        // widgets cost hit testing, layout and compositing on every frame (see bench/editor.ts).
+        onlyRenderVisibleElements
+          proOptions={{ hideAttribution: true }}
+          fitView
+          fitViewOptions={FIT}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#3a3d44" />
+          <Controls showInteractive={false} />
+          {minimap && <MiniMap />}
+          <ConnectionHint />
+        </ReactFlow>
+      </CanvasContext.Provider>
     </div>
   );
 }

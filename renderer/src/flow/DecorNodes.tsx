@@ -6,12 +6,13 @@ import { inputPorts, outputPorts } from '../doc/ports.ts';
 import { commit, editor, sealHistory } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
 import type { GroupData, NodeData, NoteData } from './derive.ts';
-import { PortHandle } from './PortHandle.tsx';
+import { PortHandle, useHandleEnv } from './PortHandle.tsx';
 
 /** A node whose type this app does not know: drawn with the sockets its wires use, data kept as is. */
 export const PlaceholderNode = memo(function PlaceholderNode({ data, selected }: NodeProps) {
   const id = (data as NodeData).id;
   const doc = useSlice(editor, (s) => s.doc);
+  const env = useHandleEnv();
   const node = doc.nodes[id];
   if (!node) return null;
   const inputs = inputPorts(node, undefined, doc, id);
@@ -23,7 +24,7 @@ export const PlaceholderNode = memo(function PlaceholderNode({ data, selected }:
       data-type={node.type}
     >
       <div className="dg-node-header">
-        <span className="dg-node-title">{node.title || node.type}</span>
+        <span className="dg-node-title dg-clip">{node.title || node.type}</span>
         <span className="dg-tag">unknown</span>
       </div>
       <div className="dg-node-body">
@@ -33,7 +34,7 @@ export const PlaceholderNode = memo(function PlaceholderNode({ data, selected }:
         {inputs.map((p) => (
           <div className="dg-port-row" key={`in-${p.name}`}>
             <span className="dg-port dg-port-in">
-              <PortHandle nodeId={id} port={p} side="in" />
+              <PortHandle nodeId={id} port={p} side="in" env={env} />
               {p.name}
             </span>
           </div>
@@ -42,7 +43,7 @@ export const PlaceholderNode = memo(function PlaceholderNode({ data, selected }:
           <div className="dg-port-row" key={`out-${p.name}`}>
             <span className="dg-port dg-port-out">
               {p.name}
-              <PortHandle nodeId={id} port={p} side="out" />
+              <PortHandle nodeId={id} port={p} side="out" env={env} />
             </span>
           </div>
         ))}

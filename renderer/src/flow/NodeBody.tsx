@@ -6,7 +6,7 @@ import type { DocNode, NodeSchema } from '../doc/types.ts';
 import { commit } from '../store/editor.ts';
 import type { NodeRunState } from '../store/run-state.ts';
 import { Widget } from '../widgets/Widget.tsx';
-import { PortHandle } from './PortHandle.tsx';
+import { type HandleEnv, PortHandle } from './PortHandle.tsx';
 import { RunDetails } from './RunState.tsx';
 
 interface BodyProps {
@@ -16,9 +16,10 @@ interface BodyProps {
   problems: GraphProblem[];
   run?: NodeRunState;
   lowDetail: boolean;
+  env: HandleEnv;
 }
 
-export function Body({ id, node, schema, problems, run, lowDetail }: BodyProps) {
+export function Body({ id, node, schema, problems, run, lowDetail, env }: BodyProps) {
   const converted = new Set(node.widgetInputs ?? []);
   const widgets = schema.widgets.filter((w) => !converted.has(w.name));
   return (
@@ -29,6 +30,7 @@ export function Body({ id, node, schema, problems, run, lowDetail }: BodyProps) 
         outputs={outputPorts(schema)}
         problems={problems}
         lowDetail={lowDetail}
+        env={env}
       />
       {lowDetail
         ? widgets.length > 0 && <div className="dg-widget-ghost" style={{ height: ghostHeight(widgets) }} />
@@ -53,10 +55,11 @@ interface PortRowsProps {
   outputs: Port[];
   problems: GraphProblem[];
   lowDetail: boolean;
+  env: HandleEnv;
 }
 
 /** Inputs on the left, outputs on the right, one pair a row. Labels are left out when zoomed far out. */
-function PortRows({ id, inputs, outputs, problems, lowDetail }: PortRowsProps) {
+function PortRows({ id, inputs, outputs, problems, lowDetail, env }: PortRowsProps) {
   const rows = Math.max(inputs.length, outputs.length);
   return Array.from({ length: rows }, (_, i) => {
     const input = inputs[i];
@@ -70,14 +73,14 @@ function PortRows({ id, inputs, outputs, problems, lowDetail }: PortRowsProps) {
             title={bad?.message}
             data-testid={`port-${id}-in-${input.name}`}
           >
-            <PortHandle nodeId={id} port={input} side="in" />
+            <PortHandle nodeId={id} port={input} side="in" env={env} />
             {!lowDetail && <InputLabel id={id} port={input} />}
           </span>
         )}
         {output && (
           <span className="dg-port dg-port-out" data-testid={`port-${id}-out-${output.name}`}>
             {!lowDetail && output.name}
-            <PortHandle nodeId={id} port={output} side="out" />
+            <PortHandle nodeId={id} port={output} side="out" env={env} />
           </span>
         )}
       </div>
@@ -153,14 +156,24 @@ function Problems({ problems }: { problems: GraphProblem[] }) {
 }
 
 /** A collapsed node still needs its handles so wires stay attached; they sit on the header. */
-export function CollapsedHandles({ id, node, schema }: { id: string; node: DocNode; schema: NodeSchema }) {
+export function CollapsedHandles({
+  id,
+  node,
+  schema,
+  env,
+}: {
+  id: string;
+  node: DocNode;
+  schema: NodeSchema;
+  env: HandleEnv;
+}) {
   return (
     <div className="dg-collapsed-handles">
       {inputPorts(node, schema).map((p) => (
-        <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="in" />
+        <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="in" env={env} />
       ))}
       {outputPorts(schema).map((p) => (
-        <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="out" />
+        <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="out" env={env} />
       ))}
     </div>
   );

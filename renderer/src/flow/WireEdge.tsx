@@ -1,17 +1,11 @@
 // A wire coloured by its socket type. It bends through its reroute points, which can be dragged
 // (double-click a wire to add one, double-click a point to remove it).
-import {
-  BaseEdge,
-  type EdgeProps,
-  getBezierPath,
-  useStore as useFlowStore,
-  useReactFlow,
-} from '@xyflow/react';
+import { BaseEdge, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo, type PointerEvent } from 'react';
 import { moveReroute, removeReroute } from '../doc/decor.ts';
 import { commit, sealHistory } from '../store/editor.ts';
+import { useCanvasView } from './canvas-context.ts';
 import type { WireData } from './derive.ts';
-import { LOW_DETAIL_ZOOM } from './GraphNode.tsx';
 
 export function pathThrough(points: [number, number][]): string {
   let d = `M ${points[0][0]},${points[0][1]}`;
@@ -27,9 +21,8 @@ export function pathThrough(points: [number, number][]): string {
 export const WireEdge = memo(function WireEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected } = props;
   const data = props.data as WireData;
-  const flow = useReactFlow();
   // Zoomed far out, wires are not clickable (see styles.css), so they need no wide hit area.
-  const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
+  const { zoomedOut: lowDetail, screenToFlowPosition } = useCanvasView();
   const points = data.points;
   const path =
     points.length === 0
@@ -41,7 +34,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps) {
     const el = e.currentTarget;
     el.setPointerCapture(e.pointerId);
     const move = (ev: globalThis.PointerEvent) => {
-      const p = flow.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
+      const p = screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
       commit((d) => moveReroute(d, data.index, at, [p.x, p.y]), `reroute:${id}:${at}`);
     };
     const up = () => {

@@ -14,9 +14,10 @@ export interface EditorServer {
 }
 
 export async function startEditorServer(
-  options: { engine?: EngineLike; templatesDir?: string } = {},
+  options: { engine?: EngineLike; templatesDir?: string; staticDir?: string } = {},
 ): Promise<EditorServer> {
-  const staticDir = await ensureEditorBuilt();
+  // staticDir: another editor build to serve (the editor bench compares against a baseline).
+  const staticDir = options.staticDir ?? (await ensureEditorBuilt());
   const home = await mkdtemp(join(tmpdir(), 'diffgraph-browser-'));
   const paths = {
     models: join(home, 'models'),

@@ -42,6 +42,21 @@ describe('deriving React Flow elements from the document', () => {
       color: '#888',
     });
   });
+
+  it('recolours a wire when its source node changes type though the wire list is the same', () => {
+    const deriver = new EdgeDeriver();
+    const doc = txt2img();
+    const none = new Set<string>();
+    const first = deriver.edges(doc, SCHEMA_MAP, COLORS, none);
+    expect(first.find((e) => e.source === 'empty')?.data).toMatchObject({ color: '#f48fb1' });
+    // Same edges array and selection, but the source is now a type this catalogue does not know.
+    const changed = { ...doc, nodes: { ...doc.nodes, empty: { ...doc.nodes.empty, type: 'Mystery' } } };
+    const second = deriver.edges(changed, SCHEMA_MAP, COLORS, none);
+    expect(second).not.toBe(first);
+    expect(second.find((e) => e.source === 'empty')?.data).toMatchObject({ color: '#888' });
+    const selected = deriver.edges(changed, SCHEMA_MAP, COLORS, new Set([second[0].id]));
+    expect(selected[0].selected).toBe(true);
+  });
 });
 
 describe('keyboard shortcuts', () => {
