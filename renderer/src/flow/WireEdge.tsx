@@ -21,7 +21,7 @@ export function pathThrough(points: [number, number][]): string {
 export const WireEdge = memo(function WireEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected } = props;
   const data = props.data as WireData;
-  // Zoomed far out, wires are not clickable (see styles.css), so they need no wide hit area.
+  // Zoomed far out, wires are not clickable (see styles/), so they need no wide hit area.
   const { zoomedOut: lowDetail, screenToFlowPosition } = useCanvasView();
   const points = data.points;
   const path =
