@@ -185,9 +185,9 @@ export function Canvas() {
           minZoom={0.1}
           maxZoom={2.5}
           colorMode="dark"
-        // Zoomed in on a big graph, nodes and wires out of view are not drawn: each drawn node's
-        // widgets cost hit testing, layout and compositing on every frame (see bench/editor.ts).
-        onlyRenderVisibleElements
+          // Zoomed in on a big graph, nodes and wires out of view are not drawn: each drawn node's
+          // widgets cost hit testing, layout and compositing on every frame (see bench/editor.ts).
+          onlyRenderVisibleElements
           proOptions={{ hideAttribution: true }}
           fitView
           fitViewOptions={FIT}
