@@ -44,6 +44,22 @@ export const loaderNodes: NodeDefinition[] = [
         description: 'Pipeline folder name in the models folder',
       },
       deviceWidget,
+      {
+        name: 'prediction',
+        kind: 'enum',
+        default: 'from_config',
+        options: ['from_config', 'epsilon', 'v_prediction', 'sample'],
+        description: "What the U-Net predicts: the pipeline's scheduler_config.json, or an override",
+      },
+      {
+        name: 'scaling_factor',
+        kind: 'float',
+        default: 0,
+        min: 0,
+        max: 10,
+        step: 0.00001,
+        description: "VAE latent scaling factor: 0 = the pipeline's vae config (SD 1.x/2.x 0.18215)",
+      },
     ],
     outputs: [
       { name: 'model', type: 'MODEL' },
@@ -52,7 +68,13 @@ export const loaderNodes: NodeDefinition[] = [
     ],
     run: (ctx, inputs) =>
       onWidgets({ file: 'model', tokenizer: 'model', device: 'device' }, async () => {
-        const loaded = await loadPipeline(ctx, String(inputs.model), inputs.device as DeviceName);
+        const loaded = await loadPipeline(ctx, String(inputs.model), inputs.device as DeviceName, {
+          predictionType:
+            inputs.prediction === undefined || inputs.prediction === 'from_config'
+              ? undefined
+              : (inputs.prediction as PredictionType),
+          scalingFactor: Number(inputs.scaling_factor) > 0 ? Number(inputs.scaling_factor) : undefined,
+        });
         return { model: loaded.model, clip: loaded.clip, vae: loaded.vae };
       }),
   }),

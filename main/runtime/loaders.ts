@@ -4,7 +4,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
-import type { Denoiser, DenoiserConfig, TextEncoderModel, VaeModel } from '../../nodes/types.ts';
+import type {
+  Denoiser,
+  DenoiserConfig,
+  PredictionType,
+  TextEncoderModel,
+  VaeModel,
+} from '../../nodes/types.ts';
 import { type ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
 import { autoDevices } from './devices.ts';
 import { type InputField, ModelInputError } from './errors.ts';
@@ -143,23 +149,35 @@ async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> 
   );
 }
 
+/** Widget overrides of what the pipeline's own config files say (undefined: keep the config's). */
+export interface PipelineOverrides {
+  predictionType?: PredictionType;
+  scalingFactor?: number;
+}
+
 export async function loadPipeline(
   ctx: LoadContext,
   model: string,
   device: DeviceName,
+  overrides: PipelineOverrides = {},
 ): Promise<LoadedPipeline> {
   await noteAutoCpu(ctx, device);
   const dir = await resolve(ctx, model, 'pipeline');
   const files = pipelineFiles(dir);
   const tokenizer = tokenizerAt(files.tokenizer, 'file');
-  const config = readDenoiserConfig(files.schedulerConfig);
+  const fileConfig = readDenoiserConfig(files.schedulerConfig);
+  const config = { ...fileConfig, predictionType: overrides.predictionType ?? fileConfig.predictionType };
   const unet = await openSlot(ctx, files.unet, 'unet', model, device);
   const textEncoder = await openSlot(ctx, files.textEncoder, 'text_encoder', model, device);
   const decoder = await openSlot(ctx, files.vaeDecoder, 'vae_decoder', model, device);
   const encoder = files.vaeEncoder
     ? await openSlot(ctx, files.vaeEncoder, 'vae_encoder', model, device, { lazy: true })
     : undefined;
-  const vaeConfig = readVaeConfig(join(dir, 'vae_decoder'));
+  const fileVaeConfig = readVaeConfig(join(dir, 'vae_decoder'));
+  const vaeConfig = {
+    ...fileVaeConfig,
+    scalingFactor: overrides.scalingFactor ?? fileVaeConfig.scalingFactor,
+  };
   return {
     model: await OnnxDenoiser.load(unet, { name: model, config }),
     clip: await OnnxTextEncoder.load(model, textEncoder, tokenizer),

@@ -3,7 +3,7 @@ import { availableDevices } from '../../../main/runtime/devices.ts';
 import { NodeInputError } from '../../../nodes/api.ts';
 import { loaderNodes } from '../../../nodes/loaders.ts';
 import { textNodes } from '../../../nodes/text.ts';
-import type { Conditioning, ImageBatch, Latent, TextEncoderModel, VaeModel } from '../../../nodes/types.ts';
+import type { Conditioning, Denoiser, ImageBatch, Latent, TextEncoderModel, VaeModel } from '../../../nodes/types.ts';
 import { vaeNodes } from '../../../nodes/vae.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { testContext, testRuntime } from './runtime-services.ts';
@@ -119,5 +119,31 @@ describe('LoadPipeline device auto', () => {
     const ctx = testContext(testRuntime({ models: f.modelsDir, device: 'cpu' }));
     await node('LoadPipeline').run(ctx, { model: 'tiny-sd', device: 'auto' });
     expect(ctx.warnings).toEqual([]);
+  });
+});
+
+describe('LoadPipeline overrides', () => {
+  it("keeps the pipeline's own prediction type and scaling factor by default", async () => {
+    const ctx = testContext(testRuntime({ models: f.modelsDir }));
+    const out = await node('LoadPipeline').run(ctx, {
+      model: 'tiny-sd',
+      device: 'cpu',
+      prediction: 'from_config',
+      scaling_factor: 0,
+    });
+    expect((out.model as Denoiser).config.predictionType).toBe('epsilon');
+    expect((out.vae as VaeModel).scalingFactor).toBeCloseTo(f.scalingFactor, 6);
+  });
+
+  it('lets widgets override the prediction type and the VAE scaling factor', async () => {
+    const ctx = testContext(testRuntime({ models: f.modelsDir }));
+    const out = await node('LoadPipeline').run(ctx, {
+      model: 'tiny-sd',
+      device: 'cpu',
+      prediction: 'v_prediction',
+      scaling_factor: 0.13025,
+    });
+    expect((out.model as Denoiser).config.predictionType).toBe('v_prediction');
+    expect((out.vae as VaeModel).scalingFactor).toBe(0.13025);
   });
 });
