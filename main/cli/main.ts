@@ -4,6 +4,7 @@ import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenizeCommand } from './commands/tokenize.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -32,12 +33,16 @@ Examples:
     infoCommand(),
     tokenizeCommand(),
     serveCommand(),
+    scoreCommand(),
   ]) {
     program.addCommand(command);
   }
   // Usage errors (unknown option, bad value) are bad input: exit 2 like other bad input.
   program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }
 
