@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -34,6 +35,7 @@ Examples:
     tokenizeCommand(),
     serveCommand(),
     scoreCommand(),
+    evalCommand(),
   ]) {
     program.addCommand(command);
   }
