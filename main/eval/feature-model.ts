@@ -60,7 +60,7 @@ export async function loadFeatureModel(
       }
       const dim = rows[0]?.length ?? 0;
       const out = new Float64Array(rows.length * dim);
-      rows.forEach((row, i) => out.set(row, i * dim));
+      for (const [i, row] of rows.entries()) out.set(row, i * dim);
       return { count: rows.length, dim, data: out };
     },
   };

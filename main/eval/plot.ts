@@ -10,7 +10,7 @@ const W = 640;
 const H = 400;
 const M = { left: 64, right: 180, top: 30, bottom: 48 };
 
-const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (lo === hi) return [lo];
@@ -38,11 +38,11 @@ export function lineChartSvg(
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">${escape(title)}</text>`,
+    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
     `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="black"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="black"/>`,
-    `<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">${escape(xLabel)}</text>`,
-    `<text x="16" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(M.top + H - M.bottom) / 2})">${escape(yLabel)}</text>`,
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+    `<text x="16" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(M.top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`,
   ];
   for (const t of niceTicks(x0, x1)) {
     parts.push(`<text x="${px(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
@@ -59,7 +59,7 @@ export function lineChartSvg(
     parts.push(
       `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map((p) => `${px(p.x)},${py(p.y)}`).join(' ')}"/>`,
       ...points.map((p) => `<circle cx="${px(p.x)}" cy="${py(p.y)}" r="3" fill="${colour}"/>`),
-      `<text x="${W - M.right + 10}" y="${M.top + 16 * (i + 1)}" fill="${colour}">${escape(s.label)}</text>`,
+      `<text x="${W - M.right + 10}" y="${M.top + 16 * (i + 1)}" fill="${colour}">${escapeXml(s.label)}</text>`,
     );
   });
   parts.push('</svg>');

@@ -12,10 +12,10 @@ export interface FeatureSet {
 export function featureSet(rows: readonly ArrayLike<number>[]): FeatureSet {
   const dim = rows[0]?.length ?? 0;
   const data = new Float64Array(rows.length * dim);
-  rows.forEach((row, i) => {
+  for (const [i, row] of rows.entries()) {
     if (row.length !== dim) throw new Error(`feature vector ${i} has ${row.length} values, expected ${dim}`);
     data.set(Array.from(row), i * dim);
-  });
+  }
   return { count: rows.length, dim, data };
 }
 

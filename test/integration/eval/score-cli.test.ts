@@ -158,7 +158,8 @@ describe('diffgraph score', () => {
       );
       expect(report.weight).toBe(2.5);
       expect(report.per_image[1]).toBe(0); // blue against red: cos 0, clipped at 0
-      report.per_image.forEach((v: number, i: number) => expect(v).toBeCloseTo(expected.per_image[i], 5));
+      for (const [i, v] of (report.per_image as number[]).entries())
+        expect(v).toBeCloseTo(expected.per_image[i], 5);
       expect(report.clip_score).toBeCloseTo(expected.clip_score, 5);
     },
     SLOW_TEST_MS,
