@@ -1,9 +1,11 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenizeCommand } from './commands/tokenize.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -32,12 +34,17 @@ Examples:
     infoCommand(),
     tokenizeCommand(),
     serveCommand(),
+    scoreCommand(),
+    evalCommand(),
   ]) {
     program.addCommand(command);
   }
   // Usage errors (unknown option, bad value) are bad input: exit 2 like other bad input.
   program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }
 

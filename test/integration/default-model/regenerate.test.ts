@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeDefaultModel } from '../../../scripts/make-default-model.ts';
+import { FEATURES_DIR, makeDefaultModel, makeShapesFeatures } from '../../../scripts/make-default-model.ts';
 import { MODEL_DIR } from './shipped-model.ts';
 
 async function files(dir: string): Promise<string[]> {
@@ -24,6 +24,19 @@ describe('make-default-model', () => {
     expect(await files(out)).toEqual(names);
     for (const name of names) {
       const same = (await readFile(join(out, name))).equals(await readFile(join(MODEL_DIR, name)));
+      expect(same, `${name} differs: run npx tsx scripts/make-default-model.ts`).toBe(true);
+    }
+  }, 180_000);
+
+  it('rebuilds the committed models/features/diffgraph-shapes (feature extractor and image set) byte for byte', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'diffgraph-features-')), 'diffgraph-shapes');
+    await makeShapesFeatures(out);
+    const names = await files(FEATURES_DIR);
+    expect(names).toContain('model.onnx');
+    expect(names.filter((n) => n.startsWith('reference/'))).toHaveLength(180);
+    expect(await files(out)).toEqual(names);
+    for (const name of names) {
+      const same = (await readFile(join(out, name))).equals(await readFile(join(FEATURES_DIR, name)));
       expect(same, `${name} differs: run npx tsx scripts/make-default-model.ts`).toBe(true);
     }
   }, 180_000);
