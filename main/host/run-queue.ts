@@ -4,7 +4,7 @@
 // engine the same id; events are still stamped with it on the way out, so the editor only ever
 // sees one id per run even from an engine that picks its own.
 import type { EngineEvent, RunResult } from '../engine/events.ts';
-import type { HostEvent, QueueItem, QueueState } from './api.ts';
+import type { HostEvent, QueueItem, QueueState } from './shared/api.ts';
 import type { EngineLike } from './engine-like.ts';
 
 interface Entry extends QueueItem {

@@ -139,7 +139,7 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 }
 
 async function startEngine(options: ServerOptions): Promise<EngineLike> {
-  const { EngineClient } = await import('../engine/client.ts');
+  const { EngineClient } = await import('../engine/transport/client.ts');
   return EngineClient.start({
     paths: options.paths,
     device: options.device,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../main/electron/app-origin.ts';
 import { type AppProtocolDeps, handleAppRequest } from '../../../main/electron/app-protocol.ts';
-import { fileUrlFor } from '../../../main/host/file-url.ts';
+import { fileUrlFor } from '../../../main/host/shared/file-url.ts';
 import { HostCore } from '../../../main/host/host-core.ts';
 import { FakeEngine } from '../host/fake-engine.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../../main/engine/client.ts';
+import { EngineClient } from '../../../main/engine/transport/client.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import { pipelineGraph } from './test-nodes.ts';
@@ -101,7 +101,7 @@ describe('EngineClient from plain node', () => {
     const script = `
       import { register } from 'tsx/esm/api';
       register();
-      const { EngineClient } = await import('./main/engine/client.ts');
+      const { EngineClient } = await import('./main/engine/transport/client.ts');
       const { pipelineGraph } = await import('./test/unit/engine/test-nodes.ts');
       const client = await EngineClient.start({ paths: { models: '/tmp', input: '/tmp', output: '/tmp' }, nodeModules: ${JSON.stringify(nodeModules)} });
       const result = await client.run(pipelineGraph());

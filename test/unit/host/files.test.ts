@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HostError } from '../../../main/host/errors.ts';
+import { HostError } from '../../../main/host/shared/errors.ts';
 import { GraphStore } from '../../../main/host/graph-files.ts';
 import { listInputImages, sanitizeUploadName, saveUpload } from '../../../main/host/input-files.ts';
 

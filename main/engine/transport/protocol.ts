@@ -1,8 +1,8 @@
 // The typed message protocol between EngineClient and the engine worker thread. Every request
 // carries an id and gets exactly one response with that id; run events stream separately.
-import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
-import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
+import type { DeviceName, NodeSchema } from '../../../nodes/api.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../../runtime/index.ts';
+import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
 
 /** workerData: what the worker needs to build its runtime and engine. */
 export interface WorkerConfig {

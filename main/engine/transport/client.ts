@@ -2,12 +2,12 @@
 // Runs are queued and executed one at a time in order; a worker that dies fails the run in
 // progress with a clear message and is replaced on the next request.
 import { randomUUID } from 'node:crypto';
-import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
-import { textProblems } from '../graph/load.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
-import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
+import type { DeviceName, NodeSchema } from '../../../nodes/api.ts';
+import { textProblems } from '../../graph/load.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../../runtime/index.ts';
+import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
 import type { EngineMethods, MethodName, WorkerConfig } from './protocol.ts';
-import { formatProblem } from './validate.ts';
+import { formatProblem } from '../validate.ts';
 import { WorkerConnection } from './worker-connection.ts';
 
 export type EngineClientOptions = WorkerConfig;

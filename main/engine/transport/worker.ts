@@ -2,14 +2,14 @@
 // EngineClient requests and streams run events back. ONNX Runtime blocks the thread that calls
 // it, which is why the engine lives here rather than on the UI or server thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NodeDefinition } from '../../nodes/api.ts';
-import { builtinNodes } from '../../nodes/index.ts';
-import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
-import { graphModelReferences } from '../runtime/model-refs.ts';
-import { Engine } from './engine.ts';
+import type { NodeDefinition } from '../../../nodes/api.ts';
+import { builtinNodes } from '../../../nodes/index.ts';
+import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../../runtime/index.ts';
+import { graphModelReferences } from '../../runtime/model-refs.ts';
+import { Engine } from '../engine.ts';
 import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
-import { NodeRegistry } from './registry.ts';
-import { createRuntimeServices } from './runtime-services.ts';
+import { NodeRegistry } from '../registry.ts';
+import { createRuntimeServices } from '../runtime-services.ts';
 
 type Handlers = {
   [M in MethodName]: (params: EngineMethods[M]['params']) => Promise<EngineMethods[M]['result']>;

@@ -1,7 +1,7 @@
 // One live engine worker: request/response matching by id, the event stream, and what happens
 // when the thread dies (every pending request fails with the reason).
 import { Worker } from 'node:worker_threads';
-import type { EngineEvent } from './events.ts';
+import type { EngineEvent } from '../events.ts';
 import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
