@@ -4,8 +4,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { GraphFileInfo } from './shared/api.ts';
 import { resolveInside } from './confine.ts';
+import type { GraphFileInfo } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 
 /** Files outside the folders that the shell vouches for (dialog choices, command line, recent). */

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DeviceName } from '../../nodes/api.ts';
-import type { EngineLike } from '../host/engine-like.ts';
+import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
 import { EventsSocket } from './events-socket.ts';

@@ -1,21 +1,25 @@
-// The engine worker thread: owns one Engine (and so the ONNX sessions it loads), answers
-// EngineClient requests and streams run events back. ONNX Runtime blocks the thread that calls
-// it, which is why the engine lives here rather than on the UI or server thread.
+// The engine worker thread: owns one Engine (and so the ONNX sessions it loads), answers the
+// engine method table's calls and streams run events back. ONNX Runtime blocks the thread that
+// calls it, which is why the engine lives here rather than on the UI or server thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NodeDefinition } from '../../../nodes/api.ts';
 import { builtinNodes } from '../../../nodes/index.ts';
-import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../../runtime/index.ts';
+import {
+  autoDevices,
+  availableDevices,
+  listModels,
+  loadedModels,
+  unloadModels,
+} from '../../runtime/index.ts';
 import { graphModelReferences } from '../../runtime/model-refs.ts';
 import { Engine } from '../engine.ts';
-import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
 import { NodeRegistry } from '../registry.ts';
 import { createRuntimeServices } from '../runtime-services.ts';
+import type { EngineCalls } from './engine-calls.ts';
+import type { FromEngine, ToEngine, WorkerConfig } from './protocol.ts';
+import { serveEngineCalls } from './serve.ts';
 
-type Handlers = {
-  [M in MethodName]: (params: EngineMethods[M]['params']) => Promise<EngineMethods[M]['result']>;
-};
-
-function send(message: WorkerMessage): void {
+function send(message: FromEngine): void {
   parentPort?.postMessage(message);
 }
 
@@ -29,53 +33,38 @@ async function loadExtraNodes(modules: readonly string[]): Promise<NodeDefinitio
   return defs;
 }
 
-function makeHandlers(engine: Engine): Handlers {
+function engineCalls(engine: Engine): EngineCalls {
   const { runtime } = engine;
   return {
     catalogue: async () => engine.registry.schemas(),
-    validate: async ({ doc }) => engine.validate(doc),
-    run: ({ doc, runId }) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
-    cancel: async ({ runId }) => {
-      engine.cancel(runId);
-      return null;
-    },
+    validate: async (doc) => engine.validate(doc),
+    run: (doc, runId) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
+    cancel: async (runId) => engine.cancel(runId),
     listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),
     loadedModels: async () => loadedModels(runtime),
-    unloadModels: async () => {
-      await unloadModels(runtime);
-      return null;
-    },
+    unloadModels: () => unloadModels(runtime),
     devices: () => availableDevices(),
     autoDevice: async () => (await autoDevices()).auto,
-    modelRefs: ({ doc }) => graphModelReferences(runtime, doc),
+    modelRefs: (doc) => graphModelReferences(runtime, doc),
   };
 }
 
 async function start(): Promise<void> {
   const config = workerData as WorkerConfig;
-  let handlers: Handlers;
+  let calls: EngineCalls;
   try {
     const defs = [...builtinNodes(), ...(await loadExtraNodes(config.nodeModules ?? []))];
     const runtime = createRuntimeServices(config);
-    handlers = makeHandlers(
+    calls = engineCalls(
       new Engine({ registry: new NodeRegistry(defs), runtime, cacheBytes: config.cacheBytes }),
     );
   } catch (error) {
     send({ kind: 'startup-failed', error: (error as Error).stack ?? String(error) });
     return;
   }
-  parentPort?.on('message', (request: WorkerRequest) => {
-    const handler = handlers[request.method] as (params: unknown) => Promise<unknown>;
-    handler(request.params).then(
-      (result) => send({ kind: 'response', id: request.id, ok: true, result }),
-      (error: unknown) =>
-        send({
-          kind: 'response',
-          id: request.id,
-          ok: false,
-          error: (error as Error)?.message ?? String(error),
-        }),
-    );
+  serveEngineCalls(calls, {
+    postMessage: send,
+    onMessage: (listener) => parentPort?.on('message', (message: ToEngine) => listener(message)),
   });
   send({ kind: 'ready' });
 }

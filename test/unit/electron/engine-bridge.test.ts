@@ -96,7 +96,7 @@ describe('engine bridge', () => {
     );
   });
 
-  it('fails pending and later calls when the utility process exits', async () => {
+  it('ends the run in progress as failed and fails later calls when the utility process exits', async () => {
     const ports = portPair();
     const engine = new FakeEngine();
     serveEngine(engine, ports.parent);
@@ -105,7 +105,11 @@ describe('engine bridge', () => {
     const run = client.run({ nodes: {} });
     await settle();
     ports.exit(9);
-    await expect(run).rejects.toThrow('the engine process exited (code 9)');
+    // Like EngineClient over its worker: run never rejects, a lost engine is a failed run.
+    expect(await run).toMatchObject({
+      status: 'failed',
+      error: { nodeId: null, message: 'the engine process exited (code 9)' },
+    });
     await expect(client.catalogue()).rejects.toThrow('exited');
   });
 

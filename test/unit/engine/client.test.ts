@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../../main/engine/transport/client.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
+import { EngineClient } from '../../../main/engine/transport/client.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import { pipelineGraph } from './test-nodes.ts';
 
@@ -91,6 +91,20 @@ describe('EngineClient (worker thread)', () => {
     expect(result.error?.message).toBe('The engine worker stopped unexpectedly: it exited with code 3');
     expect(events.at(-1)).toMatchObject({ type: 'run-failed', nodeId: null });
     expect((await client.run(pipelineGraph())).status).toBe('done');
+  });
+
+  it('hands runs still waiting when the worker dies to the new worker, in order', async () => {
+    const doc = pipelineGraph();
+    doc.nodes.crash = { type: 'TCrash', widgets: {} };
+    doc.edges.push({ from: ['empty', 'latent'], to: ['crash', 'latent'] });
+    const order: string[] = [];
+    const crashing = client.run(doc);
+    const second = client.run(pipelineGraph({ seed: 5 }), (e) => e.type === 'run-started' && order.push('b'));
+    const third = client.run(pipelineGraph({ seed: 6 }), (e) => e.type === 'run-started' && order.push('c'));
+    expect((await crashing).status).toBe('failed');
+    expect((await second).status).toBe('done');
+    expect((await third).status).toBe('done');
+    expect(order).toEqual(['b', 'c']);
   });
 });
 

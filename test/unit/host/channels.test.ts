@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_CHANNELS, parseChannelArgs, SHELL_CHANNELS } from '../../../main/host/shared/channels.ts';
 import { dispatchChannel } from '../../../main/host/dispatch.ts';
+import { HOST_CHANNELS, parseChannelArgs, SHELL_CHANNELS } from '../../../main/host/shared/channels.ts';
 import { HostError } from '../../../main/host/shared/errors.ts';
 import { decodeWire, encodeWire } from '../../../main/host/shared/wire.ts';
 
