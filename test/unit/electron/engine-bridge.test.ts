@@ -84,6 +84,26 @@ describe('engine bridge', () => {
     expect(engine.cancelCalls).toEqual(['r1']);
   });
 
+  it('answers only the method table: any other method name is refused, not looked up', async () => {
+    const ports = portPair();
+    const engine = new FakeEngine();
+    const replies: FromEngine[] = [];
+    ports.child.onMessage((m) => replies.push(m));
+    serveEngine(engine, ports.parent);
+    for (const method of ['close', 'constructor', 'take']) {
+      ports.child.postMessage({ kind: 'call', id: 7, method, args: [] } as unknown as ToEngine);
+    }
+    await settle();
+    expect(
+      replies.filter((m) => m.kind === 'reply').map((m) => m.kind === 'reply' && !m.ok && m.message),
+    ).toEqual([
+      'unknown engine method "close"',
+      'unknown engine method "constructor"',
+      'unknown engine method "take"',
+    ]);
+    expect(engine.closed).toBe(false);
+  });
+
   it('passes engine errors back as rejections with their message', async () => {
     const ports = portPair();
     const engine = new FakeEngine();
