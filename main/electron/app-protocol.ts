@@ -5,8 +5,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { resolveInside } from '../host/confine.ts';
-import { HostError } from '../host/errors.ts';
-import { servedPathFromUrl } from '../host/file-url.ts';
+import { HostError } from '../host/shared/errors.ts';
+import { servedPathFromUrl } from '../host/shared/file-url.ts';
 import { contentTypeOf } from '../server/http-util.ts';
 import { PAGE_CSP } from '../server/static-route.ts';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';

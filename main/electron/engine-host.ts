@@ -1,6 +1,6 @@
 // Entry of the engine's utility process (loaded by engine-process.cjs): starts the worker-backed
 // engine and serves it to the main process over Electron's parentPort.
-import { EngineClient } from '../engine/client.ts';
+import { EngineClient } from '../engine/transport/client.ts';
 import { type FromEngine, type ParentPort, serveEngine, type ToEngine } from './engine-bridge.ts';
 import { engineOptionsFromArgv } from './engine-options.ts';
 

@@ -1,17 +1,18 @@
 // Electron IPC for the channel map: one ipcMain handler per fixed channel. Each checks that the
 // call comes from the app's own top-level page, validates the arguments with the channel's zod
 // schema and answers an RpcResponse envelope (so error codes and messages reach the editor intact).
-import type { ShellApi } from '../host/api.ts';
+
+import { dispatchChannel } from '../host/dispatch.ts';
+import type { HostCoreApi } from '../host/host-core.ts';
+import type { ShellApi } from '../host/shared/api.ts';
 import {
   HOST_CHANNEL_NAMES,
   HOST_CHANNELS,
   IPC_PREFIX,
   SHELL_CHANNEL_NAMES,
   SHELL_CHANNELS,
-} from '../host/channels.ts';
-import { dispatchChannel } from '../host/dispatch.ts';
-import type { HostCoreApi } from '../host/host-core.ts';
-import type { RpcResponse } from '../host/wire.ts';
+} from '../host/shared/channels.ts';
+import type { RpcResponse } from '../host/shared/wire.ts';
 import { isTrustedSender } from './app-origin.ts';
 
 /** The part of an IpcMainInvokeEvent the handlers use. */

@@ -3,7 +3,7 @@
 // their native roles so text fields and the editor's copy/paste DOM events both work.
 import type { MenuItemConstructorOptions } from 'electron';
 import { DEVICE_NAMES, type DeviceName } from '../../nodes/api.ts';
-import type { MenuCommand } from '../host/api.ts';
+import type { MenuCommand } from '../host/shared/api.ts';
 
 export interface MenuActions {
   send(command: MenuCommand): void;

@@ -1,6 +1,6 @@
 // The editor page's only door to the main process. It runs sandboxed (no Node, no local
 // requires), so the channel list is written out here; a unit test checks it equals the channel
-// map in main/host/channels.ts. One function per fixed channel; no generic invoke or send.
+// map in main/host/shared/channels.ts. One function per fixed channel; no generic invoke or send.
 const { contextBridge, ipcRenderer } = require('electron');
 
 const PREFIX = 'diffgraph:';

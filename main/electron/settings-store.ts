@@ -5,8 +5,8 @@ import { readFile, rename } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEVICE_NAMES, type DeviceName } from '../../nodes/api.ts';
-import type { ShellSettings } from '../host/api.ts';
-import { HostError } from '../host/errors.ts';
+import type { ShellSettings } from '../host/shared/api.ts';
+import { HostError } from '../host/shared/errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 
 export const MAX_RECENT = 10;

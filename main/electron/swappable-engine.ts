@@ -1,10 +1,28 @@
 // Lets the shell restart the engine (new models folder or device) under a host core that keeps
 // its subscribers: calls go to the current engine; swap() closes the old one.
-import type { EngineEvent } from '../engine/events.ts';
-import type { EngineLike } from '../host/engine-like.ts';
 
+import type { EngineEvent } from '../engine/events.ts';
+import {
+  type EngineCalls,
+  type EngineLike,
+  PASS_THROUGH_NAMES,
+  type PassThroughName,
+} from '../engine/transport/engine-calls.ts';
+import { remoteMethods } from '../rpc/remote-methods.ts';
+
+// The plain calls are own properties made from the engine's method table in the constructor.
+export interface SwappableEngine extends Pick<EngineCalls, PassThroughName> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class SwappableEngine implements EngineLike {
-  constructor(private current: EngineLike) {}
+  constructor(private current: EngineLike) {
+    Object.assign(
+      this,
+      remoteMethods<EngineCalls, PassThroughName>(PASS_THROUGH_NAMES, (name, args) =>
+        (this.current[name] as (...args: unknown[]) => Promise<unknown>).apply(this.current, args),
+      ),
+    );
+  }
 
   async swap(next: EngineLike): Promise<void> {
     const old = this.current;
@@ -12,16 +30,14 @@ export class SwappableEngine implements EngineLike {
     await old.close();
   }
 
-  catalogue = () => this.current.catalogue();
-  validate = (doc: unknown) => this.current.validate(doc);
   // The options carry the host's run id, which cancel() later names.
-  run = (doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }) =>
-    this.current.run(doc, onEvent, options);
-  cancel = (runId?: string) => this.current.cancel(runId);
-  listModels = () => this.current.listModels();
-  loadedModels = () => this.current.loadedModels();
-  unloadModels = () => this.current.unloadModels();
-  devices = () => this.current.devices();
-  modelRefs = (doc: unknown) => this.current.modelRefs(doc);
-  close = () => this.current.close();
+  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }) {
+    return this.current.run(doc, onEvent, options);
+  }
+  cancel(runId?: string) {
+    this.current.cancel(runId);
+  }
+  close() {
+    return this.current.close();
+  }
 }

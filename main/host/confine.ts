@@ -3,7 +3,7 @@
 // `../`, absolute paths and symlinks pointing out of the folder are all refused.
 import { isAbsolute, resolve } from 'node:path';
 import { isInside, realpathOfNearest } from '../util/path-inside.ts';
-import { HostError } from './errors.ts';
+import { HostError } from './shared/errors.ts';
 
 /**
  * Resolve `relPath` (a relative path with `/` separators) inside `root`. Refuses absolute paths,

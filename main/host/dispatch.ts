@@ -1,9 +1,9 @@
 // One call through the channel map, for either transport: validate the arguments with the
 // channel's schema, call the implementation, and wrap the answer or the error in an envelope.
 import type { z } from 'zod';
-import { parseChannelArgs } from './channels.ts';
-import { HostError } from './errors.ts';
-import type { RpcResponse } from './wire.ts';
+import { parseChannelArgs } from './shared/channels.ts';
+import { HostError } from './shared/errors.ts';
+import type { RpcResponse } from './shared/wire.ts';
 
 export async function dispatchChannel(
   map: Record<string, z.ZodType>,

@@ -1,6 +1,6 @@
 // Fans host events out to every subscriber (editor windows, WebSocket clients). A listener that
 // throws is reported once on the console and does not stop the others.
-import type { HostEvent } from './api.ts';
+import type { HostEvent } from './shared/api.ts';
 
 export type HostEventListener = (event: HostEvent) => void;
 

@@ -4,9 +4,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { GraphFileInfo } from './api.ts';
 import { resolveInside } from './confine.ts';
-import { HostError } from './errors.ts';
+import type { GraphFileInfo } from './shared/api.ts';
+import { HostError } from './shared/errors.ts';
 
 /** Files outside the folders that the shell vouches for (dialog choices, command line, recent). */
 export interface ExternalGraphFiles {

@@ -5,17 +5,17 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { SOCKET_TYPES } from '../../nodes/api.ts';
 import type { GraphProblem } from '../engine/events.ts';
+import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { BUNDLED_GRAPHS_DIR, type DiffgraphPaths } from '../paths.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
 import { setModelReferences } from '../runtime/model-list.ts';
-import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './api.ts';
 import { confineAbsolute, resolveInside } from './confine.ts';
-import type { EngineLike } from './engine-like.ts';
-import { HostError } from './errors.ts';
 import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
 import { RunQueue } from './run-queue.ts';
+import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './shared/api.ts';
+import { HostError } from './shared/errors.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
 export type HostCoreApi = Omit<HostApi, 'fileUrl' | 'shell'>;

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { HostError } from './errors.ts';
+import { HostError } from './shared/errors.ts';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff'] as const;
 const MAX_NAME = 120;

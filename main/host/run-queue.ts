@@ -1,11 +1,12 @@
-// The visible run queue: FIFO, one run on the engine at a time, every queued or running run
-// cancellable. Each change is announced as a `queue` event; each run ends with a `run-result`.
-// The queue hands out run ids at once (queue() returns before the engine starts) and gives the
-// engine the same id; events are still stamped with it on the way out, so the editor only ever
-// sees one id per run even from an engine that picks its own.
+// The visible run queue: the editor's view of the runs the engine has accepted. Runs go to the
+// engine at once and the engine serialises them (the one place that does); an entry turns
+// `running` when its run-started event arrives. Every queued or running run is cancellable; each
+// change is announced as a `queue` event and each run ends with a `run-result`. The queue hands out
+// run ids at once and gives the engine the same id; events are still stamped with it on the way
+// out, so the editor only ever sees one id per run even from an engine that picks its own.
 import type { EngineEvent, RunResult } from '../engine/events.ts';
-import type { HostEvent, QueueItem, QueueState } from './api.ts';
-import type { EngineLike } from './engine-like.ts';
+import type { EngineLike } from '../engine/transport/engine-calls.ts';
+import type { HostEvent, QueueItem, QueueState } from './shared/api.ts';
 
 interface Entry extends QueueItem {
   graph: unknown;
@@ -20,7 +21,7 @@ export interface RunQueueOptions {
 
 export class RunQueue {
   private readonly entries: Entry[] = [];
-  private running: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly newRunId: () => string;
   private readonly now: () => number;
 
@@ -30,11 +31,12 @@ export class RunQueue {
   }
 
   enqueue(graph: unknown, title = 'Untitled'): string {
-    const runId = this.newRunId();
-    this.entries.push({ runId, title, state: 'queued', queuedAt: this.now(), graph });
+    const entry: Entry = { runId: this.newRunId(), title, state: 'queued', queuedAt: this.now(), graph };
+    this.entries.push(entry);
     this.announce();
-    this.pump();
-    return runId;
+    const done: Promise<void> = this.execute(entry).finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+    return entry.runId;
   }
 
   state(): QueueState {
@@ -49,10 +51,9 @@ export class RunQueue {
       ? this.entries.find((e) => e.runId === runId)
       : this.entries.find((e) => e.state === 'running');
     if (!entry) return;
-    if (entry.state === 'running') {
-      this.options.engine.cancel(entry.runId);
-      return;
-    }
+    this.options.engine.cancel(entry.runId);
+    if (entry.state === 'running') return;
+    // A waiting run leaves the queue at once; the engine skips it when its turn comes.
     this.entries.splice(this.entries.indexOf(entry), 1);
     this.options.emit({ type: 'run-cancelled', runId: entry.runId });
     this.finish({ runId: entry.runId, status: 'cancelled', ms: 0, outputs: [] });
@@ -63,21 +64,9 @@ export class RunQueue {
     for (const entry of [...this.entries].reverse()) this.cancel(entry.runId);
   }
 
-  /** Resolves once the queue is empty. */
+  /** Resolves once the engine has answered every run given to it. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private pump(): void {
-    if (this.running) return;
-    const next = this.entries.find((e) => e.state === 'queued');
-    if (!next) return;
-    next.state = 'running';
-    this.announce();
-    this.running = this.execute(next).finally(() => {
-      this.running = null;
-      this.pump();
-    });
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   private async execute(entry: Entry): Promise<void> {
@@ -91,7 +80,6 @@ export class RunQueue {
     } catch (error) {
       // The engine process itself failed (crash, closed): report it as this run's failure.
       const message = error instanceof Error ? error.message : String(error);
-      this.options.emit({ type: 'run-failed', runId: entry.runId, nodeId: null, message });
       result = {
         runId: entry.runId,
         status: 'failed',
@@ -99,12 +87,21 @@ export class RunQueue {
         outputs: [],
         error: { nodeId: null, message },
       };
+      if (this.entries.includes(entry)) {
+        this.options.emit({ type: 'run-failed', runId: entry.runId, nodeId: null, message });
+      }
     }
+    if (!this.entries.includes(entry)) return; // cancelled while waiting: already reported
     this.entries.splice(this.entries.indexOf(entry), 1);
     this.finish(result);
   }
 
   private forward(entry: Entry, event: EngineEvent): void {
+    if (!this.entries.includes(entry)) return;
+    if (event.type === 'run-started' && entry.state === 'queued') {
+      entry.state = 'running';
+      this.announce();
+    }
     this.options.emit({ ...event, runId: entry.runId });
   }
 

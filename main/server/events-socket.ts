@@ -4,9 +4,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { HostEvent } from '../host/api.ts';
 import type { HostCore } from '../host/host-core.ts';
-import { encodeWire } from '../host/wire.ts';
+import type { HostEvent } from '../host/shared/api.ts';
+import { encodeWire } from '../host/shared/wire.ts';
 
 const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
 const PING_MS = 30_000;

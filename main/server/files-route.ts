@@ -3,9 +3,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HostError } from '../host/errors.ts';
-import { servedPathFromUrl } from '../host/file-url.ts';
 import type { HostCore } from '../host/host-core.ts';
+import { HostError } from '../host/shared/errors.ts';
+import { servedPathFromUrl } from '../host/shared/file-url.ts';
 import { contentTypeOf, sendText } from './http-util.ts';
 
 export async function handleFile(

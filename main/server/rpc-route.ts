@@ -1,11 +1,11 @@
 // POST /api/<method>: the body is the JSON array of the method's arguments (binary values as
 // {"$bytes": base64}); the answer is the RpcResponse envelope with a matching HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HOST_CHANNELS } from '../host/channels.ts';
 import { dispatchChannel } from '../host/dispatch.ts';
-import { httpStatusOf } from '../host/errors.ts';
 import type { HostCore } from '../host/host-core.ts';
-import { decodeWire, encodeWire, type RpcResponse } from '../host/wire.ts';
+import { HOST_CHANNELS } from '../host/shared/channels.ts';
+import { httpStatusOf } from '../host/shared/errors.ts';
+import { decodeWire, encodeWire, type RpcResponse } from '../host/shared/wire.ts';
 import { BodyTooLargeError, readBody, sendJsonText } from './http-util.ts';
 
 const MAX_BODY_BYTES = 128 * 1024 * 1024;

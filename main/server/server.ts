@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DeviceName } from '../../nodes/api.ts';
-import type { EngineLike } from '../host/engine-like.ts';
+import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
 import { EventsSocket } from './events-socket.ts';
@@ -139,7 +139,7 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 }
 
 async function startEngine(options: ServerOptions): Promise<EngineLike> {
-  const { EngineClient } = await import('../engine/client.ts');
+  const { EngineClient } = await import('../engine/transport/client.ts');
   return EngineClient.start({
     paths: options.paths,
     device: options.device,

@@ -1,5 +1,5 @@
 // Per-sampler schedule: each sampler re-derives timesteps and noise levels the way its diffusers
-// class does for the chosen spacing (see the table in issue 3), then keeps the img2img tail.
+// class does for the chosen spacing (README, "Samplers and schedules"), then keeps the img2img tail.
 import type { DenoiserConfig } from '../types.ts';
 import { f32, roundHalfEven } from './numeric.ts';
 import { isSpacing, type ScheduleSpec, sigmaSchedule, trainingTables } from './schedules.ts';

@@ -2,7 +2,7 @@
 import '@xyflow/react/dist/style.css';
 import './styles/index.css';
 import { createRoot } from 'react-dom/client';
-import { createHostApi } from '../../main/host/create-client.ts';
+import { createHostApi } from '../../main/host/shared/create-client.ts';
 import { App } from './App.tsx';
 import { restoreSession } from './hooks/useDocumentPersistence.ts';
 import { setHost } from './host/host.ts';

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { DeviceName } from '../../../nodes/api.ts';
-import type { EngineClient } from '../../engine/client.ts';
 import type { EngineEvent, OutputFileInfo } from '../../engine/events.ts';
+import type { EngineClient } from '../../engine/transport/client.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Interrupt } from './interrupt.ts';
 import type { Job } from './jobs.ts';

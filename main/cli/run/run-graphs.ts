@@ -2,8 +2,8 @@
 // start one engine and run the batch. Loaded only when `run` is invoked.
 import { mkdir } from 'node:fs/promises';
 import type { DeviceName } from '../../../nodes/api.ts';
-import { EngineClient } from '../../engine/client.ts';
 import { defaultRegistry } from '../../engine/registry.ts';
+import { EngineClient } from '../../engine/transport/client.ts';
 import { CliError, type ExitCode } from '../exit.ts';
 import { modelSearchPath, resolveCliPaths } from '../util/paths.ts';
 import { errorMessage } from '../util/problems.ts';

@@ -1,7 +1,7 @@
 // In Electron, native menu items arrive as commands; the editor owns the document, so it acts.
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
-import type { MenuCommand } from '../../../main/host/api.ts';
+import type { MenuCommand } from '../../../main/host/shared/api.ts';
 import { host } from '../host/host.ts';
 import { editor, redo, undo } from '../store/editor.ts';
 import { newGraph, openGraph, save, saveAs, showOpen } from '../store/file-actions.ts';

@@ -1,5 +1,5 @@
 // The one HostApi instance the editor talks to (HTTP/WebSocket in a browser, IPC in Electron).
-import type { HostApi } from '../../../main/host/api.ts';
+import type { HostApi } from '../../../main/host/shared/api.ts';
 
 let current: HostApi | null = null;
 

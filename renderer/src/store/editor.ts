@@ -1,7 +1,7 @@
 // The editor store. The graph document is the source of truth; React Flow's nodes and edges are
 // derived from it (flow/derive.ts). Every document edit goes through `commit`, which feeds undo.
 import type { GraphProblem } from '../../../main/engine/events.ts';
-import type { GraphFileInfo } from '../../../main/host/api.ts';
+import type { GraphFileInfo } from '../../../main/host/shared/api.ts';
 import type { ModelInfo } from '../../../main/runtime/index.ts';
 import type { SOCKET_TYPES } from '../../../nodes/api.ts';
 import type { SocketFilter } from '../doc/fuzzy.ts';

@@ -1,5 +1,5 @@
 // Queue, cancel, and follow runs.
-import type { HostEvent } from '../../../main/host/api.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { applySeedControls } from '../doc/commands.ts';
 import { host } from '../host/host.ts';
 import { commit, editor, setProblems, toast } from './editor.ts';

@@ -1,5 +1,5 @@
 // Folds host events into what the editor shows: per-node run state, the queue, the gallery.
-import type { HostEvent, QueueItem } from '../../../main/host/api.ts';
+import type { HostEvent, QueueItem } from '../../../main/host/shared/api.ts';
 
 export type NodeRunPhase = 'waiting' | 'running' | 'cached' | 'done' | 'error';
 

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineLike } from '../../../main/host/engine-like.ts';
+import type { EngineLike } from '../../../main/engine/transport/engine-calls.ts';
 import type { DiffgraphPaths } from '../../../main/paths.ts';
 import { startServer } from '../../../main/server/server.ts';
 import { ensureEditorBuilt } from './build.ts';

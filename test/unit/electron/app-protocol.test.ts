@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../main/electron/app-origin.ts';
 import { type AppProtocolDeps, handleAppRequest } from '../../../main/electron/app-protocol.ts';
-import { fileUrlFor } from '../../../main/host/file-url.ts';
 import { HostCore } from '../../../main/host/host-core.ts';
+import { fileUrlFor } from '../../../main/host/shared/file-url.ts';
 import { FakeEngine } from '../host/fake-engine.ts';
 
 let base: string;

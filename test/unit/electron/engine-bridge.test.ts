@@ -84,6 +84,26 @@ describe('engine bridge', () => {
     expect(engine.cancelCalls).toEqual(['r1']);
   });
 
+  it('answers only the method table: any other method name is refused, not looked up', async () => {
+    const ports = portPair();
+    const engine = new FakeEngine();
+    const replies: FromEngine[] = [];
+    ports.child.onMessage((m) => replies.push(m));
+    serveEngine(engine, ports.parent);
+    for (const method of ['close', 'constructor', 'take']) {
+      ports.child.postMessage({ kind: 'call', id: 7, method, args: [] } as unknown as ToEngine);
+    }
+    await settle();
+    expect(
+      replies.filter((m) => m.kind === 'reply').map((m) => m.kind === 'reply' && !m.ok && m.message),
+    ).toEqual([
+      'unknown engine method "close"',
+      'unknown engine method "constructor"',
+      'unknown engine method "take"',
+    ]);
+    expect(engine.closed).toBe(false);
+  });
+
   it('passes engine errors back as rejections with their message', async () => {
     const ports = portPair();
     const engine = new FakeEngine();
@@ -96,7 +116,7 @@ describe('engine bridge', () => {
     );
   });
 
-  it('fails pending and later calls when the utility process exits', async () => {
+  it('ends the run in progress as failed and fails later calls when the utility process exits', async () => {
     const ports = portPair();
     const engine = new FakeEngine();
     serveEngine(engine, ports.parent);
@@ -105,7 +125,11 @@ describe('engine bridge', () => {
     const run = client.run({ nodes: {} });
     await settle();
     ports.exit(9);
-    await expect(run).rejects.toThrow('the engine process exited (code 9)');
+    // Like EngineClient over its worker: run never rejects, a lost engine is a failed run.
+    expect(await run).toMatchObject({
+      status: 'failed',
+      error: { nodeId: null, message: 'the engine process exited (code 9)' },
+    });
     await expect(client.catalogue()).rejects.toThrow('exited');
   });
 

@@ -1,7 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { buildMenuTemplate, type MenuActions, type MenuState } from '../../../main/electron/menu-template.ts';
-import type { MenuCommand } from '../../../main/host/api.ts';
+import type { MenuCommand } from '../../../main/host/shared/api.ts';
 
 function build(overrides: Partial<MenuState> = {}) {
   const sent: MenuCommand[] = [];

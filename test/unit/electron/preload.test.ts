@@ -10,7 +10,7 @@ import {
   IPC_PREFIX,
   MENU_CHANNEL,
   SHELL_CHANNEL_NAMES,
-} from '../../../main/host/channels.ts';
+} from '../../../main/host/shared/channels.ts';
 
 type Listener = (event: unknown, payload: unknown) => void;
 

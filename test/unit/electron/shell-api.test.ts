@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AllowedGraphFiles } from '../../../main/electron/allowed-files.ts';
 import { SettingsStore } from '../../../main/electron/settings-store.ts';
 import { createShellApi, type NativeDialogs, safeFileName } from '../../../main/electron/shell-api.ts';
-import type { ShellSettings } from '../../../main/host/api.ts';
 import { HostCore } from '../../../main/host/host-core.ts';
+import type { ShellSettings } from '../../../main/host/shared/api.ts';
 import { FakeEngine } from '../host/fake-engine.ts';
 
 let base: string;

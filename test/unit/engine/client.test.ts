@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../../main/engine/client.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
+import { EngineClient } from '../../../main/engine/transport/client.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import { pipelineGraph } from './test-nodes.ts';
 
@@ -92,6 +92,20 @@ describe('EngineClient (worker thread)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run-failed', nodeId: null });
     expect((await client.run(pipelineGraph())).status).toBe('done');
   });
+
+  it('hands runs still waiting when the worker dies to the new worker, in order', async () => {
+    const doc = pipelineGraph();
+    doc.nodes.crash = { type: 'TCrash', widgets: {} };
+    doc.edges.push({ from: ['empty', 'latent'], to: ['crash', 'latent'] });
+    const order: string[] = [];
+    const crashing = client.run(doc);
+    const second = client.run(pipelineGraph({ seed: 5 }), (e) => e.type === 'run-started' && order.push('b'));
+    const third = client.run(pipelineGraph({ seed: 6 }), (e) => e.type === 'run-started' && order.push('c'));
+    expect((await crashing).status).toBe('failed');
+    expect((await second).status).toBe('done');
+    expect((await third).status).toBe('done');
+    expect(order).toEqual(['b', 'c']);
+  });
 });
 
 describe('EngineClient from plain node', () => {
@@ -101,7 +115,7 @@ describe('EngineClient from plain node', () => {
     const script = `
       import { register } from 'tsx/esm/api';
       register();
-      const { EngineClient } = await import('./main/engine/client.ts');
+      const { EngineClient } = await import('./main/engine/transport/client.ts');
       const { pipelineGraph } = await import('./test/unit/engine/test-nodes.ts');
       const client = await EngineClient.start({ paths: { models: '/tmp', input: '/tmp', output: '/tmp' }, nodeModules: ${JSON.stringify(nodeModules)} });
       const result = await client.run(pipelineGraph());

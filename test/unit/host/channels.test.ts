@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_CHANNELS, parseChannelArgs, SHELL_CHANNELS } from '../../../main/host/channels.ts';
 import { dispatchChannel } from '../../../main/host/dispatch.ts';
-import { HostError } from '../../../main/host/errors.ts';
-import { decodeWire, encodeWire } from '../../../main/host/wire.ts';
+import { HOST_CHANNELS, parseChannelArgs, SHELL_CHANNELS } from '../../../main/host/shared/channels.ts';
+import { HostError } from '../../../main/host/shared/errors.ts';
+import { decodeWire, encodeWire } from '../../../main/host/shared/wire.ts';
 
 describe('wire encoding', () => {
   it('round-trips binary data (Uint8Array and Buffer) inside JSON', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confineAbsolute, resolveInside } from '../../../main/host/confine.ts';
-import { HostError } from '../../../main/host/errors.ts';
+import { HostError } from '../../../main/host/shared/errors.ts';
 import { isInside } from '../../../main/util/path-inside.ts';
 
 let base: string;

@@ -1,7 +1,9 @@
-// A stand-in for EngineClient with the same interface: runs are held open until the test
-// finishes them, so queue order, cancellation and event forwarding can be observed step by step.
+// A stand-in for EngineClient with the same contract: runs are serialised by the engine (a run
+// called while another is active waits, and starts on a later turn once that one has ended), and
+// are held open until the test finishes them, so queue order, cancellation and event forwarding can
+// be observed step by step.
 import type { EngineEvent, RunResult } from '../../../main/engine/events.ts';
-import type { EngineLike } from '../../../main/host/engine-like.ts';
+import type { EngineLike } from '../../../main/engine/transport/engine-calls.ts';
 
 interface PendingRun {
   engineRunId: string;
@@ -20,6 +22,7 @@ export class FakeEngine implements EngineLike {
   readonly modelRefsCalls: unknown[] = [];
   private counter = 0;
   private current: PendingRun | null = null;
+  private readonly waiting: PendingRun[] = [];
 
   async catalogue() {
     return [
@@ -48,15 +51,19 @@ export class FakeEngine implements EngineLike {
     onEvent?: (event: EngineEvent) => void,
     options: { runId?: string } = {},
   ): Promise<RunResult> {
-    if (this.current) throw new Error('FakeEngine: run() while another run is active (the host must queue)');
     return new Promise((resolve, reject) => {
       this.counter += 1;
       const engineRunId = options.runId ?? `engine-${this.counter}`;
       const run: PendingRun = { engineRunId, graph, onEvent, resolve, reject };
-      this.current = run;
-      this.started.push(run);
-      onEvent?.({ type: 'run-started', runId: run.engineRunId, plan: ['a'] });
+      if (this.current) this.waiting.push(run);
+      else this.start(run);
     });
+  }
+
+  private start(run: PendingRun): void {
+    this.current = run;
+    this.started.push(run);
+    run.onEvent?.({ type: 'run-started', runId: run.engineRunId, plan: ['a'] });
   }
 
   /** Finish the active run successfully, after one progress event. */
@@ -71,8 +78,16 @@ export class FakeEngine implements EngineLike {
     this.take().reject(new Error(message));
   }
 
+  /** Cancels the active run, or a waiting one (which then never starts), as Engine does. */
   cancel(runId?: string): void {
     this.cancelCalls.push(runId);
+    const waitingIndex = this.waiting.findIndex((r) => r.engineRunId === runId);
+    if (waitingIndex >= 0) {
+      const [run] = this.waiting.splice(waitingIndex, 1);
+      run.onEvent?.({ type: 'run-cancelled', runId: run.engineRunId });
+      run.resolve({ runId: run.engineRunId, status: 'cancelled', ms: 0, outputs: [] });
+      return;
+    }
     const run = this.current;
     if (!run || (runId !== undefined && runId !== run.engineRunId)) return;
     this.take();
@@ -84,10 +99,16 @@ export class FakeEngine implements EngineLike {
     return this.current;
   }
 
+  /** Ends the active run's turn; the next waiting run starts on a later turn, as in Engine. */
   private take(): PendingRun {
     const run = this.current;
     if (!run) throw new Error('FakeEngine: no active run');
     this.current = null;
+    setTimeout(() => {
+      const next = this.waiting.shift();
+      if (next && !this.current) this.start(next);
+      else if (next) this.waiting.unshift(next);
+    }, 0);
     return run;
   }
 
@@ -99,7 +120,10 @@ export class FakeEngine implements EngineLike {
   }
   async unloadModels() {}
   async devices() {
-    return { devices: [{ name: 'cpu' as const, available: true, detail: 'fake' }], auto: 'cpu' };
+    return { devices: [{ name: 'cpu' as const, available: true, detail: 'fake' }], auto: 'cpu' as const };
+  }
+  async autoDevice() {
+    return 'cpu' as const;
   }
   async modelRefs(doc: unknown) {
     this.modelRefsCalls.push(doc);

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HostError } from '../../../main/host/errors.ts';
 import { GraphStore } from '../../../main/host/graph-files.ts';
 import { listInputImages, sanitizeUploadName, saveUpload } from '../../../main/host/input-files.ts';
+import { HostError } from '../../../main/host/shared/errors.ts';
 
 let base: string;
 let templates: string;

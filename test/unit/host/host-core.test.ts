@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { embedGraphInPng } from '../../../main/graph/png-text.ts';
-import type { HostEvent } from '../../../main/host/api.ts';
 import { HostCore } from '../../../main/host/host-core.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { FakeEngine, settle } from './fake-engine.ts';
 
 let base: string;

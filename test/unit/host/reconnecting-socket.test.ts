@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReconnectingSocket, type SocketLike } from '../../../main/host/reconnecting-socket.ts';
+import { ReconnectingSocket, type SocketLike } from '../../../main/host/shared/reconnecting-socket.ts';
 
 class FakeSocket implements SocketLike {
   onopen: SocketLike['onopen'] = null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../main/host/api.ts';
 import { RunQueue } from '../../../main/host/run-queue.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { FakeEngine, settle } from './fake-engine.ts';
 
 function setup() {
@@ -73,12 +73,12 @@ describe('RunQueue', () => {
     ]);
   });
 
-  it('cancels a queued run without touching the engine', async () => {
+  it('cancels a queued run at once and tells the engine to skip it', async () => {
     const { engine, events, queue } = setup();
     queue.enqueue(graph('A'));
     const b = queue.enqueue(graph('B'));
     queue.cancel(b);
-    expect(engine.cancelCalls).toEqual([]);
+    expect(engine.cancelCalls).toEqual([b]);
     expect(queue.state().items.map((i) => i.runId)).not.toContain(b);
     const result = events.find((e) => e.type === 'run-result' && e.result.runId === b);
     expect(result).toEqual({
@@ -88,6 +88,7 @@ describe('RunQueue', () => {
     engine.finish();
     await queue.idle();
     expect(engine.started).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'run-result' && e.result.runId === b)).toHaveLength(1);
   });
 
   it('cancels the running run through the engine and moves on', async () => {

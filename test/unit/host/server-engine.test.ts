@@ -2,8 +2,8 @@
 // validation, which is enough to see calls and events cross every layer).
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../main/host/api.ts';
-import { createHttpHostApi, type HttpHostApi } from '../../../main/host/http-client.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
+import { createHttpHostApi, type HttpHostApi } from '../../../main/host/shared/http-client.ts';
 import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { makeFolders, type TestFolders, waitFor, wsFactory } from './server-helpers.ts';
 

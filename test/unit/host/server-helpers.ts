@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { SocketFactory } from '../../../main/host/reconnecting-socket.ts';
+import type { SocketFactory } from '../../../main/host/shared/reconnecting-socket.ts';
 import type { DiffgraphPaths } from '../../../main/paths.ts';
 
 export interface TestFolders {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../main/host/api.ts';
-import { createHttpHostApi } from '../../../main/host/http-client.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
+import { createHttpHostApi } from '../../../main/host/shared/http-client.ts';
 import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { FakeEngine } from './fake-engine.ts';
 import {

@@ -1,8 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../main/host/api.ts';
-import { createHttpHostApi, HostCallError, type HttpHostApi } from '../../../main/host/http-client.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
+import { createHttpHostApi, HostCallError, type HttpHostApi } from '../../../main/host/shared/http-client.ts';
 import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { FakeEngine } from './fake-engine.ts';
 import { makeFolders, rawRequest, type TestFolders, waitFor, wsFactory } from './server-helpers.ts';

@@ -1,4 +1,4 @@
-// The isotropic Gaussian check of issue 3: for x₀ ~ N(μ, s²) the exact ε-predictor is closed-form, every
+// The isotropic Gaussian check: for x₀ ~ N(μ, s²) the exact ε-predictor is closed-form, every
 // deterministic sampler is an affine map x_final = a + g·x_init, and g tends to the probability-flow
 // value as steps grow; stochastic samplers must reproduce mean μ and std s.
 //

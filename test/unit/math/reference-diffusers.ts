@@ -1,4 +1,4 @@
-// An independent float64 re-derivation of the diffusers schedulers named in issue 3, written from the
+// An independent float64 re-derivation of the diffusers schedulers our samplers follow, written from the
 // diffusers sources' structure (set_timesteps / scale_model_input / step / add_noise), with plain
 // number arrays. Used to check nodes/math step by step; it shares no code with it.
 import { alphaBar64 } from './helpers.ts';

@@ -1,6 +1,7 @@
-// Every (scheduler, sampler) pair of issue 3's table against an independent float64 re-derivation of
-// the diffusers class on the SD 1.5 config: same timesteps, sigmas, init_noise_sigma, final noise
-// level, and the same latent after every step (txt2img and img2img).
+// Every (scheduler, sampler) pair listed in the README ("Samplers and schedules") against an
+// independent float64 re-derivation of the diffusers class on the SD 1.5 config: same timesteps,
+// sigmas, init_noise_sigma, final noise level, and the same latent after every step (txt2img and
+// img2img).
 import { describe, expect, it } from 'vitest';
 import { BatchNoise } from '../../../nodes/math/noise.ts';
 import type { SamplerName } from '../../../nodes/math/plan.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../main/host/api.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
 import {
   addGroup,
   addReroute,

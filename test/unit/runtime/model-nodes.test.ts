@@ -3,7 +3,14 @@ import { availableDevices } from '../../../main/runtime/devices.ts';
 import { NodeInputError } from '../../../nodes/api.ts';
 import { loaderNodes } from '../../../nodes/loaders.ts';
 import { textNodes } from '../../../nodes/text.ts';
-import type { Conditioning, Denoiser, ImageBatch, Latent, TextEncoderModel, VaeModel } from '../../../nodes/types.ts';
+import type {
+  Conditioning,
+  Denoiser,
+  ImageBatch,
+  Latent,
+  TextEncoderModel,
+  VaeModel,
+} from '../../../nodes/types.ts';
 import { vaeNodes } from '../../../nodes/vae.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { testContext, testRuntime } from './runtime-services.ts';

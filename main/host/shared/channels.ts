@@ -3,7 +3,7 @@
 // responses are typed from the API interfaces. There is deliberately no "invoke any channel".
 // Browser-safe: zod only, no node imports.
 import { z } from 'zod';
-import { DEVICE_NAMES } from '../../nodes/api.ts';
+import { DEVICE_NAMES } from '../../../nodes/api.ts';
 import type { HostApi, ShellApi } from './api.ts';
 
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, {

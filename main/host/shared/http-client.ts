@@ -1,7 +1,9 @@
 // HostApi for the editor in a browser: JSON RPC over fetch and host events over a reconnecting
-// WebSocket, talking to `diffgraph serve`. Browser-safe (no node imports).
+// WebSocket, talking to `diffgraph serve`. The methods come from the channel map; only the event
+// subscription, fileUrl and the connection state are written here. Browser-safe (no node imports).
+import { remoteMethods } from '../../rpc/remote-methods.ts';
 import type { HostApi, HostEvent } from './api.ts';
-import type { HostChannel, HostRequest, HostResponse } from './channels.ts';
+import { HOST_CHANNEL_NAMES, type HostChannel } from './channels.ts';
 import type { HostErrorCode } from './errors.ts';
 import { fileUrlFor } from './file-url.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
@@ -41,7 +43,7 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
   const listeners = new Set<(event: HostEvent) => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
 
-  async function call<K extends HostChannel>(name: K, ...args: HostRequest<K>): Promise<HostResponse<K>> {
+  async function call(name: HostChannel, args: unknown[]): Promise<unknown> {
     // JSON turns a trailing `undefined` into null, which the schema would refuse: drop them.
     const sent: unknown[] = [...args];
     while (sent.length > 0 && sent[sent.length - 1] === undefined) sent.pop();
@@ -62,9 +64,9 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
       );
     }
     const text = await response.text();
-    let envelope: RpcResponse<HostResponse<K>>;
+    let envelope: RpcResponse;
     try {
-      envelope = decodeWire(text) as RpcResponse<HostResponse<K>>;
+      envelope = decodeWire(text) as RpcResponse;
     } catch {
       throw new HostCallError(
         'internal',
@@ -91,11 +93,7 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
   });
 
   return {
-    catalogue: () => call('catalogue'),
-    validate: (graph) => call('validate', graph),
-    queue: (graph, title) => call('queue', graph, title),
-    queueState: () => call('queueState'),
-    cancel: (runId) => call('cancel', runId),
+    ...remoteMethods<HostApi, HostChannel>(HOST_CHANNEL_NAMES, (name, args) => call(name, args)),
     onEvent(listener) {
       listeners.add(listener);
       socket.start();
@@ -104,16 +102,6 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
       };
     },
     fileUrl: (path) => fileUrlFor(root, path, options.token),
-    listModels: () => call('listModels'),
-    loadedModels: () => call('loadedModels'),
-    unloadModels: () => call('unloadModels'),
-    devices: () => call('devices'),
-    listInputs: () => call('listInputs'),
-    uploadInput: (name, bytes) => call('uploadInput', name, bytes),
-    listGraphs: () => call('listGraphs'),
-    readGraph: (id) => call('readGraph', id),
-    writeGraph: (id, graph) => call('writeGraph', id, graph),
-    graphFromPng: (bytes) => call('graphFromPng', bytes),
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       return () => {

@@ -1,8 +1,8 @@
 // The one typed API the editor talks to. Two transports implement it: Electron IPC (preload)
 // and HTTP + WebSocket (`diffgraph serve`). The renderer only ever sees this interface.
-import type { DeviceName, NodeSchema, SOCKET_TYPES } from '../../nodes/api.ts';
-import type { EngineEvent, GraphProblem, RunResult } from '../engine/events.ts';
-import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
+import type { DeviceName, NodeSchema, SOCKET_TYPES } from '../../../nodes/api.ts';
+import type { EngineEvent, GraphProblem, RunResult } from '../../engine/events.ts';
+import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../../runtime/index.ts';
 
 export interface Catalogue {
   nodes: NodeSchema[];
