@@ -1,6 +1,11 @@
 // The grid of `diffgraph eval`: `--set node.widget=a,b,c` lists become axes, single values stay
 // fixed; every combination of axis values is one cell. A literal comma is written `\,`.
-import type { Override } from '../cli/run/set-option.ts';
+/** A `--set nodeId.widget=value` as the CLI parses it (the value as typed). */
+export interface Override {
+  nodeId: string;
+  widget: string;
+  text: string;
+}
 
 export interface GridAxis {
   nodeId: string;

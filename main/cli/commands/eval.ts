@@ -51,7 +51,7 @@ export function evalCommand(): Command {
       const unknown = metrics.filter((m) => m !== 'fid' && m !== 'kid');
       if (unknown.length > 0)
         throw new CliError([`--metric: unknown ${unknown.join(', ')}; expected fid, kid`]);
-      const { evaluateGrid } = await import('../../eval/eval-grid.ts');
+      const { evaluateGrid } = await import('../eval/eval-grid.ts');
       let result: Awaited<ReturnType<typeof evaluateGrid>>;
       try {
         result = await evaluateGrid(graph, { ...options, metrics: metrics as ('fid' | 'kid')[] });

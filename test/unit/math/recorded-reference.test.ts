@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../../nodes/math/npy.ts';
 import { type SamplerName, samplerSpace } from '../../../nodes/math/plan.ts';
 import { planForSchedule, sample } from '../../../nodes/math/sample.ts';
+import type { SchedulerName } from '../../../nodes/math/schedules.ts';
 import { buildSchedule } from '../../../nodes/schedule.ts';
 import type { Denoiser, PredictionType, Tensor } from '../../../nodes/types.ts';
 import { SD15 } from './helpers.ts';
@@ -35,7 +36,7 @@ function standIn(prediction: PredictionType): Denoiser {
 }
 
 /** How each recorded case is set up in Diffgraph: NoiseSchedule.scheduler, Sampler.sampler, prediction. */
-const SETUP: Record<string, [string, SamplerName, PredictionType]> = {
+const SETUP: Record<string, [SchedulerName, SamplerName, PredictionType]> = {
   'ddim-leading': ['leading', 'ddim', 'epsilon'],
   'ddim-leading-v': ['leading', 'ddim', 'v_prediction'],
   'euler-leading': ['leading', 'euler', 'epsilon'],
