@@ -50,6 +50,17 @@ export class CheckpointWeights {
     return dtype === 'float32' ? stored : this.g.node('Cast', [stored], { to: 1 });
   }
 
+  /** A float32 constant made once per graph under `name`. */
+  constant(name: string, make: () => Float32Array, dims: readonly number[]): string {
+    const id = `constant:${name}`;
+    let value = this.made.get(id);
+    if (!value) {
+      value = this.g.initializer(name, make(), dims, 'float32');
+      this.made.set(id, value);
+    }
+    return value;
+  }
+
   /** `key` as an initializer, checked against `expected` and stored with shape `dims` (default: expected). */
   async tensor(
     key: string,
