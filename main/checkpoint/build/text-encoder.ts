@@ -7,7 +7,7 @@
 // (SD 2.x) compute: pre-norm blocks x + attn(ln1(x)), x + mlp(ln2(x)), causal softmax(q kᵀ/√d) v.
 // Weights are stored in the build dtype and computed in float32, so SD 2.x attention never runs in
 // float16 (where it overflows).
-import { GraphBuilder } from '../../onnx/graph-builder.ts';
+import { GraphBuilder, type WeightSink } from '../../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../../onnx/proto.ts';
 import type { ClipTextStructure } from '../clip-structure.ts';
 import type { TensorSource } from '../tensor-source.ts';
@@ -102,11 +102,12 @@ export async function buildTextEncoder(
   src: TensorSource,
   s: ClipTextStructure,
   options: TextEncoderOptions,
+  sink?: WeightSink,
 ): Promise<OnnxTypes.ModelProto> {
   const layers = options.layers ?? s.layers;
   const skips = options.clipSkips ?? (layers >= 2 ? [2] : []);
   checkOptions(s, layers, skips, src.name);
-  const g = new GraphBuilder('text_encoder');
+  const g = new GraphBuilder('text_encoder', sink);
   const w = new CheckpointWeights(g, src, options.dtype);
   const T = s.contextLength;
   const ids = g.input('input_ids', 'int32', ['batch', T]);

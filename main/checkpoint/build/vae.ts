@@ -3,7 +3,7 @@
 //   decoder: latent_sample [B, 4, h, w] -> sample [B, 3, 8h, 8w]        (post_quant_conv, Decoder)
 //   encoder: sample [B, 3, H, W] -> latent_parameters [B, 8, H/8, W/8]  (Encoder, quant_conv: mean and
 //            log-variance of the diagonal Gaussian) and latent_sample = the mean (first 4 channels).
-import { GraphBuilder } from '../../onnx/graph-builder.ts';
+import { GraphBuilder, type WeightSink } from '../../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../../onnx/proto.ts';
 import type { TensorSource } from '../tensor-source.ts';
 import type { VaeHalf, VaeStructure } from '../vae-structure.ts';
@@ -69,8 +69,13 @@ export function vaeScaleFactor(s: VaeStructure): number {
   return 2 ** (s.decoder.levels.length - 1);
 }
 
-export async function buildVaeDecoder(src: TensorSource, s: VaeStructure): Promise<OnnxTypes.ModelProto> {
-  const g = new GraphBuilder('vae_decoder');
+/** With `sink`, weights stream out as they are made (see onnx/external-weights.ts). */
+export async function buildVaeDecoder(
+  src: TensorSource,
+  s: VaeStructure,
+  sink?: WeightSink,
+): Promise<OnnxTypes.ModelProto> {
+  const g = new GraphBuilder('vae_decoder', sink);
   const w = new CheckpointWeights(g, src, 'float32');
   const z = g.input('latent_sample', 'float32', ['batch', s.latentChannels, 'latent_height', 'latent_width']);
   const image = await decoderBody(w, z, s);
@@ -78,9 +83,13 @@ export async function buildVaeDecoder(src: TensorSource, s: VaeStructure): Promi
   return g.build({ docString: `Diffgraph: LDM VAE decoder from ${src.name}` });
 }
 
-export async function buildVaeEncoder(src: TensorSource, s: VaeStructure): Promise<OnnxTypes.ModelProto> {
+export async function buildVaeEncoder(
+  src: TensorSource,
+  s: VaeStructure,
+  sink?: WeightSink,
+): Promise<OnnxTypes.ModelProto> {
   if (!s.encoder) throw new Error(`${src.name}: the VAE has no encoder ("${s.prefix}encoder.*" keys)`);
-  const g = new GraphBuilder('vae_encoder');
+  const g = new GraphBuilder('vae_encoder', sink);
   const w = new CheckpointWeights(g, src, 'float32');
   const x = g.input('sample', 'float32', ['batch', s.imageChannels, 'height', 'width']);
   const [params, paramChannels] = await encoderBody(w, x, s, s.encoder);
