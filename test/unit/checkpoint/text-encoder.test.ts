@@ -1,10 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildTextEncoder, clipSkipHiddenState } from '../../../main/checkpoint/build/text-encoder.ts';
 import { readClipStructure } from '../../../main/checkpoint/clip-structure.ts';
 import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
+import { openSafetensors, type SafetensorsFile } from '../../../main/checkpoint/safetensors-read.ts';
+import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
-import { TINY_CLIP } from '../../fixtures/checkpoints/tiny-clip.ts';
+import { TINY_CLIP, tinyClipL } from '../../fixtures/checkpoints/tiny-clip.ts';
 import {
   expectClose,
   keepTokens,
@@ -21,17 +26,21 @@ const CASES = [
 
 const { contextLength: T, width: W } = TINY_CLIP;
 
-const generated = new Map<string, MemoryTensorSource>();
+const opened = new Map<string, Promise<SafetensorsFile>>();
 
-/** The generated checkpoint in memory (F32: the same values as the file whose sha256 is checked). */
-function source(part: string): MemoryTensorSource {
-  let src = generated.get(part);
-  if (!src) {
-    src = new MemoryTensorSource(`${part}.safetensors`, TINY_CHECKPOINT_PARTS[part]());
-    generated.set(part, src);
+/** The generated checkpoint, written to a file and read back through the safetensors reader. */
+function source(part: string): Promise<SafetensorsFile> {
+  let file = opened.get(part);
+  if (!file) {
+    file = writeTinyCheckpoint(part).then(({ path }) => openSafetensors(path));
+    opened.set(part, file);
   }
-  return src;
+  return file;
 }
+
+afterAll(async () => {
+  for (const file of opened.values()) await (await file).close();
+});
 
 function idsFeed(layout: string): ort.Tensor {
   const ids = Int32Array.from(reference(`text/${layout}`, 'input_ids').data);
@@ -48,8 +57,8 @@ describe.each(CASES)('$layout text encoder against the original implementation',
     expect(sha256).toBe(referenceMeta(dir).sha256);
   });
 
-  it('reads its structure from the keys and shapes', () => {
-    const s = readClipStructure(source(part), { headWidth: TINY_CLIP.headWidth });
+  it('reads its structure from the keys and shapes', async () => {
+    const s = readClipStructure(await source(part), { headWidth: TINY_CLIP.headWidth });
     expect(s).toMatchObject({ layout, layers: 3, width: W, heads: 4, mlpWidth: 256, vocab: 49408 });
     expect(s.activation).toBe(layout === 'hf' ? 'quick_gelu' : 'gelu');
     expect(s.projectionDim).toBe(layout === 'hf' ? null : TINY_CLIP.projectionDim);
@@ -57,7 +66,7 @@ describe.each(CASES)('$layout text encoder against the original implementation',
 
   for (const dtype of ['float32', 'float16'] as const) {
     it(`computes the last, penultimate and pooled states in ${dtype}`, async () => {
-      const src = source(part);
+      const src = await source(part);
       const s = readClipStructure(src, { headWidth: TINY_CLIP.headWidth });
       const out = await runModel(await buildTextEncoder(src, s, { dtype }), { input_ids: idsFeed(layout) });
       expectClose(tokens(out.last_hidden_state), reference(dir, 'last_hidden_state'), dtype, 'last');
@@ -77,7 +86,7 @@ describe.each(CASES)('$layout text encoder against the original implementation',
   }
 
   it('picks clip skip 1 and 2 from the outputs', async () => {
-    const src = source(part);
+    const src = await source(part);
     const s = readClipStructure(src, { headWidth: TINY_CLIP.headWidth });
     const out = await runModel(await buildTextEncoder(src, s, { dtype: 'float32' }), {
       input_ids: idsFeed(layout),
@@ -118,4 +127,25 @@ describe('text encoder errors', () => {
       /vae\.safetensors: no text encoder found.*cond_stage_model\.model\./,
     );
   });
+});
+
+describe('text encoder from float16 and bfloat16 checkpoint files', () => {
+  for (const dtype of ['F16', 'BF16'] as const) {
+    it(`widens ${dtype} weights and stays within the float16 tolerance of the float32 reference`, async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'dg-clip-')), `clip-${dtype}.safetensors`);
+      await writeSafetensors(path, tinyClipL({ dtype }));
+      const file = await openSafetensors(path);
+      try {
+        const s = readClipStructure(file, { headWidth: TINY_CLIP.headWidth });
+        const out = await runModel(await buildTextEncoder(file, s, { dtype: 'float32' }), {
+          input_ids: idsFeed('hf'),
+        });
+        const kept = referenceMeta('text/hf').kept_tokens as number[];
+        const last = keepTokens(out.last_hidden_state.data as Float32Array, 2, T, W, kept);
+        expectClose(last, reference('text/hf', 'last_hidden_state'), 'float16', `${dtype} last`);
+      } finally {
+        await file.close();
+      }
+    });
+  }
 });

@@ -2,6 +2,7 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { buildVaeDecoder, buildVaeEncoder, vaeScaleFactor } from '../../../main/checkpoint/build/vae.ts';
 import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
+import { openSafetensors } from '../../../main/checkpoint/safetensors-read.ts';
 import type { TensorSource } from '../../../main/checkpoint/tensor-source.ts';
 import { DiffusersVaeSource, isDiffusersVae, ldmVaeKey } from '../../../main/checkpoint/vae-diffusers.ts';
 import { readVaeStructure } from '../../../main/checkpoint/vae-structure.ts';
@@ -55,10 +56,13 @@ describe('VAE against the original implementation', () => {
     expect([s.latentChannels, s.imageChannels, vaeScaleFactor(s)]).toEqual([4, 3, 8]);
   });
 
-  it('decodes and encodes a standalone LDM-layout VAE as the original', async () => {
-    await expectReference(
-      new MemoryTensorSource('tiny-vae.safetensors', TINY_CHECKPOINT_PARTS['tiny-vae']()),
-    );
+  it('decodes and encodes a standalone LDM-layout VAE file as the original', async () => {
+    const file = await openSafetensors((await writeTinyCheckpoint('tiny-vae')).path);
+    try {
+      await expectReference(file);
+    } finally {
+      await file.close();
+    }
   });
 
   it('decodes and encodes the VAE inside a checkpoint (first_stage_model.)', async () => {
