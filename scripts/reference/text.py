@@ -1,6 +1,6 @@
 """Reference outputs of the SD text encoders on the tiny checkpoints, computed by the original code.
 
-    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt tiny-clip-l tiny-openclip
+    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt text
     /usr/bin/python3 scripts/reference/text.py /tmp/ckpt
 
 SD 1.x: transformers' CLIPTextModel (ported in ../shared/reference-ldm/hf_clip_text.py) as sgm's

@@ -1,6 +1,6 @@
 """Reference outputs of SD's VAE on the tiny checkpoint, computed by the original code.
 
-    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt tiny-vae tiny-vae-diffusers
+    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt vae
     /usr/bin/python3 scripts/reference/vae.py /tmp/ckpt
 
 Runs sgm's Encoder/Decoder inside reference_models.AutoencoderKL (../shared/reference-ldm) on the LDM-layout
