@@ -35,6 +35,11 @@ export interface ConvertOptions {
   vae?: string;
   dtype?: BuildDtype;
   prediction?: Prediction | 'auto';
+  /**
+   * U-Net attention: 'fused' (com.microsoft.MultiHeadAttention: CPU, CUDA) or 'unfused' (every provider,
+   * WebGPU included). Default: fused for float32 (CPU) builds, unfused for float16 (GPU) builds.
+   */
+  attention?: 'fused' | 'unfused';
   /** Progress lines ("text encoder", "unet", ...) and warnings (unmatched LoRA keys). */
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
@@ -110,11 +115,16 @@ function readStructures(src: TensorSource, vaeSrc: TensorSource) {
   }
 }
 
+interface BuildChoices {
+  dtype: BuildDtype;
+  attention: 'fused' | 'unfused';
+}
+
 async function buildAll(
   tmp: string,
   src: TensorSource,
   vaeSrc: TensorSource,
-  dtype: BuildDtype,
+  { dtype, attention }: BuildChoices,
   progress: Progress,
 ) {
   const { clip, unet, vae } = readStructures(src, vaeSrc);
@@ -127,9 +137,6 @@ async function buildAll(
     await writeModelWithExternalWeights(join(tmp, sub), 'model.onnx', build);
   };
   await write('text_encoder', (sink) => buildTextEncoder(src, clip, { dtype, layers }, sink));
-  // Float32 builds are for the CPU (fused attention); float16 builds for GPUs, where ORT 1.30's WebGPU
-  // MultiHeadAttention is wrong at these sequence lengths (see build/net-ops.ts), so unfused there.
-  const attention = dtype === 'float16' ? 'unfused' : 'fused';
   await write('unet', (sink) => buildUnet(src, unet, { dtype, attention }, sink));
   await write('vae_decoder', (sink) => buildVaeDecoder(vaeSrc, vae, sink));
   await write('vae_encoder', (sink) => buildVaeEncoder(vaeSrc, vae, sink));
@@ -160,7 +167,10 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const src = await applyLoras(ckpt, options.loras ?? [], opened, warn);
     const vaeSrc = await vaeSource(ckpt, options.vae, opened);
     await mkdir(tmp, { recursive: true });
-    const built = await buildAll(tmp, src, vaeSrc, dtype, options.onProgress ?? (() => {}));
+    // Float32 builds are for the CPU (fused attention); float16 builds for GPUs, where ORT 1.30's WebGPU
+    // MultiHeadAttention is wrong at these sequence lengths (see build/net-ops.ts), so unfused there.
+    const attention = options.attention ?? (dtype === 'float16' ? 'unfused' : 'fused');
+    const built = await buildAll(tmp, src, vaeSrc, { dtype, attention }, options.onProgress ?? (() => {}));
     await writeFolderFiles(tmp, {
       family: detection.family,
       prediction: prediction.prediction,

@@ -40,6 +40,7 @@ interface ConvertCliOptions {
   vae?: string;
   dtype: 'float32' | 'float16';
   prediction: 'auto' | 'epsilon' | 'v_prediction';
+  attention?: 'fused' | 'unfused';
 }
 
 export function convertCommand(): Command {
@@ -57,6 +58,12 @@ export function convertCommand(): Command {
         .choices(['auto', 'epsilon', 'v_prediction'])
         .default('auto'),
     )
+    .addOption(
+      new Option(
+        '--attention <form>',
+        'U-Net attention: fused (CPU, CUDA) or unfused (any provider, WebGPU); default by --dtype',
+      ).choices(['fused', 'unfused']),
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (checkpoint: string, options: ConvertCliOptions) => {
       const { convertCheckpoint, ConvertInputError } = await import('../../checkpoint/convert.ts');
@@ -68,6 +75,7 @@ export function convertCommand(): Command {
           vae: options.vae,
           dtype: options.dtype,
           prediction: options.prediction,
+          attention: options.attention,
           onProgress: (step) => process.stderr.write(`building ${step}\n`),
           onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         });

@@ -80,7 +80,8 @@ describe('convert', () => {
   it(
     'writes SD 2.x with v-prediction, "!" padding and the penultimate layer as last_hidden_state',
     async () => {
-      const out = join(root, 'sd2-v');
+      const models = join(root, 'models-sd2');
+      const out = join(models, 'sd2-v');
       const result = await convertCheckpoint({
         checkpoint: checkpoints['tiny-sd2'],
         out,
@@ -103,6 +104,12 @@ describe('convert', () => {
       // The diffusers-layout VAE file replaced the checkpoint's: same values as the reference VAE.
       const decoded = await run(join(out, 'vae_decoder', 'model.onnx'), latentFeed());
       expectClose(decoded.sample.data as Float32Array, reference('vae', 'decoded'), 'float32', 'decoded');
+      const { result: ran } = await runGraph(
+        testEngine(tempFolders(models)),
+        txt2imgGraph({ model: 'sd2-v', steps: 2, size: 64, prefix: 'sd2' }),
+      );
+      expect(ran.error).toBeUndefined();
+      expect(ran.outputs).toHaveLength(1);
     },
     SLOW_TEST_MS,
   );
