@@ -188,6 +188,26 @@ describe('convert with a LoRA', () => {
   );
 });
 
+describe('convert failing half-way', () => {
+  it(
+    'leaves no folder and no partial files when a network fails to build',
+    async () => {
+      const tensors = TINY_CHECKPOINT_PARTS['tiny-sd1']();
+      const last = tensors.find((t) => t.name === 'model.diffusion_model.out.2.weight');
+      if (!last) throw new Error('no out.2.weight');
+      last.shape = [4, 16, 3, 3];
+      last.values = new Float32Array(4 * 16 * 9);
+      const checkpoint = join(root, 'broken-unet.safetensors');
+      await writeSafetensors(checkpoint, tensors);
+      const out = join(root, 'broken-out');
+      await expect(convertCheckpoint({ checkpoint, out })).rejects.toThrow(/out\.2\.weight/);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(root).filter((f) => f.includes('.partial'))).toEqual([]);
+    },
+    SLOW_TEST_MS,
+  );
+});
+
 describe('convert bad input (CLI, exit 2, nothing written)', () => {
   async function expectRefused(args: string[], message: RegExp) {
     const out = join(root, `refused-${Math.random().toString(36).slice(2)}`);
