@@ -3,8 +3,9 @@
 // inside the graph (float16 builds store half the bytes and still compute in float32 on every provider).
 import type { GraphBuilder } from '../../onnx/graph-builder.ts';
 import type { TensorSource } from '../tensor-source.ts';
+import type { BuildDtype } from './net-ops.ts';
 
-export type BuildDtype = 'float32' | 'float16';
+export type { BuildDtype } from './net-ops.ts';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
