@@ -7,10 +7,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onnx } from '../../../main/onnx/proto.ts';
 import { buildUnet } from '../../../main/checkpoint/build/unet.ts';
 import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
 import { readUnetStructure } from '../../../main/checkpoint/unet-structure.ts';
+import { onnx } from '../../../main/onnx/proto.ts';
 import {
   TINY_UNET_CHECKPOINTS,
   tinyUnetTensors,
