@@ -7,8 +7,15 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildUnet } from '../../../main/checkpoint/build/unet.ts';
+import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
+import { readUnetStructure } from '../../../main/checkpoint/unet-structure.ts';
 import { onnx } from '../../../main/onnx/proto.ts';
-import { TINY_UNET_CHECKPOINTS, writeTinyUnetCheckpoints } from '../../fixtures/checkpoints/tiny-unet.ts';
+import {
+  TINY_UNET_CHECKPOINTS,
+  tinyUnetTensors,
+  writeTinyUnetCheckpoints,
+} from '../../fixtures/checkpoints/tiny-unet.ts';
 import {
   buildTinyUnet,
   referenceErrors,
@@ -76,5 +83,26 @@ describe('buildUnet against the original UNetModel', () => {
     };
     expect(new Set(await attentionInputsCast('unet-sd2-F16.safetensors'))).toEqual(new Set([true]));
     expect(new Set(await attentionInputsCast('unet-sd1-F16.safetensors'))).toEqual(new Set([false]));
+  });
+
+  it('names the checkpoint key that is missing or has an unexpected shape', async () => {
+    const c = tinyUnetCheckpoint('unet-sd1-F32.safetensors');
+    const tensors = tinyUnetTensors(c.variant, c.dtype);
+    const structure = readUnetStructure(new MemoryTensorSource(c.file, tensors), { heads: c.config.heads });
+    const key = 'model.diffusion_model.output_blocks.1.0.skip_connection.weight';
+    const without = new MemoryTensorSource(
+      c.file,
+      tensors.filter((t) => t.name !== key),
+    );
+    await expect(buildUnet(without, structure, { dtype: 'float32' })).rejects.toThrow(
+      `unet-sd1-F32.safetensors: key "${key}" is missing (expected shape [64,96,1,1])`,
+    );
+    const ffKey = 'model.diffusion_model.middle_block.1.transformer_blocks.0.ff.net.2.weight';
+    const bent = tensors.map((t) =>
+      t.name === ffKey ? { ...t, shape: [64, 128], values: new Float32Array(64 * 128) } : t,
+    );
+    await expect(
+      buildUnet(new MemoryTensorSource(c.file, bent), structure, { dtype: 'float32' }),
+    ).rejects.toThrow(`key "${ffKey}" has shape [64,128], expected [64,256]`);
   });
 });
