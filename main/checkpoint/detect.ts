@@ -73,8 +73,18 @@ function loraDetection(keys: readonly string[]): Detection | undefined {
   return { kind: 'lora', layout, label, supported: !lycoris && !sdxl, reason };
 }
 
-function embeddingDetection(keys: readonly string[]): Detection | undefined {
+function embeddingDetection(src: Header, keys: readonly string[]): Detection | undefined {
   if (keys.length === 0 || keys.length > 4) return undefined;
+  const single = keys.length === 1 ? src.info(keys[0]).shape : undefined;
+  if (single && single.length <= 2 && [768, 1024].includes(single[single.length - 1])) {
+    return {
+      kind: 'embedding',
+      layout: 'diffusers',
+      label: 'textual-inversion embedding (diffusers)',
+      supported: true,
+      reason: 'this is a textual-inversion embedding, not a checkpoint',
+    };
+  }
   if (keys.includes('clip_l') && keys.includes('clip_g')) {
     return {
       kind: 'embedding',
@@ -204,7 +214,7 @@ export function detectModel(src: Header): Detection {
     otherArchitecture(keys) ??
     loraDetection(keys) ??
     checkpointDetection(src, keys) ??
-    embeddingDetection(keys) ??
+    embeddingDetection(src, keys) ??
     vaeDetection(src, keys) ??
     unknownDetection(keys)
   );
