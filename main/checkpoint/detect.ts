@@ -75,16 +75,6 @@ function loraDetection(keys: readonly string[]): Detection | undefined {
 
 function embeddingDetection(src: Header, keys: readonly string[]): Detection | undefined {
   if (keys.length === 0 || keys.length > 4) return undefined;
-  const single = keys.length === 1 ? src.info(keys[0]).shape : undefined;
-  if (single && single.length <= 2 && [768, 1024].includes(single[single.length - 1])) {
-    return {
-      kind: 'embedding',
-      layout: 'diffusers',
-      label: 'textual-inversion embedding (diffusers)',
-      supported: true,
-      reason: 'this is a textual-inversion embedding, not a checkpoint',
-    };
-  }
   if (keys.includes('clip_l') && keys.includes('clip_g')) {
     return {
       kind: 'embedding',
@@ -103,6 +93,16 @@ function embeddingDetection(src: Header, keys: readonly string[]): Detection | u
       supported: true,
       reason:
         'this is a textual-inversion embedding, not a checkpoint: put it in the embeddings folder and write embedding:NAME in a prompt',
+    };
+  }
+  const single = keys.length === 1 ? src.info(keys[0]).shape : undefined;
+  if (single && single.length <= 2 && [768, 1024].includes(single[single.length - 1])) {
+    return {
+      kind: 'embedding',
+      layout: 'diffusers',
+      label: 'textual-inversion embedding (diffusers)',
+      supported: true,
+      reason: 'this is a textual-inversion embedding, not a checkpoint',
     };
   }
   return undefined;
