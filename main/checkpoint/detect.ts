@@ -30,7 +30,7 @@ type Header = Pick<TensorSource, 'keys' | 'has' | 'info'>;
 
 const UNET = 'model.diffusion_model.';
 const SUPPORTED =
-  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), single-file .safetensors';
+  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), single-file .safetensors or .ckpt';
 
 function shapeOf(src: Header, key: string): readonly number[] | undefined {
   return src.has(key) ? src.info(key).shape : undefined;
