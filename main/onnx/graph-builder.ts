@@ -43,6 +43,12 @@ function valueInfo(name: string, type: ElemType, shape: readonly Dim[]): OnnxTyp
   return { name, type: { tensorType: { elemType: ONNX_DATA_TYPE[type], shape: { dim } } } };
 }
 
+/**
+ * Receives each initializer as it is made and returns what the model keeps in its place (e.g. the
+ * same tensor with its bytes moved to an external-data file: see external-weights.ts).
+ */
+export type WeightSink = (tensor: OnnxTypes.ITensorProto) => OnnxTypes.ITensorProto;
+
 export class GraphBuilder {
   private readonly nodes: OnnxTypes.INodeProto[] = [];
   private readonly initializers: OnnxTypes.ITensorProto[] = [];
@@ -51,7 +57,10 @@ export class GraphBuilder {
   private readonly used = new Set<string>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly weightSink?: WeightSink,
+  ) {}
 
   /** A fresh value name with a readable prefix. */
   fresh(prefix: string): string {
@@ -92,7 +101,8 @@ export class GraphBuilder {
     type: ElemType = 'float32',
   ): string {
     const name = this.fresh(prefix);
-    this.initializers.push(makeTensor(name, values, dims, type));
+    const tensor = makeTensor(name, values, dims, type);
+    this.initializers.push(this.weightSink ? this.weightSink(tensor) : tensor);
     return name;
   }
 
