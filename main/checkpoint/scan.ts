@@ -5,10 +5,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { categoryFolders, MODEL_CATEGORIES, type ModelCategory } from '../runtime/model-folders.ts';
 import { type Detection, detectModel } from './detect.ts';
+import { type OpenedTensorFile, openTensorFile } from './open.ts';
 import { predictionFromMetadata } from './prediction.ts';
-import { openSafetensors } from './safetensors-read.ts';
 import type { TensorSource } from './tensor-source.ts';
-import { openTorchCheckpoint } from './torch-checkpoint.ts';
 
 export interface ModelFileInfo {
   /** Name relative to its category folder (what a picker widget holds). */
@@ -69,10 +68,6 @@ function trainingMetadata(meta: Readonly<Record<string, string>>): Record<string
   );
 }
 
-async function openHeader(path: string): Promise<TensorSource & { close(): Promise<void> }> {
-  return extname(path).toLowerCase() === '.safetensors' ? openSafetensors(path) : openTorchCheckpoint(path);
-}
-
 /** Describe one file from its header; read errors become a `problem`, never an exception. */
 export async function describeModelFile(
   folder: string,
@@ -86,9 +81,9 @@ export async function describeModelFile(
     format: extname(path).toLowerCase() === '.safetensors' ? ('safetensors' as const) : ('torch' as const),
     bytes: (await stat(path)).size,
   };
-  let src: (TensorSource & { close(): Promise<void> }) | undefined;
+  let src: OpenedTensorFile | undefined;
   try {
-    src = await openHeader(path);
+    src = await openTensorFile(path);
     const detection = detectModel(src);
     const fits = detection.kind === EXPECTED_KIND[category];
     const supported = detection.supported && fits;

@@ -1,8 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanModelFiles } from '../../../main/checkpoint/scan.ts';
 import { type TensorToWrite, writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
+import { scanModelFiles } from '../../../main/checkpoint/scan.ts';
 import { resolveCliPaths } from '../../../main/cli/util/paths.ts';
 import { categoryFolders, splitModelRoots } from '../../../main/runtime/model-folders.ts';
 import { tempDir } from './raw-safetensors.ts';

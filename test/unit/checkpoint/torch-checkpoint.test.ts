@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTensorFile } from '../../../main/checkpoint/open.ts';
+import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { openTorchCheckpoint } from '../../../main/checkpoint/torch-checkpoint.ts';
 import { tempDir, writeRaw } from './raw-safetensors.ts';
 import { storedZip } from './stored-zip.ts';
@@ -112,5 +114,29 @@ describe('hostile pickles: nothing runs, the error names the global', () => {
     const full = await readFile(join(FIXTURES, 'tiny.ckpt'));
     const path = await writeRaw(dir, 'cut.ckpt', full.subarray(0, full.length - 30));
     await expect(openTorchCheckpoint(path)).rejects.toThrow(/cut\.ckpt: /);
+  });
+});
+
+describe('openTensorFile: by content, not extension', () => {
+  it('a torch zip named .safetensors and a safetensors file named .pt both open', async () => {
+    const zipPath = await writeRaw(
+      dir,
+      'really-torch.safetensors',
+      await readFile(join(FIXTURES, 'tiny.ckpt')),
+    );
+    const torch = await openTensorFile(zipPath);
+    expect(torch.keys()).toContain('model.w');
+    await torch.close();
+    const stPath = join(dir, 'really-safetensors.pt');
+    await writeSafetensors(stPath, [{ name: 'x', shape: [1], dtype: 'F32', values: Float32Array.of(2) }]);
+    const st = await openTensorFile(stPath);
+    expect([...(await st.read('x'))]).toEqual([2]);
+    await st.close();
+  });
+  it('a legacy pickle is refused with the conversion hint', async () => {
+    const legacy = await writeRaw(dir, 'old.bin', await readFile(join(FIXTURES, 'legacy.pt')));
+    await expect(openTensorFile(legacy)).rejects.toThrow(
+      /old\.bin: not a torch zip checkpoint .* convert it to \.safetensors/,
+    );
   });
 });
