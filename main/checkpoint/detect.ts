@@ -30,7 +30,7 @@ type Header = Pick<TensorSource, 'keys' | 'has' | 'info'>;
 
 const UNET = 'model.diffusion_model.';
 const SUPPORTED =
-  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), single-file .safetensors';
+  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), single-file .safetensors or .ckpt';
 
 function shapeOf(src: Header, key: string): readonly number[] | undefined {
   return src.has(key) ? src.info(key).shape : undefined;
@@ -73,7 +73,7 @@ function loraDetection(keys: readonly string[]): Detection | undefined {
   return { kind: 'lora', layout, label, supported: !lycoris && !sdxl, reason };
 }
 
-function embeddingDetection(keys: readonly string[]): Detection | undefined {
+function embeddingDetection(src: Header, keys: readonly string[]): Detection | undefined {
   if (keys.length === 0 || keys.length > 4) return undefined;
   if (keys.includes('clip_l') && keys.includes('clip_g')) {
     return {
@@ -93,6 +93,16 @@ function embeddingDetection(keys: readonly string[]): Detection | undefined {
       supported: true,
       reason:
         'this is a textual-inversion embedding, not a checkpoint: put it in the embeddings folder and write embedding:NAME in a prompt',
+    };
+  }
+  const single = keys.length === 1 ? src.info(keys[0]).shape : undefined;
+  if (single && single.length <= 2 && [768, 1024].includes(single[single.length - 1])) {
+    return {
+      kind: 'embedding',
+      layout: 'diffusers',
+      label: 'textual-inversion embedding (diffusers)',
+      supported: true,
+      reason: 'this is a textual-inversion embedding, not a checkpoint',
     };
   }
   return undefined;
@@ -204,7 +214,7 @@ export function detectModel(src: Header): Detection {
     otherArchitecture(keys) ??
     loraDetection(keys) ??
     checkpointDetection(src, keys) ??
-    embeddingDetection(keys) ??
+    embeddingDetection(src, keys) ??
     vaeDetection(src, keys) ??
     unknownDetection(keys)
   );

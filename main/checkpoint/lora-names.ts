@@ -37,17 +37,23 @@ interface UnetLayout {
   perLevel: number;
 }
 
+/**
+ * Residual blocks per level, from the first downsampler (`input_blocks.{perLevel+1}.0.op`) or the
+ * first upsampler (`output_blocks.{perLevel}.N.conv`); 2, as in every SD 1.x/2.x model, when the
+ * file has neither (a U-Net fragment).
+ */
 function unetLayout(keys: readonly string[]): UnetLayout {
-  const downsamplers = new Set<string>();
-  let outputBlocks = 0;
+  let firstOp = Number.POSITIVE_INFINITY;
+  let firstUp = Number.POSITIVE_INFINITY;
   for (const k of keys) {
     const op = /^model\.diffusion_model\.input_blocks\.(\d+)\.0\.op\./.exec(k);
-    if (op) downsamplers.add(op[1]);
-    const out = /^model\.diffusion_model\.output_blocks\.(\d+)\./.exec(k);
-    if (out) outputBlocks = Math.max(outputBlocks, Number(out[1]) + 1);
+    if (op) firstOp = Math.min(firstOp, Number(op[1]));
+    const up = /^model\.diffusion_model\.output_blocks\.(\d+)\.\d+\.conv\./.exec(k);
+    if (up) firstUp = Math.min(firstUp, Number(up[1]));
   }
-  const levels = downsamplers.size + 1;
-  return { perLevel: Math.max(1, Math.round(outputBlocks / levels) - 1) };
+  if (Number.isFinite(firstOp)) return { perLevel: firstOp - 1 };
+  if (Number.isFinite(firstUp)) return { perLevel: firstUp };
+  return { perLevel: 2 };
 }
 
 /** The diffusers module path for an LDM U-Net module path (without the prefix), if any. */

@@ -72,7 +72,8 @@ function lookupName(module: string): string {
   // Old diffusers attention-processor LoRAs: `attn1.processor.to_q_lora` is `attn1.to_q`.
   path = path
     .replace(/\.processor\.(to_[qkv])_lora$/, '.$1')
-    .replace(/\.processor\.to_out_lora$/, '.to_out.0');
+    .replace(/\.processor\.to_out_lora$/, '.to_out.0')
+    .replace(/\.lora_linear_layer$/, ''); // old diffusers text-encoder LoRAs wrap the layer
   return `${part}:${path}`;
 }
 

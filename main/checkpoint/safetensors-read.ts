@@ -3,7 +3,7 @@
 // multi-GB checkpoints (past Node's 2 GiB readFile limit) open in milliseconds.
 import { type FileHandle, open } from 'node:fs/promises';
 import { float16ToFloat32 } from '../onnx/float16.ts';
-import { bf16ToFloat32, type SafetensorsEntry } from './safetensors-format.ts';
+import { bf16ToFloat32, type SafetensorsDtype, type SafetensorsEntry } from './safetensors-format.ts';
 import { MAX_HEADER_BYTES, parseSafetensorsHeader, SafetensorsError } from './safetensors-header.ts';
 import type { TensorInfo, TensorSource } from './tensor-source.ts';
 
@@ -70,9 +70,16 @@ async function readHeader(file: FileHandle, path: string, size: number) {
 }
 
 function widen(entry: SafetensorsEntry, bytes: Uint8Array): Float32Array {
-  // `bytes` is a fresh buffer at offset 0, so typed views over it are aligned.
-  const count = entry.shape.reduce((a, b) => a * b, 1);
-  switch (entry.dtype) {
+  return widenToFloat32(
+    entry.dtype,
+    bytes,
+    entry.shape.reduce((a, b) => a * b, 1),
+  );
+}
+
+/** `count` F32/F16/BF16/F64 values from a fresh (offset 0, so aligned) buffer, as float32. */
+export function widenToFloat32(dtype: SafetensorsDtype, bytes: Uint8Array, count: number): Float32Array {
+  switch (dtype) {
     case 'F32':
       return new Float32Array(bytes.buffer, 0, count);
     case 'F16':

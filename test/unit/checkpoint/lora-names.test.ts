@@ -121,3 +121,24 @@ describe('loraTargetTable: text encoders', () => {
     );
   });
 });
+
+describe('loraTargetTable: residual blocks per level', () => {
+  it('read from the upsamplers when the file has no downsampler keys', () => {
+    const keys = sdUnetWeightKeys().filter((k) => !k.endsWith('.op.weight'));
+    expect(loraTargetTable(header(keys)).get('unet:up_blocks.2.attentions.1.proj_in')?.key).toBe(
+      `${U}output_blocks.7.1.proj_in.weight`,
+    );
+  });
+  it('one residual block per level (a 1-block U-Net) maps accordingly', () => {
+    const keys = [
+      `${U}input_blocks.1.1.proj_in.weight`,
+      `${U}input_blocks.2.0.op.weight`,
+      `${U}input_blocks.3.1.proj_in.weight`,
+    ];
+    const table = loraTargetTable(header(keys));
+    expect(table.get('unet:down_blocks.1.attentions.0.proj_in')?.key).toBe(
+      `${U}input_blocks.3.1.proj_in.weight`,
+    );
+    expect(table.get('unet:down_blocks.0.downsamplers.0.conv')?.key).toBe(`${U}input_blocks.2.0.op.weight`);
+  });
+});

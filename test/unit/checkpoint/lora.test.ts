@@ -228,3 +228,38 @@ describe('LoRA problems', () => {
     await file.close();
   });
 });
+
+describe('older diffusers LoRA names', () => {
+  it('attention-processor (to_q_lora, to_out_lora) and lora_linear_layer names reach the same weights', async () => {
+    const down = random(2 * 12);
+    const up = random(6 * 2);
+    const file = await loraFile('old-diffusers.safetensors', [
+      t(
+        'unet.down_blocks.0.attentions.0.transformer_blocks.0.attn2.processor.to_k_lora.down.weight',
+        [2, 12],
+        down,
+      ),
+      t(
+        'unet.down_blocks.0.attentions.0.transformer_blocks.0.attn2.processor.to_k_lora.up.weight',
+        [6, 2],
+        up,
+      ),
+      t(
+        'text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_linear_layer.down.weight',
+        [2, 6],
+        random(12),
+      ),
+      t(
+        'text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_linear_layer.up.weight',
+        [6, 2],
+        random(12),
+      ),
+    ]);
+    const lora = await readLora(file, base);
+    await file.close();
+    expect(lora.warning).toBeUndefined();
+    expect(lora.patches.map((p) => p.target.key).sort()).toEqual([Q_PROJ, TO_K].sort());
+    const merged = new LoraPatchedSource(base, [{ lora, strengthModel: 2, strengthClip: 1 }]);
+    expectClose(await merged.read(TO_K), expectedMerge(await base.read(TO_K), up, down, 2, 2));
+  });
+});
