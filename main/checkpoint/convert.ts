@@ -1,6 +1,7 @@
 // `diffgraph convert`: a single-file SD 1.x/2.x checkpoint (+ LoRAs, + a VAE file) to a pipeline folder
 // in the diffusers ONNX layout with optimum's input/output names, which LoadPipeline and other ONNX tools
-// load. Everything is built into a temporary folder beside the target and renamed into place at the end,
+// load. Checkpoints may be .safetensors or torch zip files (read by the restricted unpickler, which
+// rebuilds tensors only). Everything is built into a temporary folder beside the target and renamed into place at the end,
 // so a failed or interrupted conversion leaves nothing half-written. Weights stream to `.onnx_data`
 // files as they are built.
 import { existsSync } from 'node:fs';
@@ -16,8 +17,8 @@ import { writeFolderFiles } from './convert-folder.ts';
 import { requireCheckpoint } from './detect.ts';
 import { readLora } from './lora.ts';
 import { type AppliedLora, LoraPatchedSource } from './lora-source.ts';
+import { type OpenedTensorFile, openTensorFile } from './open.ts';
 import { choosePrediction, type Prediction, type PredictionChoice } from './prediction.ts';
-import { openSafetensors, type SafetensorsFile } from './safetensors-read.ts';
 import type { TensorSource } from './tensor-source.ts';
 import { readUnetStructure } from './unet-structure.ts';
 import { DiffusersVaeSource, isDiffusersVae } from './vae-diffusers.ts';
@@ -59,10 +60,10 @@ export class ConvertInputError extends Error {
   override name = 'ConvertInputError';
 }
 
-async function openInput(path: string, what: string): Promise<SafetensorsFile> {
+async function openInput(path: string, what: string): Promise<OpenedTensorFile> {
   if (!existsSync(path)) throw new ConvertInputError(`${what} ${path} does not exist`);
   try {
-    return await openSafetensors(path);
+    return await openTensorFile(path);
   } catch (error) {
     throw new ConvertInputError((error as Error).message);
   }
@@ -79,7 +80,7 @@ async function checkTarget(out: string): Promise<void> {
 async function applyLoras(
   ckpt: TensorSource,
   requests: readonly LoraRequest[],
-  opened: SafetensorsFile[],
+  opened: OpenedTensorFile[],
   warn: (m: string) => void,
 ): Promise<TensorSource> {
   if (requests.length === 0) return ckpt;
@@ -96,7 +97,7 @@ async function applyLoras(
   return new LoraPatchedSource(ckpt, applied);
 }
 
-async function vaeSource(ckpt: TensorSource, path: string | undefined, opened: SafetensorsFile[]) {
+async function vaeSource(ckpt: TensorSource, path: string | undefined, opened: OpenedTensorFile[]) {
   if (!path) return ckpt;
   const file = await openInput(path, 'VAE');
   opened.push(file);
@@ -152,7 +153,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     options.onWarning?.(m);
   };
   await checkTarget(out);
-  const opened: SafetensorsFile[] = [];
+  const opened: OpenedTensorFile[] = [];
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   try {
     const ckpt = await openInput(options.checkpoint, 'checkpoint');

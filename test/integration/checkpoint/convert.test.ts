@@ -16,6 +16,7 @@ import { SeededRandom } from '../../../main/onnx/random.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 import { tinyPromptIds } from '../../fixtures/checkpoints/tiny-clip.ts';
 import { expectClose, maxAbs, maxAbsDiff, reference, runModel } from '../../unit/checkpoint/reference.ts';
+import { storedZip } from '../../unit/checkpoint/stored-zip.ts';
 import { runCli, SLOW_TEST_MS } from '../cli/harness.ts';
 import { runGraph, tempFolders, testEngine, txt2imgGraph } from '../runtime/graphs.ts';
 
@@ -232,6 +233,23 @@ describe('convert bad input (CLI, exit 2, nothing written)', () => {
       const path = join(root, 'truncated.safetensors');
       await writeFile(path, readFileSync(checkpoints['tiny-vae-diffusers']).subarray(0, 5000));
       await expectRefused([path], /truncated\.safetensors/);
+    },
+    SLOW_TEST_MS,
+  );
+
+  it(
+    'refuses a torch checkpoint whose pickle names a global, running nothing',
+    async () => {
+      const marker = join(root, 'pwned');
+      // Pickle protocol 2: GLOBAL os\nsystem\n, a string argument, TUPLE1, REDUCE, STOP.
+      const command = new TextEncoder().encode(`touch ${marker}`);
+      const length = new Uint8Array(new Uint32Array([command.length]).buffer);
+      const global = new TextEncoder().encode('cos\nsystem\nX');
+      const pickle = new Uint8Array([0x80, 0x02, ...global, ...length, ...command, 0x85, 0x52, 0x2e]);
+      const path = join(root, 'hostile.ckpt');
+      await writeFile(path, storedZip({ 'archive/data.pkl': pickle }));
+      await expectRefused([path], /hostile\.ckpt: refused to load: the pickle names the global "os\.system"/);
+      expect(existsSync(marker)).toBe(false);
     },
     SLOW_TEST_MS,
   );
