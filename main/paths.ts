@@ -1,6 +1,6 @@
 // Where things live on disk. Every folder can be overridden (CLI flags, settings, env vars).
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository / installed package root (the folder holding package.json). */
@@ -19,11 +19,17 @@ export interface DiffgraphPaths {
   graphs: string;
 }
 
-/** Defaults: DIFFGRAPH_MODELS / DIFFGRAPH_HOME env vars, else ~/Diffgraph/{models,input,output,graphs}. */
+/** DIFFGRAPH_MODELS may list several folders, separated by the platform's path delimiter. */
+export function envModelRoots(env: NodeJS.ProcessEnv = process.env): string[] {
+  const list = (env.DIFFGRAPH_MODELS ?? '').split(delimiter).filter((p) => p.trim() !== '');
+  return [...new Set(list.map((p) => resolve(p)))];
+}
+
+/** Defaults: DIFFGRAPH_MODELS (its first folder) / DIFFGRAPH_HOME, else ~/Diffgraph/{models,input,output,graphs}. */
 export function defaultPaths(env: NodeJS.ProcessEnv = process.env): DiffgraphPaths {
   const home = env.DIFFGRAPH_HOME ? resolve(env.DIFFGRAPH_HOME) : join(homedir(), 'Diffgraph');
   return {
-    models: env.DIFFGRAPH_MODELS ? resolve(env.DIFFGRAPH_MODELS) : join(home, 'models'),
+    models: envModelRoots(env)[0] ?? join(home, 'models'),
     input: join(home, 'input'),
     output: join(home, 'output'),
     graphs: join(home, 'graphs'),

@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { convertCommand } from './commands/convert.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -31,6 +32,7 @@ Examples:
     validateCommand(setExitCode),
     nodesCommand(),
     modelsCommand(),
+    convertCommand(),
     infoCommand(),
     tokenizeCommand(),
     serveCommand(),

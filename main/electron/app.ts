@@ -8,7 +8,8 @@ import type { DeviceName } from '../../nodes/api.ts';
 import { HostCore } from '../host/host-core.ts';
 import type { MenuCommand, ShellSettings } from '../host/shared/api.ts';
 import { EVENT_CHANNEL, IPC_PREFIX, MENU_CHANNEL } from '../host/shared/channels.ts';
-import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths, defaultPaths } from '../paths.ts';
+import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths, defaultPaths, envModelRoots } from '../paths.ts';
+import { splitModelRoots } from '../runtime/model-folders.ts';
 import { AllowedGraphFiles } from './allowed-files.ts';
 import { installAppMenu } from './app-menu.ts';
 import { APP_SCHEME } from './app-origin.ts';
@@ -53,14 +54,21 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-function pathsFor(settings: ShellSettings): DiffgraphPaths {
-  const paths = defaultPaths();
-  return settings.modelsDir ? { ...paths, models: settings.modelsDir } : paths;
+/** The models setting (or DIFFGRAPH_MODELS) may list several folders: the first is `paths.models`. */
+function modelRootsFor(settings: ShellSettings): string[] {
+  return settings.modelsDir ? splitModelRoots(settings.modelsDir) : envModelRoots();
 }
 
-function engineOptions(paths: DiffgraphPaths, device: DeviceName) {
+function pathsFor(settings: ShellSettings): DiffgraphPaths {
+  const paths = defaultPaths();
+  const [first] = modelRootsFor(settings);
+  return first ? { ...paths, models: first } : paths;
+}
+
+function engineOptions(paths: DiffgraphPaths, device: DeviceName, settings: ShellSettings) {
   const { models, input, output } = paths;
-  return { paths: { models, input, output }, device, modelSearchPath: [BUNDLED_MODELS_DIR] };
+  const extra = modelRootsFor(settings).slice(1);
+  return { paths: { models, input, output }, device, modelSearchPath: [...extra, BUNDLED_MODELS_DIR] };
 }
 
 async function start(): Promise<void> {
@@ -69,7 +77,9 @@ async function start(): Promise<void> {
   const loaded = await settings.load();
   const paths = pathsFor(loaded.settings);
   await Promise.all(Object.values(paths).map((dir) => mkdir(dir, { recursive: true })));
-  const engine = new SwappableEngine(await startUtilityEngine(engineOptions(paths, loaded.settings.device)));
+  const engine = new SwappableEngine(
+    await startUtilityEngine(engineOptions(paths, loaded.settings.device, loaded.settings)),
+  );
   const allowed = new AllowedGraphFiles(
     () => settings.get().recentFiles,
     (path) => settings.addRecent(path).then(() => refreshMenu()),
@@ -97,7 +107,7 @@ async function start(): Promise<void> {
     setWindowState: (state) => editor?.setDocumentState(state),
     queueIsEmpty: async () => (await core.queueState()).items.length === 0,
     applySettings: async (next) => {
-      await engine.swap(await startUtilityEngine(engineOptions(pathsFor(next), next.device)));
+      await engine.swap(await startUtilityEngine(engineOptions(pathsFor(next), next.device, next)));
       refreshMenu();
     },
   });

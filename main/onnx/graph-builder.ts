@@ -43,15 +43,26 @@ function valueInfo(name: string, type: ElemType, shape: readonly Dim[]): OnnxTyp
   return { name, type: { tensorType: { elemType: ONNX_DATA_TYPE[type], shape: { dim } } } };
 }
 
+/**
+ * Receives each initializer as it is made and returns what the model keeps in its place (e.g. the
+ * same tensor with its bytes moved to an external-data file: see external-weights.ts).
+ */
+export type WeightSink = (tensor: OnnxTypes.ITensorProto) => OnnxTypes.ITensorProto;
+
 export class GraphBuilder {
   private readonly nodes: OnnxTypes.INodeProto[] = [];
   private readonly initializers: OnnxTypes.ITensorProto[] = [];
   private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
   private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
   private readonly used = new Set<string>();
+  /** Operator domains other than the default one (e.g. com.microsoft), imported at version 1. */
+  private readonly domains = new Set<string>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly weightSink?: WeightSink,
+  ) {}
 
   /** A fresh value name with a readable prefix. */
   fresh(prefix: string): string {
@@ -92,7 +103,8 @@ export class GraphBuilder {
     type: ElemType = 'float32',
   ): string {
     const name = this.fresh(prefix);
-    this.initializers.push(makeTensor(name, values, dims, type));
+    const tensor = makeTensor(name, values, dims, type);
+    this.initializers.push(this.weightSink ? this.weightSink(tensor) : tensor);
     return name;
   }
 
@@ -112,16 +124,24 @@ export class GraphBuilder {
     return this.nodeN(opType, inputs, 1, attrs)[0];
   }
 
-  /** Add a node with `count` outputs. An empty input name means an omitted optional input. */
+  /**
+   * Add a node with `count` outputs. An empty input name means an omitted optional input; a qualified
+   * op type ('com.microsoft.MultiHeadAttention') names a contrib domain, imported at version 1.
+   */
   nodeN(
     opType: string,
     inputs: readonly string[],
     count: number,
     attrs: Record<string, AttrValue> = {},
   ): string[] {
-    const output = Array.from({ length: count }, () => this.fresh(opType.toLowerCase()));
+    // A qualified name such as 'com.microsoft.MultiHeadAttention' selects that operator domain.
+    const dot = opType.lastIndexOf('.');
+    const domain = dot < 0 ? '' : opType.slice(0, dot);
+    const op = opType.slice(dot + 1);
+    if (domain) this.domains.add(domain);
+    const output = Array.from({ length: count }, () => this.fresh(op.toLowerCase()));
     const attribute = Object.entries(attrs).map(([k, v]) => makeAttribute(k, v));
-    this.nodes.push({ opType, input: [...inputs], output, attribute, name: output[0] });
+    this.nodes.push({ opType: op, domain, input: [...inputs], output, attribute, name: output[0] });
     return output;
   }
 
@@ -132,7 +152,10 @@ export class GraphBuilder {
       producerName: options.producer ?? 'diffgraph',
       producerVersion: '0.1.0',
       docString: options.docString ?? '',
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [
+        { domain: '', version: OPSET },
+        ...[...this.domains].map((domain) => ({ domain, version: 1 })),
+      ],
       graph: {
         name: this.name,
         node: this.nodes,

@@ -111,7 +111,7 @@ describe('diffgraph nodes', { timeout: SLOW_TEST_MS }, () => {
 
 describe('--help', { timeout: SLOW_TEST_MS }, () => {
   it('every command has help with examples', async () => {
-    for (const command of ['run', 'validate', 'nodes', 'models', 'info', 'tokenize', 'serve']) {
+    for (const command of ['run', 'validate', 'nodes', 'models', 'info', 'tokenize', 'serve', 'convert']) {
       const result = await runCli([command, '--help']);
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toContain(`Usage: diffgraph ${command}`);

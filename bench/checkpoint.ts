@@ -1,0 +1,201 @@
+// Checkpoint U-Net bench: a full-size SD 1.5-shaped U-Net with random float16 weights, generated in a
+// temporary folder (never committed). Reports: build time and peak RSS (weights streamed to external
+// data), session creation at 'extended' and 'all', ms per U-Net call on the CPU at batch 2 (CFG) with
+// 32×32 and 64×64 latents, and, when /usr/bin/python3 has torch, the reference UNetModel on the same
+// weights, inputs and thread count, as a ratio. Run: `npx tsx bench/checkpoint.ts` (needs ~10 GB RAM).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { buildUnet } from '../main/checkpoint/build/unet.ts';
+import { MemoryTensorSource } from '../main/checkpoint/memory-source.ts';
+import { writeSafetensors } from '../main/checkpoint/safetensors-write.ts';
+import type { TensorSource } from '../main/checkpoint/tensor-source.ts';
+import { readUnetStructure } from '../main/checkpoint/unet-structure.ts';
+import { writeModelWithExternalWeights } from '../main/onnx/external-weights.ts';
+import { float16ToFloat32, float32ToFloat16 } from '../main/onnx/float16.ts';
+import { type TinyUnetConfig, unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
+
+const THREADS = 2;
+/** sgm's SD 1.x inference config (reference_models.SD1_UNET). */
+const SD15: TinyUnetConfig = {
+  inChannels: 4,
+  outChannels: 4,
+  modelChannels: 320,
+  channelMult: [1, 2, 4, 4],
+  numResBlocks: 2,
+  depths: [1, 1, 1, 0],
+  middleDepth: 1,
+  contextDim: 768,
+  linearProjection: false,
+  heads: { numHeads: 8 },
+};
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+/** Times every read, so the build's own cost can be told from the weight generation standing in for file reads. */
+function timedSource(src: TensorSource): TensorSource & { readMs: number } {
+  const timed = {
+    name: src.name,
+    readMs: 0,
+    keys: () => src.keys(),
+    has: (k: string) => src.has(k),
+    info: (k: string) => src.info(k),
+    metadata: () => src.metadata(),
+    read: async (k: string) => {
+      const start = performance.now();
+      const values = await src.read(k);
+      timed.readMs += performance.now() - start;
+      return values;
+    },
+  };
+  return timed;
+}
+
+/** The bench's deterministic inputs (same formulas in bench/checkpoint-torch.py). */
+function feeds(size: number): Record<string, ort.Tensor> {
+  const n = 2 * 4 * size * size;
+  return {
+    sample: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: n }, (_, i) => Math.sin(0.37 * i)),
+      [2, 4, size, size],
+    ),
+    timestep: new ort.Tensor('float32', Float32Array.of(537.25, 537.25), [2]),
+    encoder_hidden_states: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 2 * 77 * 768 }, (_, i) => Math.cos(0.11 * i)),
+      [2, 77, 768],
+    ),
+  };
+}
+
+async function createSession(
+  model: string,
+  level: 'extended' | 'all',
+  extra: ort.InferenceSession.SessionOptions = {},
+) {
+  const start = performance.now();
+  const session = await ort.InferenceSession.create(model, {
+    graphOptimizationLevel: level,
+    executionMode: 'sequential',
+    intraOpNumThreads: THREADS,
+    logSeverityLevel: 3,
+    ...extra,
+  });
+  return { session, ms: performance.now() - start };
+}
+
+async function msPerCall(session: ort.InferenceSession, size: number, calls: number) {
+  const input = feeds(size);
+  let out = await session.run(input); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) out = await session.run(input);
+  return { ms: (performance.now() - start) / calls, out: out.out_sample.data as Float32Array };
+}
+
+function torchReference(checkpoint: string): Record<string, number | number[]> | string {
+  const reference = join(import.meta.dirname, '../../shared/reference-ldm');
+  if (!existsSync('/usr/bin/python3') || !existsSync(reference))
+    return 'no /usr/bin/python3 or reference-ldm';
+  const script = join(import.meta.dirname, 'checkpoint-torch.py');
+  const run = spawnSync('/usr/bin/python3', [script, checkpoint, String(THREADS), reference], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+    maxBuffer: 1 << 26,
+  });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{'))
+    return `torch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`;
+  return JSON.parse(line);
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-checkpoint-'));
+  try {
+    // The checkpoint file (for PyTorch) and a source with exactly its (float16-rounded) values.
+    const tensors = unetTensors(SD15, 'F16', 1515);
+    const checkpoint = join(dir, 'sd15-unet.safetensors');
+    let start = performance.now();
+    await writeSafetensors(checkpoint, tensors);
+    console.log(
+      `checkpoint: ${tensors.length} tensors written in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+    );
+    const rounded = tensors.map((t) => ({
+      ...t,
+      values: () =>
+        float16ToFloat32(float32ToFloat16(typeof t.values === 'function' ? t.values() : t.values)),
+    }));
+    const src = timedSource(new MemoryTensorSource(checkpoint, rounded));
+
+    const rssBefore = process.memoryUsage().rss;
+    const out = join(dir, 'unet');
+    await mkdir(out);
+    start = performance.now();
+    const structure = readUnetStructure(src);
+    const files = await writeModelWithExternalWeights(out, 'model.onnx', (sink) =>
+      buildUnet(src, structure, { dtype: 'float32' }, sink),
+    );
+    const buildMs = performance.now() - start;
+    console.log(
+      `build float32: ${(buildMs / 1000).toFixed(1)} s (of which ${(src.readMs / 1000).toFixed(1)} s generating ` +
+        `weights in place of reading them), ${mb(files.dataBytes)} external data; RSS before ${mb(rssBefore)}, ` +
+        `peak ${mb(peakRss())}`,
+    );
+
+    for (const level of ['extended', 'all'] as const) {
+      const { session, ms } = await createSession(files.modelPath, level);
+      console.log(`session creation (${level}): ${(ms / 1000).toFixed(2)} s`);
+      await session.release();
+    }
+    const optimised = join(out, 'optimised.onnx');
+    const saved = await createSession(files.modelPath, 'all', {
+      optimizedModelFilePath: optimised,
+      extra: { session: { optimized_model_external_initializers_file_name: 'optimised.onnx_data' } },
+    }).catch((error: Error) => error);
+    if (saved instanceof Error)
+      console.log(`saving the optimised model failed: ${saved.message.split('\n')[0]}`);
+    else {
+      await saved.session.release();
+      const reload = await createSession(optimised, 'extended').catch((error: Error) => error);
+      if (reload instanceof Error)
+        console.log(`optimised model reload failed: ${reload.message.split('\n')[0]}`);
+      else {
+        console.log(
+          `session creation from the saved 'all'-optimised model ('extended'): ${(reload.ms / 1000).toFixed(2)} s`,
+        );
+        await reload.session.release();
+      }
+    }
+
+    const { session } = await createSession(files.modelPath, 'all');
+    const ort32 = await msPerCall(session, 32, 3);
+    const ort64 = await msPerCall(session, 64, 2);
+    await session.release();
+    console.log(
+      `U-Net call, CPU, batch 2, ${THREADS} threads: 32×32 ${ort32.ms.toFixed(0)} ms, 64×64 ${ort64.ms.toFixed(0)} ms`,
+    );
+    console.log(`peak RSS so far: ${mb(peakRss())}`);
+
+    const torch = torchReference(checkpoint);
+    if (typeof torch === 'string') {
+      console.log(`PyTorch comparison skipped: ${torch}`);
+      return;
+    }
+    const diff = (a: Float32Array, b: number[]) => Math.max(...b.map((v, i) => Math.abs(v - a[i])));
+    console.log(
+      `PyTorch 1.13 reference UNetModel (OMP_WAIT_POLICY=PASSIVE): 32×32 ${(torch.ms32 as number).toFixed(0)} ms ` +
+        `(ratio torch/ORT ${((torch.ms32 as number) / ort32.ms).toFixed(2)}), 64×64 ${(torch.ms64 as number).toFixed(0)} ms ` +
+        `(ratio ${((torch.ms64 as number) / ort64.ms).toFixed(2)}); torch peak RSS ${(torch.maxRssMB as number).toFixed(0)} MB; ` +
+        `max |ORT − torch| over the first 4096 outputs: ${diff(ort32.out, torch.out32 as number[]).toExponential(2)} (32), ` +
+        `${diff(ort64.out, torch.out64 as number[]).toExponential(2)} (64)`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
