@@ -2,7 +2,8 @@
 // LoRA patch aimed at it, in float32, before any cast to the build's dtype. Only patched keys cost
 // anything, and `changedKeys` tells a caller which weights a strength change actually touches, so it
 // re-merges those and nothing else.
-import { addLoraDelta, type LoraFile, type LoraPatch } from './lora.ts';
+import type { LoraFile, LoraPatch } from './lora.ts';
+import { addLoraDeltaFast } from './lora-merge-ort.ts';
 import type { TensorInfo, TensorSource } from './tensor-source.ts';
 
 export interface AppliedLora {
@@ -86,7 +87,7 @@ export class LoraPatchedSource implements TensorSource {
     const values = await this.base.read(key);
     if (!list) return values;
     const merged = Float32Array.from(values); // never write into a buffer the base may share
-    for (const { patch, factor } of list) addLoraDelta(merged, patch, factor);
+    for (const { patch, factor } of list) await addLoraDeltaFast(merged, patch, factor);
     return merged;
   }
 }

@@ -94,7 +94,7 @@ export async function describeModelFile(
       supported,
       problem: supported
         ? undefined
-        : `${fits ? '' : `found in the ${category} folder: `}${detection.reason}`,
+        : `${fits || detection.kind === 'unsupported' ? '' : `found in the ${category} folder: `}${detection.reason}`,
       dtype: mainDtype(src),
       tensors: src.keys().length,
       prediction: predictionFromMetadata(src.metadata())?.prediction,

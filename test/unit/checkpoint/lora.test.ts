@@ -60,12 +60,13 @@ function expectedMerge(
   return result;
 }
 
-function expectClose(actual: Float32Array, expected: Float64Array): void {
+/** Float32 rounding of a rank-r sum: a few ulps of the largest term, relative to max(1, |value|). */
+function expectClose(actual: Float32Array, expected: Float64Array, tolerance = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
   for (let i = 0; i < actual.length; i++)
     worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
-  expect(worst).toBeLessThan(1e-6);
+  expect(worst).toBeLessThan(tolerance);
 }
 
 let dir: string;
@@ -261,5 +262,31 @@ describe('older diffusers LoRA names', () => {
     expect(lora.patches.map((p) => p.target.key).sort()).toEqual([Q_PROJ, TO_K].sort());
     const merged = new LoraPatchedSource(base, [{ lora, strengthModel: 2, strengthClip: 1 }]);
     expectClose(await merged.read(TO_K), expectedMerge(await base.read(TO_K), up, down, 2, 2));
+  });
+});
+
+describe('large patches merge through ONNX Runtime with the same result', () => {
+  it('a 300×400 weight, rank 16 (above the JavaScript threshold), packed rows included', async () => {
+    const { addLoraDeltaFast, ORT_MERGE_THRESHOLD } = await import(
+      '../../../main/checkpoint/lora-merge-ort.ts'
+    );
+    const [out, cols, rank] = [300, 400, 16];
+    expect(out * rank * cols).toBeGreaterThan(ORT_MERGE_THRESHOLD);
+    const w = random(3 * out * cols); // a packed [q; k; v] weight: the patch hits the middle block
+    const up = random(out * rank);
+    const down = random(rank * cols);
+    const patch = {
+      module: 'm',
+      target: { key: 'k', part: 'text' as const, rows: { start: out, count: out } },
+      up,
+      down,
+      rank,
+      out,
+      cols,
+      scale: 1,
+    };
+    const merged = Float32Array.from(w);
+    await addLoraDeltaFast(merged, patch, 0.75);
+    expectClose(merged, expectedMerge(w, up, down, rank, 0.75, out), 1e-5);
   });
 });
