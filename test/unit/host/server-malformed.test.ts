@@ -4,8 +4,8 @@
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { tokenBits, weakTokenProblem } from '../../../main/server/guard.ts';
+import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { FakeEngine } from './fake-engine.ts';
 import { makeFolders, rawRequest, type TestFolders } from './server-helpers.ts';
 
