@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { MEMORY_BUDGET_ENV, parseByteSize } from '../engine/memory-budget.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -23,7 +24,22 @@ Examples:
   $ diffgraph validate my-graph.json
   $ diffgraph nodes --json
   $ diffgraph serve --port 8188`,
+    )
+    .option(
+      '--memory-budget <size>',
+      `refuse runs whose tensors need more than this (e.g. 8G; default half of RAM; env ${MEMORY_BUDGET_ENV})`,
     );
+  // The engine (a worker thread) reads the budget from the environment it inherits.
+  program.hook('preAction', () => {
+    const budget = program.opts<{ memoryBudget?: string }>().memoryBudget;
+    if (budget === undefined) return;
+    try {
+      parseByteSize(budget);
+    } catch (error) {
+      throw new CliError([(error as Error).message]);
+    }
+    process.env[MEMORY_BUDGET_ENV] = budget;
+  });
   for (const command of [
     runCommand(setExitCode),
     validateCommand(setExitCode),

@@ -5,6 +5,7 @@ import { normalizeGraph } from '../graph/normalize.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { checkGraph } from './checks.ts';
 import type { GraphProblem } from './events.ts';
+import { checkMemoryBudget } from './memory-budget.ts';
 import { buildPlan, type PlanStep } from './plan.ts';
 import type { NodeRegistry } from './registry.ts';
 
@@ -22,6 +23,8 @@ export function compileGraph(raw: unknown, registry: NodeRegistry): CompiledGrap
   if (!normalized.ok) return { problems: [...fromText, ...normalized.problems], steps: [] };
   const doc = normalized.doc;
   const problems = [...fromText, ...checkGraph(doc, registry)];
+  // Sizes are only trusted once the widgets passed their checks.
+  if (problems.length === 0) problems.push(...checkMemoryBudget(doc, registry));
   if (problems.length > 0) return { problems, doc, steps: [] };
   const plan = buildPlan(doc, registry);
   return { problems: plan.problems, doc, steps: plan.steps };
