@@ -32,7 +32,7 @@ describe('node ids that are Object.prototype names', () => {
     const doc = parseGraphJson(prototypeGraphText(), 'proto.json');
     expect(Object.keys(doc.nodes).sort()).toEqual(Object.values(RENAME).sort());
     expect(Object.getPrototypeOf(doc.nodes)).toBeNull();
-    expect(doc.nodes['__proto__' as string]).toMatchObject({ type: 'TEmpty' });
+    expect(Object.getOwnPropertyDescriptor(doc.nodes, '__proto__')?.value).toMatchObject({ type: 'TEmpty' });
   });
 
   it('validate and run like any other ids', async () => {
