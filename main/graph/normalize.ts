@@ -2,6 +2,7 @@
 // migration first, then the zod schema. Shared by file loading and by validation of documents
 // that arrive as objects (editor, HTTP API).
 import type { GraphProblem } from '../engine/events.ts';
+import { MAX_JSON_DEPTH, valueTooDeepAt } from '../util/json-depth.ts';
 import { GraphFormatError, migrateGraph } from './migrate.ts';
 import { defineOwn, nullProtoRecord } from './null-proto.ts';
 import { type GraphDocument, GraphDocumentSchema, type GraphNode, GraphNodeSchema } from './schema.ts';
@@ -9,6 +10,13 @@ import { type GraphDocument, GraphDocumentSchema, type GraphNode, GraphNodeSchem
 export type NormalizeResult = { ok: true; doc: GraphDocument } | { ok: false; problems: GraphProblem[] };
 
 export function normalizeGraph(raw: unknown): NormalizeResult {
+  // Deeper values would overflow the stack in the schema check; no graph needs them.
+  const deep = valueTooDeepAt(raw);
+  if (deep !== null) {
+    const where = deep.slice(0, 6).join('.');
+    const message = `the document nests deeper than ${MAX_JSON_DEPTH} levels (at ${where}...)`;
+    return { ok: false, problems: [{ nodeId: null, code: 'bad-document', message }] };
+  }
   let migrated: unknown;
   try {
     migrated = migrateGraph(raw).doc;
