@@ -1,6 +1,7 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
 import { MEMORY_BUDGET_ENV, parseByteSize } from '../engine/memory-budget.ts';
+import { terminalSafe } from '../util/terminal-safe.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     if (error instanceof CliError) {
-      for (const line of error.lines) process.stderr.write(`diffgraph: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`diffgraph: ${terminalSafe(line)}\n`);
       return error.code;
     }
     process.stderr.write(

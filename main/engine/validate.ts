@@ -3,6 +3,7 @@
 import { textProblems } from '../graph/load.ts';
 import { normalizeGraph } from '../graph/normalize.ts';
 import type { GraphDocument } from '../graph/schema.ts';
+import { terminalSafe } from '../util/terminal-safe.ts';
 import { checkGraph } from './checks.ts';
 import type { GraphProblem } from './events.ts';
 import { checkMemoryBudget } from './memory-budget.ts';
@@ -39,5 +40,6 @@ export function validateGraph(doc: unknown, registry: NodeRegistry): GraphProble
 export function formatProblem(problem: GraphProblem): string {
   const where = problem.nodeId === null ? '(graph)' : problem.nodeId;
   const field = problem.field ? `.${problem.field}` : '';
-  return `${where}${field}: ${problem.message.replace(/\s*\n\s*/g, ' ')} [${problem.code}]`;
+  // Ids and messages come from the graph: escape control characters before they reach a terminal.
+  return terminalSafe(`${where}${field}: ${problem.message.replace(/\s*\n\s*/g, ' ')} [${problem.code}]`);
 }

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { parseChannelArgs } from './channels.ts';
 import { HostError } from './errors.ts';
+import { fsWireError } from './fs-wire-error.ts';
 import type { RpcResponse } from './wire.ts';
 
 export async function dispatchChannel(
@@ -30,6 +31,8 @@ export async function dispatchChannel(
 
 export function toWireError(error: unknown): { code: HostError['code']; message: string } {
   if (error instanceof HostError) return { code: error.code, message: error.message };
+  const fromFs = fsWireError(error);
+  if (fromFs) return fromFs;
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message };
 }

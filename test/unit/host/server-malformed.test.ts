@@ -103,6 +103,27 @@ describe('malformed requests against a running server', () => {
   });
 });
 
+describe('over-long names', () => {
+  it('a 300-character graph id gets a 4xx naming the limit, and no path of the machine', async () => {
+    server = await startServer({ port: 0, paths: folders.paths, engine: new FakeEngine() });
+    const graph = { format: 'diffgraph', version: 1, nodes: {}, edges: [] };
+    const id = 'g'.repeat(300);
+    for (const [method, args] of [
+      ['writeGraph', [id, graph]],
+      ['readGraph', [`${id}.json`]],
+    ] as const) {
+      const answer = await rawRequest(`${server.url}api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      expect(answer.status, answer.body).toBe(400);
+      expect(answer.body).toMatch(/at most 255 bytes/);
+      expect(answer.body).not.toContain(folders.base);
+    }
+  });
+});
+
 describe('access token strength', () => {
   it('refuses tokens under 128 bits and names the numbers', async () => {
     expect(weakTokenProblem('abc')).toMatch(/too weak \(about 14 bits, at least 128 needed\)/);
