@@ -19,7 +19,11 @@ export function modelsCommand(): Command {
     .action(async (options: { models?: string; json: boolean }) => {
       const { listModels } = await import('../../runtime/index.ts');
       const searchPath = modelSearchPath(resolveCliPaths(options));
-      const models = await listModels(searchPath);
+      const problems: { path: string; message: string }[] = [];
+      const models = await listModels(searchPath, problems);
+      for (const problem of problems) {
+        process.stderr.write(`diffgraph: skipped ${problem.path}: ${problem.message}\n`);
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
         return;
