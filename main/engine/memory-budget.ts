@@ -5,8 +5,10 @@
 // activations come on top, so the estimate is a lower bound and the default budget leaves room.
 import { totalmem } from 'node:os';
 import type { GraphDocument, GraphNode } from '../graph/schema.ts';
+import { incomingEdges } from './edges.ts';
 import type { GraphProblem } from './events.ts';
 import type { NodeRegistry } from './registry.ts';
+import { wiredConstant } from './wired-constants.ts';
 
 export const MEMORY_BUDGET_ENV = 'DIFFGRAPH_MEMORY_BUDGET';
 /** Default budget: half the machine's memory (the rest is the OS, the models and ONNX Runtime). */
@@ -55,13 +57,23 @@ export function estimateTensorBytes(doc: GraphDocument, registry: NodeRegistry):
     registry.get(node.type)?.outputs.some((output) => output.type === 'IMAGE'),
   );
   const estimates: TensorEstimate[] = [];
+  const incoming = incomingEdges(doc);
   for (const [nodeId, node] of Object.entries(doc.nodes)) {
     const def = registry.get(node.type);
     if (!def || node.mute || !def.outputs.some((output) => output.type === 'LATENT')) continue;
     const names = new Set(def.widgets.map((widget) => widget.name));
     if (!names.has('width') || !names.has('height')) continue;
     const defaults = Object.fromEntries(def.widgets.map((widget) => [widget.name, widget.default]));
-    const num = (name: string) => intWidget(node, name, Number(defaults[name] ?? 1) || 1);
+    // A size wired from a primitive (an Int node) counts with that node's value.
+    const wiredValue = (name: string) => {
+      const edge = incoming.get(nodeId)?.get(name)?.[0];
+      return edge ? wiredConstant(edge, doc, registry)?.value : undefined;
+    };
+    const num = (name: string) => {
+      const wired = wiredValue(name);
+      const fallback = Number(defaults[name] ?? 1) || 1;
+      return typeof wired === 'number' && wired > 0 ? wired : intWidget(node, name, fallback);
+    };
     const [width, height, batch, channels] = [num('width'), num('height'), num('batch'), num('channels')];
     const latent = batch * channels * (height / LATENT_SCALE) * (width / LATENT_SCALE) * FLOAT_BYTES;
     const image = decodes ? batch * 3 * height * width * FLOAT_BYTES : 0;

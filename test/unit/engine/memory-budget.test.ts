@@ -66,6 +66,18 @@ describe('memory budget', () => {
     expect(validateGraph(txt2img(512, 512, 1), registry)).toEqual([]);
   });
 
+  it('counts a size wired from an Int node with that node’s value', () => {
+    const doc = txt2img(512, 512, 1);
+    doc.nodes.size = { type: 'Int', widgets: { value: 8192 } };
+    doc.nodes.count = { type: 'Int', widgets: { value: 64 } };
+    doc.edges.push(
+      { from: ['size', 'int'], to: ['latent', 'width'] },
+      { from: ['size', 'int'], to: ['latent', 'height'] },
+    );
+    doc.edges.push({ from: ['count', 'int'], to: ['latent', 'batch'] });
+    expect(validateGraph(doc, registry)[0]).toMatchObject({ nodeId: 'latent', code: 'memory-budget' });
+  });
+
   it('a configured budget applies to validation', () => {
     expect(checkMemoryBudget(txt2img(512, 512, 4), registry, 10 * 2 ** 20)).toHaveLength(1);
     process.env[MEMORY_BUDGET_ENV] = '1M';
