@@ -2,12 +2,13 @@
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unpackedPath } from './util/asar-path.ts';
 
 /** The repository / installed package root (the folder holding package.json). */
 export const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The default model shipped with the app; searched after the user's models folder. */
-export const BUNDLED_MODELS_DIR = join(APP_ROOT, 'models');
+/** The default model shipped with the app; searched after the user's models folder (unpacked from asar). */
+export const BUNDLED_MODELS_DIR = unpackedPath(join(APP_ROOT, 'models'));
 
 /** Example graphs shipped with the app (templates in the editor). */
 export const BUNDLED_GRAPHS_DIR = join(APP_ROOT, 'graphs');

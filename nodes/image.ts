@@ -101,6 +101,7 @@ export const imageNodes: NodeDefinition[] = [
       const image = requireImage(inputs.image);
       const dir = join(ctx.runtime.paths.output, PREVIEW_DIR);
       for (let i = 0; i < image.shape[0]; i++) {
+        ctx.signal.throwIfAborted(); // a cancelled run stops between batch items
         const path = await writeNewNumberedFile(dir, 'preview', '.png', await encodePng(image, i));
         ctx.output({
           kind: 'image',
@@ -148,6 +149,7 @@ export const imageNodes: NodeDefinition[] = [
       const seeds = graphSeeds(graph);
       const seed = Object.values(seeds)[0];
       for (const [i, png] of pngs.entries()) {
+        ctx.signal.throwIfAborted(); // a cancelled run stops between batch items
         const data = graph ? embedGraphInPng(png, graph) : png;
         const path = await writeNewNumberedFile(dir, basename(prefix), '.png', data);
         const meta = { seed, seeds, batchIndex: i, width: image.shape[2], height: image.shape[1] };

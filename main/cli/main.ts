@@ -1,5 +1,7 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { MEMORY_BUDGET_ENV, parseByteSize } from '../engine/memory-budget.ts';
+import { terminalSafe } from '../util/terminal-safe.ts';
 import { convertCommand } from './commands/convert.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
@@ -26,7 +28,22 @@ Examples:
   $ diffgraph validate my-graph.json
   $ diffgraph nodes --json
   $ diffgraph serve --port 8188`,
+    )
+    .option(
+      '--memory-budget <size>',
+      `refuse runs whose tensors need more than this (e.g. 8G; default half of RAM; env ${MEMORY_BUDGET_ENV})`,
     );
+  // The engine (a worker thread) reads the budget from the environment it inherits.
+  program.hook('preAction', () => {
+    const budget = program.opts<{ memoryBudget?: string }>().memoryBudget;
+    if (budget === undefined) return;
+    try {
+      parseByteSize(budget);
+    } catch (error) {
+      throw new CliError([(error as Error).message]);
+    }
+    process.env[MEMORY_BUDGET_ENV] = budget;
+  });
   for (const command of [
     runCommand(setExitCode),
     validateCommand(setExitCode),
@@ -64,7 +81,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     if (error instanceof CliError) {
-      for (const line of error.lines) process.stderr.write(`diffgraph: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`diffgraph: ${terminalSafe(line)}\n`);
       return error.code;
     }
     process.stderr.write(

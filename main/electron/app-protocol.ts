@@ -10,6 +10,7 @@ import { servedPathFromUrl } from '../host/shared/file-url.ts';
 import { contentTypeOf } from '../server/http-util.ts';
 import { PAGE_CSP } from '../server/static-route.ts';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';
+import { SERVED_FILE_CSP, servedImageType } from './served-files.ts';
 
 export interface AppProtocolDeps {
   rendererDir: string;
@@ -46,12 +47,16 @@ async function serveFile(url: URL, deps: AppProtocolDeps): Promise<Response> {
   if (requested === null) return text(400, 'bad file path');
   try {
     const path = await deps.resolveServedFile(requested);
+    const type = servedImageType(path);
+    if (type === null)
+      return text(403, `"${requested}" is not an image (only PNG, JPEG, WebP, GIF and BMP are served)`);
     return new Response(await readFile(path), {
       status: 200,
       headers: {
-        'content-type': contentTypeOf(path),
+        'content-type': type,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
+        'content-security-policy': SERVED_FILE_CSP,
       },
     });
   } catch (error) {

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, dialog, shell } from 'electron';
 import { APP_START_URL, isAllowedNavigation, isPermissionAllowed } from './app-origin.ts';
+import { openExternalLink } from './external-links.ts';
 import { editorWindowOptions } from './window-options.ts';
 
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -17,8 +18,22 @@ export function createEditorWindow(onReady: (window: BrowserWindow) => void): Ed
   let edited = false;
   const contents = window.webContents;
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the user's browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links to the web open in the user's browser, never inside the app: known hosts directly,
+    // any other https address only after the user has seen it and agreed.
+    void openExternalLink(url, {
+      openExternal: (target) => shell.openExternal(target),
+      confirm: async (target) =>
+        (
+          await dialog.showMessageBox(window, {
+            type: 'question',
+            buttons: ['Cancel', 'Open in Browser'],
+            defaultId: 0,
+            cancelId: 0,
+            message: 'Open this address in your browser?',
+            detail: target,
+          })
+        ).response === 1,
+    });
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {

@@ -7,6 +7,7 @@ import { findCycles } from './cycles.ts';
 import { describeSource, type IncomingEdges, incomingEdges } from './edges.ts';
 import type { GraphProblem } from './events.ts';
 import type { NodeRegistry } from './registry.ts';
+import { wiredConstant } from './wired-constants.ts';
 
 export function checkGraph(doc: GraphDocument, registry: NodeRegistry): GraphProblem[] {
   const problems: GraphProblem[] = [];
@@ -23,6 +24,7 @@ export function checkGraph(doc: GraphDocument, registry: NodeRegistry): GraphPro
     }
     const wired = incoming.get(id);
     checkWidgets(id, node, def, wired, problems);
+    checkWiredConstants(id, def, wired, doc, registry, problems);
     if (!node.mute && !node.bypass) checkRequiredInputs(id, def, wired, problems);
   }
   for (const edge of doc.edges) checkEdge(edge, doc, registry, problems);
@@ -51,6 +53,26 @@ function checkWidgets(
         code: 'bad-widget-value',
         message: `Widget "${spec.name}": ${problem}`,
       });
+    }
+  }
+}
+
+/** A primitive wired into a widget must satisfy that widget's rules (run checks the same). */
+function checkWiredConstants(
+  id: string,
+  def: NodeDefinition,
+  wired: Map<string, GraphEdge[]> | undefined,
+  doc: GraphDocument,
+  registry: NodeRegistry,
+  problems: GraphProblem[],
+): void {
+  for (const spec of def.widgets) {
+    const edge = wired?.get(spec.name)?.[0];
+    const constant = edge && wiredConstant(edge, doc, registry);
+    const problem = constant && checkWidgetValue(spec, constant.value);
+    if (problem) {
+      const message = `Widget "${spec.name}" is wired to node "${edge.from[0]}", whose value fails: ${problem}`;
+      problems.push({ nodeId: id, field: spec.name, code: 'bad-widget-value', message });
     }
   }
 }

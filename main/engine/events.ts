@@ -22,6 +22,7 @@ export type ProblemCode =
   | 'duplicate-id'
   | 'multiple-wires'
   | 'no-output-node'
+  | 'memory-budget'
   | 'bad-document';
 
 /** A preview image as a PNG data URL (small: it travels with every progress event). */

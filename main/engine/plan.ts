@@ -3,11 +3,12 @@
 // Muted nodes do not run, and neither does anything that strictly needs them; a bypassed node
 // hands each consumer its first wired input of the same type instead of its own output.
 // Assumes checkGraph found no problems (known types, existing ports, no loops).
-import type { NodeDefinition, WidgetSpec } from '../../nodes/api.ts';
+import type { InputSpec, NodeDefinition, WidgetSpec } from '../../nodes/api.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { widgetValuesWithDefaults } from '../graph/widget-values.ts';
 import { type IncomingEdges, incomingEdges } from './edges.ts';
 import type { GraphProblem } from './events.ts';
+import { walkPostOrder } from './graph-walk.ts';
 import type { NodeRegistry } from './registry.ts';
 
 export interface PlanSource {
@@ -74,25 +75,45 @@ class Planner {
 
   /** Plans `id` after everything it needs; null when it cannot run (it needs a muted node). */
   private visit(id: string): PlanStep | null {
-    const known = this.steps.get(id);
-    if (known !== undefined) return known;
+    // Iterative: a long chain of nodes must not overflow the call stack.
+    walkPostOrder(
+      id,
+      (nodeId) =>
+        this.wiredPorts(nodeId).flatMap(({ source }) => (typeof source === 'object' ? [source.nodeId] : [])),
+      (nodeId) => this.steps.has(nodeId),
+      (nodeId) => this.plan(nodeId),
+    );
+    return this.steps.get(id) ?? null;
+  }
+
+  /** Each wired input and widget of `id`, in declaration order, with where its value comes from. */
+  private wiredPorts(
+    id: string,
+  ): Array<{ name: string; input?: InputSpec; widget?: WidgetSpec; from: string; source: Resolved }> {
     const def = this.def(id);
     const wired = this.incoming.get(id);
-    const inputs: PlanInput[] = [];
-    let runnable = true;
     const ports = [
       ...def.inputs.map((input) => ({ input, widget: undefined })),
       ...def.widgets.map((widget) => ({ input: undefined, widget })),
     ];
-    for (const { input, widget } of ports) {
+    return ports.flatMap(({ input, widget }) => {
       const name = (input ?? widget)?.name as string;
       const edge = wired?.get(name)?.[0];
-      if (!edge) continue;
-      const source = this.resolve(edge.from[0], edge.from[1]);
-      const usable = typeof source === 'object' && this.visit(source.nodeId) !== null;
+      if (!edge) return [];
+      return [{ name, input, widget, from: edge.from[0], source: this.resolve(edge.from[0], edge.from[1]) }];
+    });
+  }
+
+  /** Builds the step for `id`; everything it needs has been planned already. */
+  private plan(id: string): void {
+    const def = this.def(id);
+    const inputs: PlanInput[] = [];
+    let runnable = true;
+    for (const { name, input, widget, from, source } of this.wiredPorts(id)) {
+      const usable = typeof source === 'object' && (this.steps.get(source.nodeId) ?? null) !== null;
       if (usable) inputs.push({ name, source, widget });
       else if (input && !input.optional) {
-        if (source === 'nothing') this.reportEmptyBypass(id, name, edge.from[0], input.type);
+        if (source === 'nothing') this.reportEmptyBypass(id, name, from, input.type);
         runnable = false;
       }
     }
@@ -101,21 +122,25 @@ class Planner {
       : null;
     this.steps.set(id, step);
     if (step) this.ordered.push(step);
-    return step;
   }
 
   /** Where an output's value really comes from, looking through bypassed nodes. */
-  private resolve(nodeId: string, output: string): Resolved {
-    const node = this.doc.nodes[nodeId];
-    if (node.mute) return 'muted';
-    if (!node.bypass) return { nodeId, output };
-    const def = this.def(nodeId);
-    const type = def.outputs.find((o) => o.name === output)?.type;
-    for (const input of def.inputs) {
-      const edge = input.type === type ? this.incoming.get(nodeId)?.get(input.name)?.[0] : undefined;
-      if (edge) return this.resolve(edge.from[0], edge.from[1]);
+  private resolve(startId: string, startOutput: string): Resolved {
+    // A loop rather than recursion: chains of bypassed nodes can be long too.
+    let [nodeId, output] = [startId, startOutput];
+    for (;;) {
+      const node = this.doc.nodes[nodeId];
+      if (node.mute) return 'muted';
+      if (!node.bypass) return { nodeId, output };
+      const def = this.def(nodeId);
+      const type = def.outputs.find((o) => o.name === output)?.type;
+      const edge = def.inputs
+        .filter((input) => input.type === type)
+        .map((input) => this.incoming.get(nodeId)?.get(input.name)?.[0])
+        .find((candidate) => candidate !== undefined);
+      if (!edge) return 'nothing';
+      [nodeId, output] = [edge.from[0], edge.from[1]];
     }
-    return 'nothing';
   }
 
   private reportEmptyBypass(nodeId: string, input: string, bypassed: string, type: string): void {

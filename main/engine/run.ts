@@ -8,6 +8,7 @@ import {
   type RuntimeServices,
 } from '../../nodes/api.ts';
 import { checkWidgetValue } from '../graph/widget-values.ts';
+import { describeFsError } from '../util/fs-errors.ts';
 import type { ResultCache } from './cache.ts';
 import type { EngineEvent, OutputFileInfo, RunResult } from './events.ts';
 import { createNodeContext } from './node-context.ts';
@@ -196,6 +197,11 @@ export class GraphRun {
 
 function describeError(error: unknown): string {
   if (error instanceof NodeInputError) return `${error.input}: ${error.message}`;
+  // A full disk or read-only folder is named plainly (with the file) rather than as a raw errno.
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code && describeFsError(error) !== (error as Error).message) {
+    return path ? `${path}: ${describeFsError(error)}` : describeFsError(error);
+  }
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }

@@ -3,8 +3,10 @@
 import { textProblems } from '../graph/load.ts';
 import { normalizeGraph } from '../graph/normalize.ts';
 import type { GraphDocument } from '../graph/schema.ts';
+import { terminalSafe } from '../util/terminal-safe.ts';
 import { checkGraph } from './checks.ts';
 import type { GraphProblem } from './events.ts';
+import { checkMemoryBudget } from './memory-budget.ts';
 import { buildPlan, type PlanStep } from './plan.ts';
 import type { NodeRegistry } from './registry.ts';
 
@@ -22,6 +24,8 @@ export function compileGraph(raw: unknown, registry: NodeRegistry): CompiledGrap
   if (!normalized.ok) return { problems: [...fromText, ...normalized.problems], steps: [] };
   const doc = normalized.doc;
   const problems = [...fromText, ...checkGraph(doc, registry)];
+  // Sizes are only trusted once the widgets passed their checks.
+  if (problems.length === 0) problems.push(...checkMemoryBudget(doc, registry));
   if (problems.length > 0) return { problems, doc, steps: [] };
   const plan = buildPlan(doc, registry);
   return { problems: plan.problems, doc, steps: plan.steps };
@@ -36,5 +40,6 @@ export function validateGraph(doc: unknown, registry: NodeRegistry): GraphProble
 export function formatProblem(problem: GraphProblem): string {
   const where = problem.nodeId === null ? '(graph)' : problem.nodeId;
   const field = problem.field ? `.${problem.field}` : '';
-  return `${where}${field}: ${problem.message.replace(/\s*\n\s*/g, ' ')} [${problem.code}]`;
+  // Ids and messages come from the graph: escape control characters before they reach a terminal.
+  return terminalSafe(`${where}${field}: ${problem.message.replace(/\s*\n\s*/g, ' ')} [${problem.code}]`);
 }

@@ -1,13 +1,18 @@
 // Reading and writing graph files (.json, or a PNG made by SaveImage). Problems that only the raw
 // text shows (repeated node ids, which JSON.parse silently merges) are remembered with the parsed
 // document and reported by validateGraph along with everything else.
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { GraphProblem } from '../engine/events.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { normalizeGraph } from './normalize.ts';
 import { extractGraphTextFromPng, readPngTextChunks } from './png-text.ts';
+import {
+  GraphReadError,
+  MAX_GRAPH_JSON_BYTES,
+  MAX_GRAPH_PNG_BYTES,
+  readGraphBytes,
+} from './read-graph-bytes.ts';
 import type { GraphDocument } from './schema.ts';
 
 /** A graph file that cannot be used at all; `message` is one line: `<file>: <reason>`. */
@@ -68,13 +73,15 @@ function duplicateProblems(text: string): GraphProblem[] {
 /** Load a .json graph, or the graph embedded in a PNG saved by SaveImage. Throws GraphLoadError. */
 export async function loadGraphFile(path: string): Promise<GraphDocument> {
   let bytes: Buffer;
+  const isPng = extname(path).toLowerCase() === '.png';
   try {
-    bytes = await readFile(path);
+    bytes = await readGraphBytes(path, isPng ? MAX_GRAPH_PNG_BYTES : MAX_GRAPH_JSON_BYTES);
   } catch (error) {
+    if (error instanceof GraphReadError) throw new GraphLoadError(path, error.message);
     const { code, message } = error as NodeJS.ErrnoException;
     throw new GraphLoadError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${message})`);
   }
-  if (extname(path).toLowerCase() === '.png') return parseGraphJson(graphTextFromPng(bytes, path), path);
+  if (isPng) return parseGraphJson(graphTextFromPng(bytes, path), path);
   return parseGraphJson(bytes.toString('utf8'), path);
 }
 

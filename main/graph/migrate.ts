@@ -1,5 +1,6 @@
 // Upgrades older graph documents to the current version, one small step per version, so a new
 // version adds one function to MIGRATIONS and every older file keeps loading.
+import { nullProtoRecord } from './null-proto.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION } from './schema.ts';
 
 type Json = Record<string, unknown>;
@@ -17,7 +18,7 @@ export interface MigrationStep {
 function v0ToV1(doc: Json): Json {
   const { nodes: rawNodes, edges: rawEdges, ...rest } = doc;
   if (!Array.isArray(rawNodes)) throw new Error('version 0 "nodes" must be an array of nodes');
-  const nodes: Record<string, Json> = {};
+  const nodes = nullProtoRecord<Json>();
   for (const [index, raw] of rawNodes.entries()) {
     if (!isObject(raw)) throw new Error(`version 0 node #${index} is not an object`);
     const { id, pos, ...node } = raw;

@@ -1,7 +1,13 @@
 // PNG text chunks: SaveImage embeds the graph as an iTXt chunk (keyword `diffgraph`, UTF-8 JSON)
 // right after IHDR, and loading a PNG reads it back. sharp reads text chunks but cannot write
 // them, and the format is simple enough to do by hand (length, type, data, CRC-32 of type+data).
-import { crc32, inflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import {
+  GRAPH_TEXT_KEYWORDS,
+  type InflateBudget,
+  inflateWithin,
+  newInflateBudget,
+} from './png-graph-chunks.ts';
 
 export const GRAPH_PNG_KEYWORD = 'diffgraph';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -53,28 +59,44 @@ function itxtChunk(keyword: string, text: string): Buffer {
   return makeChunk('iTXt', Buffer.concat([header, Buffer.from(text, 'utf8')]));
 }
 
-function decodeTextChunk(chunk: Chunk): PngText | null {
+/** Compressed text is inflated only for graph-carrying keywords, within `budget` (see png-graph-chunks.ts). */
+function decodeTextChunk(chunk: Chunk, budget: InflateBudget): PngText | null {
   const { data, type } = chunk;
+  if (type !== 'tEXt' && type !== 'zTXt' && type !== 'iTXt') return null;
   const nul = data.indexOf(0);
   if (nul < 0) return null;
   const keyword = data.toString('latin1', 0, nul);
   if (type === 'tEXt') return { keyword, text: data.toString('latin1', nul + 1), chunk: type };
-  if (type === 'zTXt')
-    return { keyword, text: inflateSync(data.subarray(nul + 2)).toString('latin1'), chunk: type };
-  if (type !== 'iTXt') return null;
+  if (type === 'zTXt') {
+    if (!GRAPH_TEXT_KEYWORDS.has(keyword)) return null;
+    return {
+      keyword,
+      text: inflateWithin(data.subarray(nul + 2), keyword, budget).toString('latin1'),
+      chunk: type,
+    };
+  }
   const compressed = data[nul + 1] === 1;
   const languageEnd = data.indexOf(0, nul + 3);
   const translatedEnd = languageEnd < 0 ? -1 : data.indexOf(0, languageEnd + 1);
   if (translatedEnd < 0) return null;
   const body = data.subarray(translatedEnd + 1);
-  return { keyword, text: (compressed ? inflateSync(body) : body).toString('utf8'), chunk: type };
+  if (compressed && !GRAPH_TEXT_KEYWORDS.has(keyword)) return null;
+  return {
+    keyword,
+    text: (compressed ? inflateWithin(body, keyword, budget) : body).toString('utf8'),
+    chunk: type,
+  };
 }
 
-/** Every tEXt, zTXt and iTXt chunk in file order. Throws for a file that is not a PNG. */
+/**
+ * Every uncompressed text chunk, and the compressed ones whose keyword can carry a graph, in file
+ * order. Throws for a file that is not a PNG or text that inflates past MAX_PNG_TEXT_BYTES.
+ */
 export function readPngTextChunks(png: Buffer): PngText[] {
   const texts: PngText[] = [];
+  const budget = newInflateBudget();
   for (const chunk of readChunks(png)) {
-    const text = decodeTextChunk(chunk);
+    const text = decodeTextChunk(chunk, budget);
     if (text) texts.push(text);
   }
   return texts;
@@ -83,7 +105,7 @@ export function readPngTextChunks(png: Buffer): PngText[] {
 /** A copy of `png` carrying `graph` as JSON; a graph embedded earlier is replaced. */
 export function embedGraphInPng(png: Buffer, graph: unknown): Buffer {
   const chunks = readChunks(png);
-  const kept = chunks.filter((chunk) => decodeTextChunk(chunk)?.keyword !== GRAPH_PNG_KEYWORD);
+  const kept = chunks.filter((chunk) => textKeyword(chunk) !== GRAPH_PNG_KEYWORD);
   const parts: Buffer[] = [PNG_SIGNATURE];
   for (const chunk of kept) {
     parts.push(png.subarray(chunk.start, chunk.end));
@@ -92,9 +114,21 @@ export function embedGraphInPng(png: Buffer, graph: unknown): Buffer {
   return Buffer.concat(parts);
 }
 
+/** The keyword of a text chunk, read without inflating anything. */
+function textKeyword(chunk: Chunk): string | null {
+  if (chunk.type !== 'tEXt' && chunk.type !== 'zTXt' && chunk.type !== 'iTXt') return null;
+  const nul = chunk.data.indexOf(0);
+  return nul < 0 ? null : chunk.data.toString('latin1', 0, nul);
+}
+
+/** The text chunks that can carry a graph (Diffgraph, ComfyUI `workflow`/`prompt`, A1111 `parameters`). */
+export function readGraphTextChunks(png: Buffer): PngText[] {
+  return readPngTextChunks(png).filter((text) => GRAPH_TEXT_KEYWORDS.has(text.keyword));
+}
+
 /** The embedded graph's JSON text, or null when the PNG carries none. Throws for a non-PNG. */
 export function extractGraphTextFromPng(png: Buffer): string | null {
-  return readPngTextChunks(png).find((text) => text.keyword === GRAPH_PNG_KEYWORD)?.text ?? null;
+  return readGraphTextChunks(png).find((text) => text.keyword === GRAPH_PNG_KEYWORD)?.text ?? null;
 }
 
 /** The graph SaveImage embedded, or null when the PNG carries none. Throws for a non-PNG or bad JSON. */

@@ -2,6 +2,7 @@
 // up or down, or re-rolled, per the node's `seedControl` or the widget's own default.
 import type { SeedControl } from '../../nodes/api.ts';
 import type { NodeRegistry } from '../engine/registry.ts';
+import { nullProtoRecord } from './null-proto.ts';
 import type { GraphDocument, GraphNode } from './schema.ts';
 import { SEED_MAX, SEED_MIN } from './widget-values.ts';
 
@@ -15,7 +16,7 @@ export function applySeedControl(
   rng: () => number = Math.random,
 ): GraphDocument {
   const wired = new Set(doc.edges.map((edge) => `${edge.to[0]}\u0000${edge.to[1]}`));
-  const nodes: Record<string, GraphNode> = {};
+  const nodes = nullProtoRecord<GraphNode>();
   for (const [id, node] of Object.entries(doc.nodes)) {
     const def = registry.get(node.type);
     let widgets = node.widgets;

@@ -12,7 +12,7 @@ export function checkWidgetValue(spec: WidgetSpec, value: unknown): string | nul
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value))
         return `expected a whole number, got ${show(value)}`;
-      return checkRange(value, spec.min, spec.max);
+      return checkRange(value, spec.min, spec.max) ?? checkStep(value, spec.min, spec.step);
     case 'seed':
       if (typeof value !== 'number' || !Number.isInteger(value))
         return `expected a whole-number seed, got ${show(value)}`;
@@ -39,6 +39,13 @@ function checkRange(value: number, min: number | undefined, max: number | undefi
   if (min !== undefined && value < min) return `${value} is below the minimum ${min}`;
   if (max !== undefined && value > max) return `${value} is above the maximum ${max}`;
   return null;
+}
+
+/** Whole-number widgets with a step (pixel sizes in 8s) take only values on that grid, as `run` does. */
+function checkStep(value: number, min: number | undefined, step: number | undefined): string | null {
+  if (step === undefined || !Number.isInteger(step) || step <= 1) return null;
+  const offset = value - (min ?? 0);
+  return offset % step === 0 ? null : `expected a multiple of ${step}, got ${value}`;
 }
 
 function show(value: unknown): string {

@@ -1,6 +1,7 @@
 // One call through the channel map, for either transport: validate the arguments with the
 // channel's schema, call the implementation, and wrap the answer or the error in an envelope.
 import type { z } from 'zod';
+import { fsWireError } from './fs-wire-error.ts';
 import { parseChannelArgs } from './shared/channels.ts';
 import { HostError } from './shared/errors.ts';
 import type { RpcResponse } from './shared/wire.ts';
@@ -30,6 +31,8 @@ export async function dispatchChannel(
 
 export function toWireError(error: unknown): { code: HostError['code']; message: string } {
   if (error instanceof HostError) return { code: error.code, message: error.message };
+  const fromFs = fsWireError(error);
+  if (fromFs) return fromFs;
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message };
 }

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { resolveInside } from './confine.ts';
+import { MAX_NAME_BYTES } from './fs-wire-error.ts';
 import type { GraphFileInfo } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 
@@ -60,6 +61,13 @@ export class GraphStore {
     }
     const withExt =
       canonical.startsWith('graphs:') && !canonical.endsWith('.json') ? `${canonical}.json` : canonical;
+    const tooLong = withExt.split(/[\\/:]/).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+    if (tooLong !== undefined) {
+      throw new HostError(
+        'bad-request',
+        `graph name "${tooLong.slice(0, 40)}…" is too long (at most ${MAX_NAME_BYTES} bytes)`,
+      );
+    }
     const path = await this.pathOf(withExt, 'write');
     const text = `${JSON.stringify(graph, null, 2)}\n`;
     if (text.length > MAX_GRAPH_BYTES)

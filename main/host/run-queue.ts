@@ -7,9 +7,17 @@
 import type { EngineEvent, RunResult } from '../engine/events.ts';
 import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import type { HostEvent, QueueItem, QueueState } from './shared/api.ts';
+import { HostError } from './shared/errors.ts';
+
+/** Runs waiting at once: each holds its graph in memory, so the queue cannot grow without end. */
+export const MAX_QUEUED_RUNS = 32;
+/** Graph text waiting at once, all runs together (a graph is usually well under 1 MiB). */
+export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 interface Entry extends QueueItem {
   graph: unknown;
+  /** Size of the graph as JSON text, for the queue's memory bound. */
+  bytes: number;
 }
 
 export interface RunQueueOptions {
@@ -31,7 +39,16 @@ export class RunQueue {
   }
 
   enqueue(graph: unknown, title = 'Untitled'): string {
-    const entry: Entry = { runId: this.newRunId(), title, state: 'queued', queuedAt: this.now(), graph };
+    const bytes = JSON.stringify(graph)?.length ?? 0;
+    const waiting = this.entries.filter((entry) => entry.state === 'queued');
+    const waitingBytes = waiting.reduce((sum, entry) => sum + entry.bytes, 0);
+    if (waiting.length >= MAX_QUEUED_RUNS || waitingBytes + bytes > MAX_QUEUED_BYTES) {
+      throw new HostError(
+        'unavailable',
+        `the run queue is full (${waiting.length} runs, ${waitingBytes} bytes of graphs waiting; limits ${MAX_QUEUED_RUNS} runs, ${MAX_QUEUED_BYTES} bytes): wait for some to finish or cancel them`,
+      );
+    }
+    const entry: Entry = { runId: this.newRunId(), title, state: 'queued', queuedAt: this.now(), graph, bytes };
     this.entries.push(entry);
     this.announce();
     const done: Promise<void> = this.execute(entry).finally(() => this.inFlight.delete(done));

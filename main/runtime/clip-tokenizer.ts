@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenizedText } from '../../nodes/types.ts';
+import { bpeMerge } from './bpe-merge.ts';
 
 export const CLIP_BOS = '<|startoftext|>';
 export const CLIP_EOS = '<|endoftext|>';
@@ -67,11 +68,11 @@ export class ClipTokenizer {
     return id;
   }
 
-  /** The BPE token ids of `text`, without BOS/EOS or truncation. */
-  encodeTokens(text: string): number[] {
+  /** The BPE token ids of `text`, without BOS/EOS or truncation; stops once past `limit` ids. */
+  encodeTokens(text: string, limit = Number.POSITIVE_INFINITY): number[] {
     const ids: number[] = [];
-    for (const match of cleanText(text).matchAll(PRE_TOKEN)) {
-      const piece = match[0];
+    for (const piece of preTokens(text, limit)) {
+      if (ids.length > limit) break;
       if (piece === CLIP_BOS || piece === CLIP_EOS) {
         ids.push(this.requireId(piece));
         continue;
@@ -88,8 +89,9 @@ export class ClipTokenizer {
 
   /** Exactly `maxLength` ids: BOS, up to maxLength-2 tokens, EOS, then padding. */
   tokenize(text: string): TokenizedText {
-    const tokens = this.encodeTokens(text);
     const room = this.maxLength - 2;
+    // Only the first `room` tokens are kept; one more tells whether the prompt was truncated.
+    const tokens = this.encodeTokens(text, room);
     const kept = tokens.slice(0, room);
     const ids = new Int32Array(this.maxLength).fill(this.padId);
     ids[0] = this.bosId;
@@ -104,31 +106,43 @@ export class ClipTokenizer {
     if (cached) return cached;
     const symbols = Array.from(chars);
     symbols[symbols.length - 1] += '</w>';
-    for (;;) {
-      let best = -1;
-      let bestRank = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < symbols.length - 1; i++) {
-        const rank = this.ranks.get(`${symbols[i]} ${symbols[i + 1]}`);
-        if (rank !== undefined && rank < bestRank) {
-          bestRank = rank;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      mergePair(symbols, symbols[best], symbols[best + 1]);
-    }
-    if (this.bpeCache.size < 10_000) this.bpeCache.set(chars, symbols);
-    return symbols;
+    const merged = bpeMerge(symbols, this.ranks);
+    // Ordinary words only: a cache of 100,000-letter keys would hold on to megabytes.
+    if (this.bpeCache.size < 10_000 && chars.length <= MAX_CACHED_WORD) this.bpeCache.set(chars, merged);
+    return merged;
   }
 }
 
-/** Merge every adjacent (left, right) occurrence, scanning left to right, in place. */
-function mergePair(symbols: string[], left: string, right: string): void {
-  let i = 0;
-  while (i < symbols.length - 1) {
-    if (symbols[i] === left && symbols[i + 1] === right) symbols.splice(i, 2, left + right);
-    i++;
+const MAX_CACHED_WORD = 64;
+/** First slice of a long prompt that is cleaned and split; doubled until enough tokens are found. */
+const FIRST_SLICE = 4096;
+
+/**
+ * The pre-tokens of the cleaned text, reading only as much of a long prompt as `limit` tokens
+ * need: each pre-token yields at least one token, so a slice that holds more than `limit`
+ * complete pre-tokens is enough. The last pre-token of a slice may be cut, so it is not trusted.
+ */
+function* preTokens(text: string, limit: number): Generator<string> {
+  for (let size = FIRST_SLICE; ; size *= 2) {
+    const whole = size >= text.length || !Number.isFinite(limit);
+    const pieces = Array.from(cleanText(whole ? text : text.slice(0, size)).matchAll(PRE_TOKEN), (m) =>
+      capWord(m[0]),
+    );
+    // A cut last word that already reached the cap is the same as the whole word capped.
+    if (whole || pieces.at(-1)?.length === MAX_WORD_CHARS) return yield* pieces;
+    if (pieces.length - 1 > limit) return yield* pieces.slice(0, -1);
   }
+}
+
+/**
+ * Words are merged on their first MAX_WORD_CHARS characters only. CLIP's longest vocabulary
+ * entry is 32 byte characters, so such a word alone yields at least 128 tokens, more than the 75
+ * a prompt keeps, and the tokens kept come from well before the cut.
+ */
+const MAX_WORD_CHARS = 4096;
+
+function capWord(piece: string): string {
+  return piece.length > MAX_WORD_CHARS ? piece.slice(0, MAX_WORD_CHARS) : piece;
 }
 
 /** ftfy-less clean-up: Unicode NFC, whitespace runs to one space, trim, lower-case. */

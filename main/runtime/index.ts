@@ -4,7 +4,7 @@ import { type DeviceInfo, availableDevices as probeDevices } from './devices.ts'
 
 export { autoDevices } from './devices.ts';
 
-import { type ModelInfo, scanModels } from './model-scan.ts';
+import { type ModelInfo, type ScanProblem, scanModels } from './model-scan.ts';
 import { sessionPool } from './session-pool.ts';
 
 export { ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
@@ -21,8 +21,11 @@ export interface LoadedModelInfo {
 }
 
 /** Every model under the folders (user models folder first, then the bundled ones). */
-export async function listModels(searchPath: readonly string[]): Promise<ModelInfo[]> {
-  return scanModels(searchPath);
+export async function listModels(
+  searchPath: readonly string[],
+  problems?: ScanProblem[],
+): Promise<ModelInfo[]> {
+  return scanModels(searchPath, problems);
 }
 
 /**

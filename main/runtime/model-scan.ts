@@ -1,8 +1,11 @@
 // Finding models on disk: diffusers ONNX pipeline folders (model_index.json) and single .onnx
 // files recognised by their inputs, each with a content hash graphs can record.
+
+import type { Dirent } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { describeFsError } from '../util/fs-errors.ts';
 import { filesSha256 } from './model-hash.ts';
 import { describeValue, readOnnxHeader } from './onnx-header.ts';
 import { classifySlot, type Slot } from './slot-signatures.ts';
@@ -119,27 +122,56 @@ async function describeSingle(root: string, file: string): Promise<ModelInfo> {
   };
 }
 
-async function walk(root: string, dir: string, depth: number, out: ModelInfo[]): Promise<void> {
+/** Something in a models folder that could not be read; the scan lists everything else. */
+export interface ScanProblem {
+  path: string;
+  message: string;
+}
+
+async function walk(
+  root: string,
+  dir: string,
+  depth: number,
+  out: ModelInfo[],
+  problems: ScanProblem[],
+): Promise<void> {
+  // One unreadable folder or file is reported and skipped; it must not hide the other models.
+  const attempt = async (path: string, action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch (error) {
+      problems.push({ path, message: describeFsError(error) });
+    }
+  };
   if (existsSync(join(dir, 'model_index.json'))) {
-    out.push(await describePipeline(root, dir));
+    await attempt(dir, async () => void out.push(await describePipeline(root, dir)));
     return;
   }
   if (depth > MAX_DEPTH) return;
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries: Dirent[] = [];
+  await attempt(dir, async () => {
+    entries = await readdir(dir, { withFileTypes: true });
+  });
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!visible(entry.name)) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, path, depth + 1, out);
+    if (entry.isDirectory()) await walk(root, path, depth + 1, out, problems);
     else if (entry.isFile() && entry.name.toLowerCase().endsWith('.onnx'))
-      out.push(await describeSingle(root, path));
+      await attempt(path, async () => void out.push(await describeSingle(root, path)));
   }
 }
 
-/** Every model under the given folders, in folder order (missing folders are skipped). */
-export async function scanModels(roots: readonly string[]): Promise<ModelInfo[]> {
+/**
+ * Every model under the given folders, in folder order (missing folders are skipped). Folders
+ * and files that cannot be read are added to `problems` (when given) and skipped.
+ */
+export async function scanModels(
+  roots: readonly string[],
+  problems: ScanProblem[] = [],
+): Promise<ModelInfo[]> {
   const out: ModelInfo[] = [];
   for (const root of new Set(roots)) {
-    if (existsSync(root) && (await stat(root)).isDirectory()) await walk(root, root, 0, out);
+    if (existsSync(root) && (await stat(root)).isDirectory()) await walk(root, root, 0, out, problems);
   }
   return out;
 }

@@ -4,12 +4,37 @@
 // the server sets when the page is opened with ?token=).
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { parseRequestUrl, safeDecodeURIComponent } from './request-url.ts';
 
 export const TOKEN_COOKIE = 'diffgraph_token';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The least guessing work an access token must demand (NIST SP 800-63B's 112 rounded up). */
+export const MIN_TOKEN_BITS = 128;
+
+/**
+ * A rough upper bound on a token's entropy: its length times log2 of the alphabet implied by the
+ * character classes it uses. "a" (4.7 bits) or "password" (37.6) fall far short; 22 base64url
+ * characters (the server's own tokens are 32) reach 128.
+ */
+export function tokenBits(token: string): number {
+  let alphabet = 0;
+  if (/[a-z]/.test(token)) alphabet += 26;
+  if (/[A-Z]/.test(token)) alphabet += 26;
+  if (/[0-9]/.test(token)) alphabet += 10;
+  if (/[^a-zA-Z0-9]/.test(token)) alphabet += 33;
+  return new Set(token).size <= 1 ? 0 : token.length * Math.log2(Math.max(alphabet, 1));
+}
+
+/** Why a chosen access token is too weak, or null when it is strong enough. */
+export function weakTokenProblem(token: string): string | null {
+  const bits = tokenBits(token);
+  if (bits >= MIN_TOKEN_BITS) return null;
+  return `the access token is too weak (about ${Math.floor(bits)} bits, at least ${MIN_TOKEN_BITS} needed): use 22 or more random letters and digits, or leave DIFFGRAPH_TOKEN unset for a generated one`;
 }
 
 export interface GuardConfig {
@@ -93,7 +118,8 @@ function presentedTokens(req: IncomingMessage): {
 } {
   const auth = req.headers.authorization;
   const header = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
-  const query = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('token');
+  // A target that does not parse carries no query token (the caller answers 400 for it).
+  const query = parseRequestUrl(req)?.searchParams.get('token') ?? null;
   return { header, cookie: readCookie(req.headers.cookie, TOKEN_COOKIE), query };
 }
 
@@ -101,7 +127,11 @@ export function readCookie(header: string | undefined, name: string): string | n
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    // A malformed escape ("%ZZ") is kept as sent: it then simply fails the comparison.
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const raw = part.slice(eq + 1).trim();
+      return safeDecodeURIComponent(raw) ?? raw;
+    }
   }
   return null;
 }

@@ -11,8 +11,9 @@ import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
 import { EventsSocket } from './events-socket.ts';
 import { handleFile } from './files-route.ts';
-import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie } from './guard.ts';
+import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie, weakTokenProblem } from './guard.ts';
 import { sendText } from './http-util.ts';
+import { parseRequestUrl } from './request-url.ts';
 import { handleRpc } from './rpc-route.ts';
 import { handleStatic } from './static-route.ts';
 
@@ -53,6 +54,8 @@ export const DEFAULT_STATIC_DIR = join(APP_ROOT, 'dist', 'renderer');
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  const weak = options.token === undefined ? null : weakTokenProblem(options.token);
+  if (weak !== null) throw new Error(weak);
   const token = options.token ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('base64url'));
   const engine = options.engine ?? (await startEngine(options));
   const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
@@ -68,18 +71,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(req, guard);
-    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    if (!verdict.ok || path !== '/api/events') {
-      const status = verdict.ok
-        ? '404 Not Found'
-        : verdict.status === 401
-          ? '401 Unauthorized'
-          : '403 Forbidden';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+    // A reset connection must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
+    try {
+      const status = upgradeRefusal(req, guard);
+      if (status !== null) {
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      events.upgrade(req, socket, head);
+    } catch (error) {
+      // Whatever a single request does, the server keeps serving the others.
+      console.error('diffgraph serve: upgrade failed:', error);
+      socket.destroy();
     }
-    events.upgrade(req, socket, head);
   });
 
   try {
@@ -118,7 +123,8 @@ async function handleRequest(
 ): Promise<void> {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) return sendText(res, verdict.status, verdict.message);
-  const url = new URL(req.url ?? '/', 'http://placeholder');
+  const url = parseRequestUrl(req);
+  if (url === null) return sendText(res, 400, 'bad request target');
   if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url.pathname.slice('/api/'.length));
   if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');
@@ -126,6 +132,15 @@ async function handleRequest(
   const extra: Record<string, string> =
     verdict.tokenFromQuery && guard.token ? { 'set-cookie': tokenCookie(guard.token) } : {};
   return handleStatic(res, staticDir, url, req.method === 'HEAD', extra);
+}
+
+/** The HTTP status line refusing a WebSocket upgrade, or null to accept it. */
+function upgradeRefusal(req: IncomingMessage, guard: GuardConfig): string | null {
+  const verdict = checkRequest(req, guard);
+  if (!verdict.ok) return verdict.status === 401 ? '401 Unauthorized' : '403 Forbidden';
+  const url = parseRequestUrl(req);
+  if (url === null) return '400 Bad Request';
+  return url.pathname === '/api/events' ? null : '404 Not Found';
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Writing user-visible files safely: a temporary file in the same folder, then a rename, so a
 // crash or Ctrl-C never leaves a half-written output, and existing files are never overwritten.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Replace `path` atomically with `data` (used for documents the user edits, e.g. manifest.json). */
@@ -44,17 +44,31 @@ export async function writeNewNumberedFile(
   }
 }
 
+/** `.<base>.<pid>-<random>.tmp`: the writer's pid lets a later run remove what a killed one left. */
+export const TEMP_FILE_PATTERN = /^\..+\.(\d+)-[0-9a-f]{12}\.tmp$/;
+
+/** How temporary files are filled; tests swap it to simulate a full disk where none can be mounted. */
+export const tempFileIo = {
+  write: async (handle: FileHandle, data: string | Uint8Array): Promise<void> => {
+    await handle.writeFile(data);
+    await handle.sync();
+  },
+};
+
 /** Write and fsync a hidden temporary file in `dir` (same file system, so a rename is atomic). */
 async function writeTempFile(dir: string, base: string, data: string | Uint8Array): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${base}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await tempFileIo.write(handle, data);
+  } catch (error) {
+    // A full disk leaves a partial file: never leave it behind.
+    await handle.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw error;
   }
+  await handle.close();
   return tmp;
 }
 

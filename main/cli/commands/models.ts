@@ -47,7 +47,11 @@ export function modelsCommand(): Command {
       const { scanModelFiles } = await import('../../checkpoint/scan.ts');
       const paths = resolveCliPaths(options);
       const searchPath = modelSearchPath(paths);
-      const models = await listModels(searchPath);
+      const problems: { path: string; message: string }[] = [];
+      const models = await listModels(searchPath, problems);
+      for (const problem of problems) {
+        process.stderr.write(`diffgraph: skipped ${problem.path}: ${problem.message}\n`);
+      }
       const files = await scanModelFiles([paths.models, ...paths.extraModels]);
       if (options.json) {
         process.stdout.write(`${JSON.stringify([...models, ...files], null, 2)}\n`);

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
 import { defaultPaths } from '../../paths.ts';
+import { CliError } from '../exit.ts';
 import { parseCount } from '../run/seeds.ts';
 import { resolveCliPaths } from '../util/paths.ts';
 
@@ -31,6 +32,10 @@ export function serveCommand(): Command {
     .addOption(new Option('--device <name>', 'inference device').choices(DEVICE_NAMES).default('auto'))
     .addHelpText('after', EXAMPLES)
     .action(async (options: ServeOptions) => {
+      // A weak DIFFGRAPH_TOKEN is refused before anything starts (bad input: exit 2, no stack trace).
+      const { weakTokenProblem } = await import('../../server/guard.ts');
+      const weak = process.env.DIFFGRAPH_TOKEN ? weakTokenProblem(process.env.DIFFGRAPH_TOKEN) : null;
+      if (weak !== null) throw new CliError([`DIFFGRAPH_TOKEN: ${weak}`]);
       // Loaded on demand: the server pulls in HTTP/WebSocket code no other command needs.
       const { startServer } = await import('../../server/server.ts');
       const { ensureEditorBuilt, editorIsBuilt } = await import('../../server/editor-build.ts');

@@ -8,7 +8,7 @@ import type { EngineClient } from '../../engine/transport/client.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Interrupt } from './interrupt.ts';
 import type { Job } from './jobs.ts';
-import type { Manifest, ManifestRun } from './manifest.ts';
+import { type Manifest, type ManifestRun, ManifestWriteError } from './manifest.ts';
 import type { Reporter } from './report.ts';
 
 export interface BatchContext {
@@ -26,18 +26,20 @@ export async function runBatch(jobs: readonly Job[], context: BatchContext): Pro
   const batch = `${new Date().toISOString()} pid ${process.pid}`;
   const started = performance.now();
   const counts = { done: 0, failed: 0, cancelled: 0 };
+  let unrecorded = 0;
   for (const job of jobs) {
     if (interrupt.requested) break;
     reporter.runStarted(job);
     const run = await runJob(job, context, batch);
-    await manifest.add(run);
+    const recorded = await recordRun(manifest, run, reporter);
     reporter.runFinished(job, run);
     counts[run.status] += 1;
+    if (!recorded) unrecorded += 1;
     if (run.status === 'cancelled') break;
-    if (run.status === 'failed' && !context.continueOnError) break;
+    if ((run.status === 'failed' || !recorded) && !context.continueOnError) break;
   }
   const ran = counts.done + counts.failed + counts.cancelled;
-  let exitCode: ExitCode = counts.failed > 0 ? EXIT.failed : EXIT.ok;
+  let exitCode: ExitCode = counts.failed > 0 || unrecorded > 0 ? EXIT.failed : EXIT.ok;
   if (interrupt.requested) exitCode = EXIT.interrupted;
   reporter.batchFinished({
     runs: jobs.length,
@@ -48,6 +50,18 @@ export async function runBatch(jobs: readonly Job[], context: BatchContext): Pro
     manifest: manifest.path,
   });
   return exitCode;
+}
+
+/** Add the run to the manifest; a write failure (a full disk) is reported as a notice, not a crash. */
+async function recordRun(manifest: Manifest, run: ManifestRun, reporter: Reporter): Promise<boolean> {
+  try {
+    await manifest.add(run);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ManifestWriteError)) throw error;
+    reporter.notice(error.message);
+    return false;
+  }
 }
 
 async function runJob(job: Job, context: BatchContext, batch: string): Promise<ManifestRun> {

@@ -1,9 +1,10 @@
 // manifest.json in the output folder: every run of every batch written there. Rewritten atomically
 // after each run so it is valid JSON at any moment; runs already listed are always kept.
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { OutputFileInfo } from '../../engine/events.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { describeFsError } from '../../util/fs-errors.ts';
 import { CliError } from '../exit.ts';
 import { withFileLock } from '../util/file-lock.ts';
 import { errorMessage } from '../util/problems.ts';
@@ -45,16 +46,36 @@ export class Manifest {
     return new Manifest(path);
   }
 
+  /** File names (in the manifest's folder) of every output a listed run wrote. */
+  async listedOutputNames(): Promise<Set<string>> {
+    const { runs } = await readManifest(this.path);
+    const dir = dirname(this.path);
+    return new Set(
+      runs.flatMap((run) => (run.outputs ?? []).map((output) => relative(dir, resolve(dir, output.path)))),
+    );
+  }
+
   /** Record a run: re-read the file under a lock so runs another process appended meanwhile are kept. */
   async add(run: ManifestRun): Promise<void> {
     const outDir = dirname(this.path);
     const outputs = run.outputs.map((output) => ({ ...output, path: relativeIfInside(outDir, output.path) }));
-    await withFileLock(this.path, async () => {
-      const current = await readManifest(this.path);
-      current.runs.push({ ...run, outputs });
-      await writeFileAtomic(this.path, `${JSON.stringify(current, null, 2)}\n`);
-    });
+    try {
+      await withFileLock(this.path, async () => {
+        const current = await readManifest(this.path);
+        current.runs.push({ ...run, outputs });
+        await writeFileAtomic(this.path, `${JSON.stringify(current, null, 2)}\n`);
+      });
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      // The previous manifest stays in place (the write is atomic); say why this run is missing.
+      throw new ManifestWriteError(`${this.path}: cannot record run ${run.runId}: ${describeFsError(error)}`);
+    }
   }
+}
+
+/** The manifest could not be rewritten (e.g. a full disk); the file on disk is still the last good one. */
+export class ManifestWriteError extends Error {
+  override name = 'ManifestWriteError';
 }
 
 /** The manifest's contents (no runs when the file does not exist); CliError for a file we would have to discard. */

@@ -1,5 +1,6 @@
 // Not a terminal (CI logs, pipes): one concise line per run on stdout, notices on stderr.
 import type { EngineEvent } from '../../engine/events.ts';
+import { terminalSafe } from '../../util/terminal-safe.ts';
 import type { Job } from './jobs.ts';
 import type { ManifestRun } from './manifest.ts';
 import { type BatchStart, type BatchSummary, type Reporter, runLine, summaryLine } from './report.ts';
@@ -23,7 +24,7 @@ export class LineReporter implements Reporter {
   }
 
   notice(message: string): void {
-    process.stderr.write(`${message}\n`);
+    process.stderr.write(`${terminalSafe(message)}\n`);
   }
 
   batchFinished(summary: BatchSummary): void {

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { DeviceName } from '../../../nodes/api.ts';
 import { defaultRegistry } from '../../engine/registry.ts';
 import { EngineClient } from '../../engine/transport/client.ts';
+import { removeStaleTempFiles, unlistedOutputs } from '../../util/stale-files.ts';
 import { CliError, type ExitCode } from '../exit.ts';
 import { modelSearchPath, resolveCliPaths } from '../util/paths.ts';
 import { errorMessage } from '../util/problems.ts';
@@ -43,6 +44,7 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
   });
   const manifest = await Manifest.open(paths.output);
   const reporter = makeReporter(options.json);
+  await reportLeftovers(paths.output, manifest, reporter);
   const interrupt = new Interrupt((message) => reporter.notice(message));
   // One engine (one worker) for the whole batch: models load once and its cache spans the runs.
   const client = await EngineClient.start({
@@ -66,6 +68,19 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
   } finally {
     interrupt.dispose();
     await client.close();
+  }
+}
+
+/** Clean up after a run that was killed (-9): its temp files go, its unlisted outputs are named. */
+async function reportLeftovers(outDir: string, manifest: Manifest, reporter: Reporter): Promise<void> {
+  const removed = await removeStaleTempFiles(outDir);
+  if (removed.length > 0)
+    reporter.notice(`removed ${removed.length} temporary file(s) left by a run that was killed`);
+  const orphans = await unlistedOutputs(outDir, await manifest.listedOutputNames());
+  if (orphans.length > 0) {
+    const shown =
+      orphans.slice(0, 5).join(', ') + (orphans.length > 5 ? `, … (${orphans.length} in all)` : '');
+    reporter.notice(`outputs not listed in manifest.json (from a run that was killed?): ${shown}`);
   }
 }
 

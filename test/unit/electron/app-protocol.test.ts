@@ -21,6 +21,13 @@ beforeAll(async () => {
   };
   for (const dir of Object.values(paths)) await mkdir(dir);
   await writeFile(join(paths.output, 'img_00001.png'), 'PNGDATA');
+  // Files a graph could make a run write, or a user drop, that a browser would execute.
+  await writeFile(join(paths.output, 'page.html'), '<script>parent.diffgraph.queue()</script>');
+  await writeFile(
+    join(paths.input, 'drawing.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>',
+  );
+  await writeFile(join(paths.output, 'latent_00001.npy'), 'NPY');
   await writeFile(join(paths.models, 'weights.onnx'), 'secret');
   const rendererDir = join(base, 'renderer');
   await mkdir(join(rendererDir, 'assets'), { recursive: true });
@@ -66,5 +73,20 @@ describe('the app protocol', () => {
     expect((await handleAppRequest(fileUrlFor(`${APP_ORIGIN}/`, 'output/missing.png'), deps)).status).toBe(
       404,
     );
+  });
+
+  // Regression (issue #11, item 10): /files served any content type, with no CSP, on the origin
+  // the IPC check trusts.
+  it('serves only raster images from /files, each with a CSP that runs nothing', async () => {
+    const image = await handleAppRequest(fileUrlFor(`${APP_ORIGIN}/`, 'output/img_00001.png'), deps);
+    expect(image.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    );
+    expect(image.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const path of ['output/page.html', 'input/drawing.svg', 'output/latent_00001.npy']) {
+      const refused = await handleAppRequest(fileUrlFor(`${APP_ORIGIN}/`, path), deps);
+      expect(refused.status, path).toBe(403);
+      expect(await refused.text()).toMatch(/is not an image/);
+    }
   });
 });

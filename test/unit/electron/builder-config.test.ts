@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 interface BuilderConfig {
   files: string[];
   asar: boolean;
+  asarUnpack: string[];
+  electronFuses: Record<string, boolean>;
   fileAssociations: { ext: string; role: string }[];
   linux: { target: string[] };
   win: { target: { target: string }[] };
@@ -43,7 +45,36 @@ describe('electron-builder.yml', () => {
       ]),
     );
     expect(pkg.main).toBe('main/electron/main.cjs');
-    // Sources run through tsx and ONNX Runtime opens models by path: they must be real files.
-    expect(config.asar).toBe(false);
+  });
+
+  // Regression (issue #11, item 10): no fuses were set and the app was not packaged as asar.
+  it('packages as asar, with what native code opens by path unpacked', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining([
+        '**/*.node',
+        'models/**/*',
+        'node_modules/onnxruntime-node/**/*',
+        'node_modules/sharp/**/*',
+      ]),
+    );
+  });
+
+  it('flips the Electron fuses: no run-as-node, encrypted cookies, asar integrity, app only from asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // Every key is a fuse electron-builder knows (a typo would be ignored silently).
+    const known = readFileSync(
+      fileURLToPath(new URL('../../../node_modules/app-builder-lib/out/configuration.d.ts', import.meta.url)),
+      'utf8',
+    );
+    for (const key of Object.keys(config.electronFuses)) expect(known).toContain(`${key}?: boolean;`);
   });
 });

@@ -260,11 +260,21 @@ describe('cancel', () => {
 
 describe('wired widgets and bypass at run time', () => {
   it('checks a wired widget value against the widget spec', async () => {
-    const { primitiveNodes } = await import('../../../nodes/primitives.ts');
-    const nodes = makeTestNodes(primitiveNodes);
+    // A value only known at run time (a primitive's constant is already checked by validation).
+    const computed = defineNode({
+      type: 'TZero',
+      displayName: 'Zero',
+      category: 'test',
+      description: 'computes 0',
+      inputs: [],
+      widgets: [],
+      outputs: [{ name: 'int', type: 'INT' }],
+      run: async () => ({ int: 0 }),
+    });
+    const nodes = makeTestNodes([computed]);
     const engine = new Engine({ registry: nodes.registry, runtime: testRuntime(), logger: silentLogger });
     const doc = pipelineGraph();
-    doc.nodes.steps = { type: 'Int', widgets: { value: 0 } };
+    doc.nodes.steps = { type: 'TZero', widgets: {} };
     doc.edges.push({ from: ['steps', 'int'], to: ['sample', 'steps'] });
     const { result } = await collect(engine, doc);
     expect(result.error).toEqual({
@@ -272,6 +282,20 @@ describe('wired widgets and bypass at run time', () => {
       message:
         'Node "sample" (TSample) failed: steps: wired value for widget "steps": 0 is below the minimum 1',
     });
+  });
+
+  it('refuses a wired primitive constant that breaks the widget spec before running', async () => {
+    const { primitiveNodes } = await import('../../../nodes/primitives.ts');
+    const nodes = makeTestNodes(primitiveNodes);
+    const engine = new Engine({ registry: nodes.registry, runtime: testRuntime(), logger: silentLogger });
+    const doc = pipelineGraph();
+    doc.nodes.steps = { type: 'Int', widgets: { value: 0 } };
+    doc.edges.push({ from: ['steps', 'int'], to: ['sample', 'steps'] });
+    const { result } = await collect(engine, doc);
+    expect(result.error?.message).toMatch(
+      /sample\.steps: Widget "steps" is wired to node "steps", whose value fails: 0 is below the minimum 1/,
+    );
+    expect(nodes.calls).toEqual([]);
   });
 
   it('a bypassed sampler hands its latent input straight to the next node', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunQueue } from '../../../main/host/run-queue.ts';
+import { MAX_QUEUED_BYTES, MAX_QUEUED_RUNS, RunQueue } from '../../../main/host/run-queue.ts';
 import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { FakeEngine, settle } from './fake-engine.ts';
 
@@ -154,5 +154,33 @@ describe('RunQueue with an engine that picks its own run ids', () => {
       e.type === 'queue' ? [] : [e.type === 'run-result' ? e.result.runId : e.runId],
     );
     expect(ids).toEqual(['host-id', 'host-id', 'host-id', 'host-id']);
+  });
+});
+
+// Regression (issue #11, item 9): the queue was unbounded (10 queued 50 MB graphs took 1.2 GB).
+describe('RunQueue bounds', () => {
+  it('refuses runs beyond MAX_QUEUED_RUNS waiting, naming the limit, and accepts again once one starts', async () => {
+    const { engine, queue } = setup();
+    queue.enqueue(graph('running'));
+    for (let i = 0; i < MAX_QUEUED_RUNS; i++) queue.enqueue(graph(`q${i}`));
+    expect(() => queue.enqueue(graph('one too many'))).toThrow(
+      expect.objectContaining({
+        code: 'unavailable',
+        message: expect.stringMatching(/run queue is full .*limits 32 runs/),
+      }),
+    );
+    engine.finish();
+    await settle();
+    expect(() => queue.enqueue(graph('fits again'))).not.toThrow();
+    queue.cancelAll();
+  });
+
+  it('refuses a graph that would take the waiting graphs past MAX_QUEUED_BYTES', () => {
+    const { queue } = setup();
+    queue.enqueue(graph('running'));
+    const big = { ...graph('big'), description: 'x'.repeat(MAX_QUEUED_BYTES / 2) };
+    queue.enqueue(big);
+    expect(() => queue.enqueue(big)).toThrow(/run queue is full/);
+    queue.cancelAll();
   });
 });

@@ -58,30 +58,34 @@ describe('startServer beyond loopback', () => {
     server = await startServer({
       host: '0.0.0.0',
       port: 0,
-      token: 'sesame-0123456789',
+      token: 'sesame-0123456789-abcdefgh',
       paths: folders.paths,
       staticDir: folders.staticDir,
       engine: new FakeEngine(),
     });
     const base = local(server.url);
-    const api = createHttpHostApi({ baseUrl: base, token: 'sesame-0123456789', createSocket: wsFactory });
+    const api = createHttpHostApi({
+      baseUrl: base,
+      token: 'sesame-0123456789-abcdefgh',
+      createSocket: wsFactory,
+    });
     expect((await api.catalogue()).nodes).toHaveLength(1);
     const events: HostEvent[] = [];
     api.onEvent((event) => events.push(event));
     await waitFor(() => events.find((e) => e.type === 'queue'));
     api.close();
 
-    const page = await rawRequest(`${base}?token=sesame-0123456789`);
+    const page = await rawRequest(`${base}?token=sesame-0123456789-abcdefgh`);
     expect(page.status).toBe(200);
     const cookie = String(page.headers['set-cookie']);
-    expect(cookie).toMatch(/^diffgraph_token=sesame-0123456789; HttpOnly; SameSite=Strict; Path=\//);
+    expect(cookie).toMatch(/^diffgraph_token=sesame-0123456789-abcdefgh; HttpOnly; SameSite=Strict; Path=\//);
     const withCookie = await rawRequest(`${base}assets/app-1234.js`, {
-      headers: { cookie: 'diffgraph_token=sesame-0123456789' },
+      headers: { cookie: 'diffgraph_token=sesame-0123456789-abcdefgh' },
     });
     expect(withCookie.status).toBe(200);
     expect(
       await tryWebSocket(`${base.replace('http', 'ws')}api/events`, {
-        cookie: 'diffgraph_token=sesame-0123456789',
+        cookie: 'diffgraph_token=sesame-0123456789-abcdefgh',
       }),
     ).toBe('open');
     expect(await tryWebSocket(`${base.replace('http', 'ws')}api/events?token=nope`)).toBe(401);
@@ -90,7 +94,7 @@ describe('startServer beyond loopback', () => {
   it('also enforces a token given for a loopback server', async () => {
     server = await startServer({
       port: 0,
-      token: 'loopback-token',
+      token: 'loopback-token-0123456789ab',
       paths: folders.paths,
       engine: new FakeEngine(),
     });
@@ -102,7 +106,7 @@ describe('startServer beyond loopback', () => {
         body: '[]',
       });
     expect((await call({})).status).toBe(401);
-    const allowed = await call({ authorization: 'Bearer loopback-token' });
+    const allowed = await call({ authorization: 'Bearer loopback-token-0123456789ab' });
     expect(allowed.status).toBe(200);
     expect(JSON.parse(allowed.body)).toEqual({ ok: true, result: { items: [] } });
   });

@@ -1,0 +1,107 @@
+// Regression (issue #11, item 7): bodies up to 128 MiB were parsed on the server's main thread;
+// 100 MB of "[" blocked every other request for 20 s. Bodies are now limited per call, deep
+// nesting is refused by a linear scan before parsing, and other requests keep being answered.
+import { rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../../../main/server/rpc-route.ts';
+import { type RunningServer, startServer } from '../../../main/server/server.ts';
+import { FakeEngine } from './fake-engine.ts';
+import { makeFolders, rawRequest, type TestFolders } from './server-helpers.ts';
+
+let folders: TestFolders;
+let server: RunningServer;
+
+beforeEach(async () => {
+  folders = await makeFolders();
+  server = await startServer({ port: 0, paths: folders.paths, engine: new FakeEngine() });
+});
+afterEach(async () => {
+  await server.close();
+  await rm(folders.base, { recursive: true, force: true });
+});
+
+/** POST `total` bytes of "[" in 1 MiB pieces (no Content-Length); resolves with the status, or 0 if cut off. */
+function streamBrackets(
+  url: string,
+  total: number,
+  onFirstChunk: () => void,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    const piece = Buffer.alloc(1024 * 1024, '[');
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        sent += piece.length;
+        if (sent === piece.length) onFirstChunk();
+        if (!req.write(piece)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+const queueState = () =>
+  rawRequest(`${server.url}api/queueState`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '[]',
+  });
+
+describe('request bodies', () => {
+  it('a 100 MB body of "[" is refused at the limit while another request is answered', async () => {
+    let other: Promise<{ status: number; ms: number }> | undefined;
+    const big = streamBrackets(`${server.url}api/validate`, 100 * 1024 * 1024, () => {
+      const started = Date.now();
+      other = queueState().then((answer) => ({ status: answer.status, ms: Date.now() - started }));
+    });
+    const bigAnswer = await big;
+    const otherAnswer = await (other as Promise<{ status: number; ms: number }>);
+    // The server stops reading at the limit: either the client sees the 413 or its upload is cut.
+    expect([413, 0]).toContain(bigAnswer.status);
+    if (bigAnswer.status === 413)
+      expect(bigAnswer.body).toContain(`request body over ${MAX_BODY_BYTES} bytes`);
+    expect(otherAnswer.status).toBe(200);
+    // It used to wait 20 s; the bound is generous for a loaded 2-core machine.
+    expect(otherAnswer.ms).toBeLessThan(1000);
+    expect((await queueState()).status).toBe(200);
+  }, 30_000);
+
+  it('a declared Content-Length over the limit is refused before reading', async () => {
+    const answer = await new Promise<number>((resolve) => {
+      const req = request(
+        `${server.url}api/validate`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(MAX_BODY_BYTES + 1) },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on('error', () => resolve(0));
+      req.write('[');
+    });
+    expect(answer).toBe(413);
+  });
+
+  it('deep nesting is refused with the limit named, not a stack overflow', async () => {
+    const body = `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`;
+    const answer = await rawRequest(`${server.url}api/validate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.message).toMatch(/validate: the body nests deeper than 64 levels/);
+  });
+});
