@@ -48,7 +48,14 @@ export class RunQueue {
         `the run queue is full (${waiting.length} runs, ${waitingBytes} bytes of graphs waiting; limits ${MAX_QUEUED_RUNS} runs, ${MAX_QUEUED_BYTES} bytes): wait for some to finish or cancel them`,
       );
     }
-    const entry: Entry = { runId: this.newRunId(), title, state: 'queued', queuedAt: this.now(), graph, bytes };
+    const entry: Entry = {
+      runId: this.newRunId(),
+      title,
+      state: 'queued',
+      queuedAt: this.now(),
+      graph,
+      bytes,
+    };
     this.entries.push(entry);
     this.announce();
     const done: Promise<void> = this.execute(entry).finally(() => this.inFlight.delete(done));
