@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { importCommand } from './commands/import.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -27,6 +28,7 @@ Examples:
   for (const command of [
     runCommand(setExitCode),
     validateCommand(setExitCode),
+    importCommand(setExitCode),
     nodesCommand(),
     modelsCommand(),
     infoCommand(),
