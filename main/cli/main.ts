@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -29,6 +30,7 @@ Examples:
     runCommand(setExitCode),
     validateCommand(setExitCode),
     importCommand(setExitCode),
+    exportCommand(setExitCode),
     nodesCommand(),
     modelsCommand(),
     infoCommand(),

@@ -71,4 +71,22 @@ describe('running imported ComfyUI and A1111 files', { timeout: SLOW_TEST_MS }, 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('not a ComfyUI workflow or prompt');
   });
+
+  it('`diffgraph export` writes API and UI files that run to the same image as the graph', async () => {
+    const api = join(dir, 'prompt.json');
+    const ui = join(dir, 'workflow.json');
+    const graph = join(APP_ROOT, 'graphs', 'default.json');
+    expect((await runCli(['export', graph, '--comfy-api', '--out', api])).code).toBe(0);
+    expect((await runCli(['export', graph, '--comfy-ui', '--out', ui])).code).toBe(0);
+    const out = join(dir, 'exported');
+    const result = await runCli(['run', graph, api, ui, '--out', out]);
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
+      runs: ManifestRun[];
+    };
+    const images = await Promise.all(manifest.runs.map((r) => pixels(resolve(out, r.outputs[0].path))));
+    expect(images).toHaveLength(3);
+    expect(images[1].equals(images[0])).toBe(true);
+    expect(images[2].equals(images[0])).toBe(true);
+  });
 });
