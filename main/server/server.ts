@@ -9,6 +9,9 @@ import type { DeviceName } from '../../nodes/api.ts';
 import type { EngineLike } from '../host/engine-like.ts';
 import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
+import { COMFY_PATHS, handleComfy } from './comfy/comfy-routes.ts';
+import { ComfySocket } from './comfy/comfy-socket.ts';
+import { ComfyState } from './comfy/comfy-state.ts';
 import { EventsSocket } from './events-socket.ts';
 import { handleFile } from './files-route.ts';
 import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie } from './guard.ts';
@@ -57,11 +60,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const engine = options.engine ?? (await startEngine(options));
   const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
   const events = new EventsSocket(core);
+  const comfy = new ComfyState(core);
+  const comfySocket = new ComfySocket(comfy);
   const guard: GuardConfig = { host, port: 0, token };
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
 
   const server = createServer((req, res) => {
-    handleRequest(req, res, core, guard, staticDir).catch((error: unknown) => {
+    handleRequest(req, res, core, guard, staticDir, comfy).catch((error: unknown) => {
       console.error('diffgraph serve: request failed:', error);
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy();
@@ -70,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req, socket, head) => {
     const verdict = checkRequest(req, guard);
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (verdict.ok && (path === '/ws' || path === '/api/ws')) return comfySocket.upgrade(req, socket, head);
     if (!verdict.ok || path !== '/api/events') {
       const status = verdict.ok
         ? '404 Not Found'
@@ -102,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     openUrl: token ? `${url}?token=${encodeURIComponent(token)}` : url,
     close: async () => {
       await events.close();
+      await comfySocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.close();
@@ -115,10 +122,12 @@ async function handleRequest(
   core: HostCore,
   guard: GuardConfig,
   staticDir: string,
+  comfy: ComfyState,
 ): Promise<void> {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) return sendText(res, verdict.status, verdict.message);
   const url = new URL(req.url ?? '/', 'http://placeholder');
+  if (COMFY_PATHS.test(url.pathname)) return handleComfy(req, res, core, comfy, url);
   if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url.pathname.slice('/api/'.length));
   if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');
