@@ -10,10 +10,20 @@ import { BodyTooLargeError, contentTypeOf, readBody, sendJsonText } from '../htt
 import type { ComfyState } from './comfy-state.ts';
 
 const MAX_PROMPT_BYTES = 32 * 1024 * 1024;
+
+/** ComfyUI's model folders and the Diffgraph model kinds listed under each. */
+const MODEL_FOLDERS: Record<string, string[]> = {
+  checkpoints: ['pipeline'],
+  unet: ['unet'],
+  diffusion_models: ['unet'],
+  text_encoders: ['text_encoder'],
+  vae: ['vae_decoder', 'vae_encoder'],
+};
 const json = (res: ServerResponse, status: number, body: unknown) =>
   sendJsonText(res, status, JSON.stringify(body));
 
-export const COMFY_PATHS = /^\/(prompt|queue|interrupt|history(\/[^/]+)?|view|system_stats|object_info)$/;
+export const COMFY_PATHS =
+  /^\/(prompt|queue|interrupt|history(\/[^/]+)?|view|system_stats|object_info|models(\/[^/]+)?)$/;
 
 async function postPrompt(req: IncomingMessage, res: ServerResponse, core: HostCore, state: ComfyState) {
   let body: { prompt?: unknown; client_id?: unknown };
@@ -153,5 +163,16 @@ export async function handleComfy(
     return json(res, 200, { system: { ...system, ram_total: 0, ram_free: 0 }, devices: [] });
   }
   if (path === '/object_info') return json(res, 200, objectInfo());
+  if (path === '/models') return json(res, 200, Object.keys(MODEL_FOLDERS));
+  if (path.startsWith('/models/')) {
+    const kinds = MODEL_FOLDERS[decodeURIComponent(path.slice('/models/'.length))];
+    if (!kinds) return json(res, 404, { error: `no model folder ${path.slice('/models/'.length)}` });
+    const models = await core.listModels();
+    return json(
+      res,
+      200,
+      models.filter((m) => kinds.includes(m.kind)).map((m) => m.name),
+    );
+  }
   return json(res, 404, { error: `no ComfyUI endpoint ${method} ${url.pathname}` });
 }

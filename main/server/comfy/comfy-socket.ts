@@ -6,6 +6,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ComfyState } from './comfy-state.ts';
 
+const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
+
 export class ComfySocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
@@ -21,7 +23,10 @@ export class ComfySocket {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const clientId = url.searchParams.get('clientId') ?? crypto.randomUUID();
     const send = (message: unknown) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (Buffer.isBuffer(message)) {
+        if (socket.bufferedAmount < SLOW_CLIENT_BYTES) socket.send(message); // previews may be dropped
+      } else socket.send(JSON.stringify(message));
     };
     const unsubscribe = this.state.onMessage((message, target) => {
       if (target === undefined || target === clientId) send(message);

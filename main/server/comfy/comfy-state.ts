@@ -11,6 +11,19 @@ export interface ComfyMessage {
   data: Record<string, unknown>;
 }
 
+/**
+ * A preview as ComfyUI frames it on the WebSocket (server.py send_image): a 4-byte big-endian event
+ * type (1 = PREVIEW_IMAGE), a 4-byte image format (1 = JPEG, 2 = PNG), then the image bytes.
+ */
+export function previewFrame(dataUrl: string): Buffer | null {
+  const match = /^data:image\/(png|jpeg);base64,(.*)$/.exec(dataUrl);
+  if (!match) return null;
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(match[1] === 'png' ? 2 : 1, 4);
+  return Buffer.concat([header, Buffer.from(match[2], 'base64')]);
+}
+
 interface PendingPrompt {
   promptId: string;
   number: number;
@@ -23,7 +36,7 @@ interface PendingPrompt {
 export class ComfyState {
   readonly history: ComfyHistory;
   private readonly byRun = new Map<string, PendingPrompt>();
-  private readonly listeners = new Set<(message: ComfyMessage, clientId?: string) => void>();
+  private readonly listeners = new Set<(message: ComfyMessage | Buffer, clientId?: string) => void>();
   private counter = 0;
 
   constructor(private readonly core: HostCore) {
@@ -31,7 +44,7 @@ export class ComfyState {
     core.onEvent((event) => this.translate(event));
   }
 
-  onMessage(listener: (message: ComfyMessage, clientId?: string) => void): () => void {
+  onMessage(listener: (message: ComfyMessage | Buffer, clientId?: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -89,6 +102,9 @@ export class ComfyState {
     }
     const message = this.messageFor(p, event);
     if (message) this.emit(p, message[0], message[1]);
+    const frame =
+      event.type === 'node-progress' && event.preview ? previewFrame(event.preview.dataUrl) : null;
+    if (frame) for (const listener of this.listeners) listener(frame, p.clientId);
   }
 
   /** The ComfyUI message for one engine event during a run (null: none). */

@@ -55,6 +55,7 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
     const summary = JSON.parse(result.stdout) as {
       prompt_id: string;
       messages: string[];
+      previews: [number, number, boolean][];
       images: Record<string, number[]>;
       status: { status_str: string; completed: boolean };
     };
@@ -64,6 +65,9 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
       expect(summary.messages).toContain(type);
     expect(summary.messages.at(-1)).toBe('executing');
     expect(summary.messages.filter((m) => m === 'progress')).toHaveLength(8); // 8 steps in the prompt
+    // binary preview frames: PREVIEW_IMAGE (1), PNG (2), then a PNG file
+    expect(summary.previews.length).toBeGreaterThan(0);
+    for (const frame of summary.previews) expect(frame).toEqual([1, 2, true]);
     expect(Object.keys(summary.images)).toEqual(['9']);
     expect(summary.images['9'][0]).toBeGreaterThan(100);
     expect(summary.status).toEqual({ status_str: 'success', completed: true, messages: [] });
@@ -89,6 +93,8 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
       expect.arrayContaining(['model', 'seed', 'steps', 'cfg', 'sampler_name', 'scheduler', 'denoise']),
     );
     expect(Object.keys((await get('/system_stats')).body)).toEqual(['system', 'devices']);
+    expect((await get('/models/checkpoints')).body).toEqual(['diffgraph-shapes']);
+    expect((await get('/models/no-such-folder')).status).toBe(404);
     expect((await get('/view?filename=../../etc/passwd&type=output')).status).toBe(404);
     expect((await get('/view?filename=x.png&type=models')).status).toBe(400);
   });

@@ -35,8 +35,11 @@ ws.connect(f"ws://{server}/ws?clientId={client_id}")
 prompt = json.load(open(prompt_file))
 prompt_id = queue_prompt(prompt)["prompt_id"]
 messages = []
+previews = []  # (event type, image format) of each binary frame
 while True:
     out = ws.recv()
+    if isinstance(out, bytes):
+        previews.append([int.from_bytes(out[0:4], "big"), int.from_bytes(out[4:8], "big"), out[8:12] == b"\x89PNG"])
     if isinstance(out, str):
         message = json.loads(out)
         messages.append(message["type"])
@@ -50,4 +53,5 @@ images = {}
 for node_id, node_output in history["outputs"].items():
     if "images" in node_output:
         images[node_id] = [len(get_image(i["filename"], i["subfolder"], i["type"])) for i in node_output["images"]]
-print(json.dumps({"prompt_id": prompt_id, "messages": messages, "images": images, "status": history["status"]}))
+summary = {"prompt_id": prompt_id, "messages": messages, "previews": previews}
+print(json.dumps({**summary, "images": images, "status": history["status"]}))
