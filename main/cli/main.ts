@@ -4,6 +4,8 @@ import { MEMORY_BUDGET_ENV, parseByteSize } from '../engine/memory-budget.ts';
 import { terminalSafe } from '../util/terminal-safe.ts';
 import { convertCommand } from './commands/convert.ts';
 import { evalCommand } from './commands/eval.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -47,6 +49,8 @@ Examples:
   for (const command of [
     runCommand(setExitCode),
     validateCommand(setExitCode),
+    importCommand(setExitCode),
+    exportCommand(setExitCode),
     nodesCommand(),
     modelsCommand(),
     convertCommand(),

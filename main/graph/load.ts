@@ -3,6 +3,7 @@
 // document and reported by validateGraph along with everything else.
 import { extname } from 'node:path';
 import type { GraphProblem } from '../engine/events.ts';
+import { type ForeignImport, type ImportReport, importForeignFile } from '../interop/foreign-load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { normalizeGraph } from './normalize.ts';
@@ -81,8 +82,24 @@ export async function loadGraphFile(path: string): Promise<GraphDocument> {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new GraphLoadError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${message})`);
   }
+  const foreign = importForeignFile(bytes, path);
+  if (foreign) return withImportReport(foreign, path);
   if (isPng) return parseGraphJson(graphTextFromPng(bytes, path), path);
   return parseGraphJson(bytes.toString('utf8'), path);
+}
+
+const importReports = new WeakMap<object, ImportReport>();
+
+/** What the import of a ComfyUI or A1111 file did (undefined for Diffgraph's own files). */
+export function importReportOf(doc: GraphDocument): ImportReport | undefined {
+  return importReports.get(doc);
+}
+
+function withImportReport(foreign: ForeignImport, path: string): GraphDocument {
+  if ('error' in foreign) throw new GraphLoadError(path, foreign.error);
+  const doc = parseGraphJson(JSON.stringify(foreign.doc), path);
+  importReports.set(doc, foreign.report);
+  return doc;
 }
 
 function graphTextFromPng(bytes: Buffer, path: string): string {

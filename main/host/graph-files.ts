@@ -3,6 +3,7 @@
 // Ids are `template:<relative>`, `graphs:<relative>` or `file:<absolute>`.
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { importForeignJson } from '../interop/import-file.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { resolveInside } from './confine.ts';
 import { MAX_NAME_BYTES } from './fs-wire-error.ts';
@@ -46,7 +47,8 @@ export class GraphStore {
       if (error.code === 'ENOENT') throw new HostError('not-found', `graph "${id}" does not exist`);
       throw error;
     });
-    const graph = parseGraphText(text, id);
+    const parsed = parseGraphText(text, id);
+    const graph = importForeignJson(parsed)?.doc ?? parsed; // a ComfyUI workflow opens as a graph
     if (id.startsWith('file:')) await this.options.external?.touched?.(path);
     return graph;
   }

@@ -180,7 +180,12 @@ export class HostCore implements HostCoreApi {
   }
 }
 
+/** Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows. */
 async function defaultPngGraphReader(): Promise<(png: Uint8Array) => unknown | null> {
   const { extractGraphFromPng } = await import('../graph/png-text.ts');
-  return (png) => extractGraphFromPng(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  const { graphFromForeignBytes } = await import('../interop/host-import.ts');
+  return (png) => {
+    const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+    return graphFromForeignBytes(bytes) ?? extractGraphFromPng(bytes);
+  };
 }

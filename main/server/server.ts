@@ -9,6 +9,9 @@ import type { DeviceName } from '../../nodes/api.ts';
 import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
+import { COMFY_PATHS, handleComfy } from './comfy/comfy-routes.ts';
+import { ComfySocket } from './comfy/comfy-socket.ts';
+import { ComfyState } from './comfy/comfy-state.ts';
 import { EventsSocket } from './events-socket.ts';
 import { handleFile } from './files-route.ts';
 import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie, weakTokenProblem } from './guard.ts';
@@ -60,11 +63,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const engine = options.engine ?? (await startEngine(options));
   const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
   const events = new EventsSocket(core);
+  const comfy = new ComfyState(core);
+  const comfySocket = new ComfySocket(comfy);
   const guard: GuardConfig = { host, port: 0, token };
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
 
   const server = createServer((req, res) => {
-    handleRequest(req, res, core, guard, staticDir).catch((error: unknown) => {
+    handleRequest(req, res, core, guard, staticDir, comfy).catch((error: unknown) => {
       console.error('diffgraph serve: request failed:', error);
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy();
@@ -74,12 +79,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A reset connection must not become an unhandled 'error' event.
     socket.on('error', () => socket.destroy());
     try {
-      const status = upgradeRefusal(req, guard);
-      if (status !== null) {
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const route = upgradeRoute(req, guard);
+      if (typeof route === 'string') {
+        socket.end(`HTTP/1.1 ${route}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
-      events.upgrade(req, socket, head);
+      if (route === 'comfy') comfySocket.upgrade(req, socket, head);
+      else events.upgrade(req, socket, head);
     } catch (error) {
       // Whatever a single request does, the server keeps serving the others.
       console.error('diffgraph serve: upgrade failed:', error);
@@ -107,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     openUrl: token ? `${url}?token=${encodeURIComponent(token)}` : url,
     close: async () => {
       await events.close();
+      await comfySocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.close();
@@ -120,11 +127,13 @@ async function handleRequest(
   core: HostCore,
   guard: GuardConfig,
   staticDir: string,
+  comfy: ComfyState,
 ): Promise<void> {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) return sendText(res, verdict.status, verdict.message);
   const url = parseRequestUrl(req);
   if (url === null) return sendText(res, 400, 'bad request target');
+  if (COMFY_PATHS.test(url.pathname)) return handleComfy(req, res, core, comfy, url);
   if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url.pathname.slice('/api/'.length));
   if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');
@@ -134,13 +143,15 @@ async function handleRequest(
   return handleStatic(res, staticDir, url, req.method === 'HEAD', extra);
 }
 
-/** The HTTP status line refusing a WebSocket upgrade, or null to accept it. */
-function upgradeRefusal(req: IncomingMessage, guard: GuardConfig): string | null {
+/** Which socket an upgrade request is for (Diffgraph's events, ComfyUI's /ws), or the refusal's status line. */
+function upgradeRoute(req: IncomingMessage, guard: GuardConfig): 'events' | 'comfy' | string {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) return verdict.status === 401 ? '401 Unauthorized' : '403 Forbidden';
   const url = parseRequestUrl(req);
   if (url === null) return '400 Bad Request';
-  return url.pathname === '/api/events' ? null : '404 Not Found';
+  if (url.pathname === '/api/events') return 'events';
+  if (url.pathname === '/ws' || url.pathname === '/api/ws') return 'comfy';
+  return '404 Not Found';
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {

@@ -13,18 +13,31 @@ Exit codes: 0 valid, 2 invalid, unreadable or not JSON.`;
 export function validateCommand(setExitCode: (code: ExitCode) => void): Command {
   return new Command('validate')
     .description('check a graph file: node types, wires, socket types, widget values, cycles')
-    .argument('<graph>', 'graph file (.json) or PNG made by SaveImage')
+    .argument(
+      '<graph>',
+      'graph file (.json) or PNG made by SaveImage; ComfyUI workflows and ComfyUI/A1111 PNGs are imported',
+    )
     .option('--json', 'print the problems as a JSON array', false)
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: { json: boolean }) => {
-      const { defaultRegistry, formatProblem, loadGraphFile, loadProblems, validateGraph } = await import(
-        './validate-deps.ts'
-      );
+      const {
+        defaultRegistry,
+        formatImportReport,
+        formatProblem,
+        importReportOf,
+        loadGraphFile,
+        loadProblems,
+        validateGraph,
+      } = await import('./validate-deps.ts');
       let doc: Awaited<ReturnType<typeof loadGraphFile>>;
       try {
         doc = await loadGraphFile(file);
       } catch (error) {
         throw new CliError(loadProblems(file, error));
+      }
+      const report = importReportOf(doc);
+      if (report && !options.json) {
+        for (const line of formatImportReport(report)) process.stderr.write(`${line}\n`);
       }
       const problems = validateGraph(doc, defaultRegistry());
       if (options.json) {

@@ -2,9 +2,10 @@
 // a batch either starts with every run known to be valid, or reports every problem and runs nothing.
 import type { NodeRegistry } from '../../engine/registry.ts';
 import { validateGraph } from '../../engine/validate.ts';
-import { loadGraphFile, textProblems } from '../../graph/load.ts';
+import { importReportOf, loadGraphFile, textProblems } from '../../graph/load.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { applySeedControl } from '../../graph/seed-control.ts';
+import { formatImportReport } from '../../interop/import-file.ts';
 import { CliError } from '../exit.ts';
 import { formatProblem, loadProblems } from '../util/problems.ts';
 import { applyOverrides } from './overrides.ts';
@@ -61,6 +62,8 @@ async function planGraph(
     problems.push(...loadProblems(file, error));
     return [];
   }
+  const imported = importReportOf(doc);
+  if (imported) for (const line of formatImportReport(imported)) process.stderr.write(`${file}: ${line}\n`);
   const applied = applyOverrides(doc, registry, options.overrides, file);
   problems.push(...applied.problems);
   const seedTargets = seedWidgets(doc, registry).filter((key) => !(key in applied.values));

@@ -61,7 +61,8 @@ export interface HostApi {
   readGraph(id: string): Promise<unknown>;
   /** Save into the user's graphs folder (or the path the id names in Electron); returns the new id. */
   writeGraph(id: string, graph: unknown): Promise<string>;
-  /** The graph embedded in a PNG made by SaveImage, or null if it carries none. */
+  /** The graph a PNG carries (SaveImage's, or ComfyUI/A1111 metadata imported), or the graph a ComfyUI
+   * workflow/prompt JSON imports to; null if the file carries none. */
   graphFromPng(bytes: Uint8Array): Promise<unknown | null>;
 
   /** Present only in the Electron app: native menus, dialogs and settings. Absent in a browser. */

@@ -147,7 +147,10 @@ async function graphOfFile(file: File): Promise<GraphDoc | null> {
   if (file.name.toLowerCase().endsWith('.png') || file.type === 'image/png') {
     return asGraphDoc(await host().graphFromPng(new Uint8Array(await file.arrayBuffer())));
   }
-  return asGraphDoc(JSON.parse(await file.text()));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  // A ComfyUI workflow or prompt: the host converts it (graphFromPng reads any file it can import).
+  return asGraphDoc(json) ?? asGraphDoc(await host().graphFromPng(bytes));
 }
 
 /** First start: the shipped default graph, so Run works at once. */

@@ -1,0 +1,47 @@
+// `diffgraph import <file> --out graph.json`: a ComfyUI workflow / API prompt (JSON or PNG) or an
+// A1111 PNG converted to a Diffgraph graph, with a report of what did not carry over.
+import { Command } from 'commander';
+import { CliError, EXIT, type ExitCode } from '../exit.ts';
+
+const EXAMPLES = `
+Examples:
+  $ diffgraph import my_workflow.json --out graph.json     (ComfyUI UI or API format)
+  $ diffgraph import ComfyUI_00001_.png --out graph.json   (the workflow a ComfyUI PNG carries)
+  $ diffgraph import 00012-1234.png --out graph.json       (A1111 / Forge generation parameters)
+
+Nodes with no Diffgraph equivalent are kept as "comfy:<class>" placeholders and listed with the
+reason; exporting back to ComfyUI writes them unchanged.
+Exit codes: 0 imported (placeholders included), 2 unreadable or not a ComfyUI/A1111 file.`;
+
+export function importCommand(setExitCode: (code: ExitCode) => void): Command {
+  return new Command('import')
+    .description('convert a ComfyUI workflow or a ComfyUI/A1111 PNG into a Diffgraph graph')
+    .argument('<file>', 'ComfyUI workflow or prompt (.json), or a PNG from ComfyUI or A1111')
+    .requiredOption('-o, --out <graph.json>', 'where to write the Diffgraph graph')
+    .option('--json', 'print the report as JSON', false)
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, options: { out: string; json: boolean }) => {
+      const { readFile } = await import('node:fs/promises');
+      const { importForeignFile } = await import('../../interop/foreign-load.ts');
+      const { formatImportReport } = await import('../../interop/import-file.ts');
+      const { parseGraphJson, saveGraphFile } = await import('../../graph/load.ts');
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new CliError([`${file}: ${error.code === 'ENOENT' ? 'file not found' : error.message}`]);
+      });
+      const imported = importForeignFile(bytes, file);
+      if (!imported)
+        throw new CliError([`${file}: not a ComfyUI workflow or prompt, nor a ComfyUI/A1111 PNG`]);
+      if ('error' in imported) throw new CliError([`${file}: ${imported.error}`]);
+      let doc: ReturnType<typeof parseGraphJson>;
+      try {
+        doc = parseGraphJson(JSON.stringify(imported.doc), file);
+      } catch (error) {
+        throw new CliError([(error as Error).message]);
+      }
+      await saveGraphFile(options.out, doc);
+      if (options.json) process.stdout.write(`${JSON.stringify(imported.report)}\n`);
+      else for (const line of formatImportReport(imported.report)) process.stdout.write(`${line}\n`);
+      process.stdout.write(`wrote ${options.out}\n`);
+      setExitCode(EXIT.ok);
+    });
+}

@@ -1,0 +1,110 @@
+// Export to ComfyUI and back: import(export(g)) gives g again on the part ComfyUI can express.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../../main/engine/registry.ts';
+import { parseGraphJson } from '../../../main/graph/load.ts';
+import type { GraphDocument } from '../../../main/graph/schema.ts';
+import { importApiPrompt } from '../../../main/interop/comfy/api-format.ts';
+import { exportComfyApi } from '../../../main/interop/comfy/export-api.ts';
+import { exportComfyUi } from '../../../main/interop/comfy/export-ui.ts';
+import { importUiWorkflow } from '../../../main/interop/comfy/ui-format.ts';
+import { APP_ROOT } from '../../../main/paths.ts';
+import { fixture, structure } from './helpers.ts';
+
+const registry = defaultRegistry();
+const shipped = parseGraphJson(
+  readFileSync(join(APP_ROOT, 'graphs', 'default.json'), 'utf8'),
+  'default.json',
+);
+const imported = (name: string) => importUiWorkflow(fixture(name)).doc;
+
+/** The graph without placeholder nodes and their wires: what ComfyUI's own classes express. */
+function mappedPart(doc: GraphDocument) {
+  const nodes = Object.fromEntries(Object.entries(doc.nodes).filter(([, n]) => !n.type.startsWith('comfy:')));
+  const edges = doc.edges.filter((e) => nodes[e.from[0]] && nodes[e.to[0]]);
+  return structure({ nodes, edges });
+}
+
+const viaApi = (doc: GraphDocument) => importApiPrompt(exportComfyApi(doc, registry).prompt).doc;
+const viaUi = (doc: GraphDocument) => importUiWorkflow(exportComfyUi(doc, registry).workflow).doc;
+
+describe('round trip through ComfyUI formats', () => {
+  const graphs: [string, GraphDocument][] = [
+    ['graphs/default.json', shipped],
+    ['imported default workflow', imported('default-ui-0.4.json')],
+    ['imported LoRA workflow', imported('lora-workflow-ui-1.json')],
+  ];
+
+  it.each(graphs)('%s: API format', (_, doc) => {
+    expect(mappedPart(viaApi(doc))).toEqual(mappedPart(doc));
+  });
+
+  it.each(graphs)('%s: UI format, positions, titles and groups included', (_, doc) => {
+    const back = viaUi(doc);
+    expect(mappedPart(back)).toEqual(mappedPart(doc));
+    for (const [id, node] of Object.entries(doc.nodes)) {
+      expect(back.nodes[id]?.position, id).toEqual(node.position);
+      expect(back.nodes[id]?.title, id).toEqual(node.title);
+    }
+    expect(back.groups ?? []).toEqual(doc.groups ?? []);
+  });
+
+  it('writes placeholders back unchanged in the UI format', () => {
+    const source = fixture('lora-workflow-ui-1.json');
+    const { workflow } = exportComfyUi(importUiWorkflow(source).doc, registry);
+    const original = (source.nodes as { id: number }[]).find((n) => n.id === 12) as Record<string, unknown>;
+    const written = (workflow.nodes as { id: number }[]).find((n) => n.id === 12) as Record<string, unknown>;
+    expect(written.widgets_values).toEqual(original.widgets_values);
+    expect(written.properties).toEqual(original.properties);
+    expect(written.type).toBe('ImageFilterPlus');
+  });
+});
+
+describe('what the exported files hold', () => {
+  it("writes the KSampler's positional widgets_values exactly as ComfyUI's own file has them", () => {
+    const source = fixture('default-ui-0.4.json');
+    const { workflow } = exportComfyUi(importUiWorkflow(source).doc, registry);
+    for (const id of [3, 4, 5, 6, 7, 9]) {
+      const original = (source.nodes as { id: number; widgets_values: unknown }[]).find((n) => n.id === id);
+      const written = (workflow.nodes as { id: number; widgets_values: unknown }[]).find((n) => n.id === id);
+      expect(written?.widgets_values, `node ${id}`).toEqual(original?.widgets_values);
+    }
+  });
+
+  it("writes API inputs and links as ComfyUI's API file has them", () => {
+    const { prompt } = exportComfyApi(importApiPrompt(fixture('default-api.json')).doc, registry);
+    const original = fixture('default-api.json') as Record<string, { inputs: unknown; class_type: string }>;
+    for (const [id, node] of Object.entries(original)) {
+      const written = prompt[id] as { inputs: unknown; class_type: string };
+      expect(written.class_type, id).toBe(node.class_type);
+      expect(written.inputs, id).toEqual(node.inputs);
+    }
+  });
+
+  it('lets values edited in ComfyUI win over the stored Diffgraph values', () => {
+    const { prompt } = exportComfyApi(shipped, registry);
+    (prompt.sampler as { inputs: Record<string, unknown> }).inputs.steps = 33;
+    (prompt.sampler as { inputs: Record<string, unknown> }).inputs.sampler_name = 'heun';
+    const back = importApiPrompt(prompt).doc;
+    expect(back.nodes.schedule.widgets.steps).toBe(33);
+    expect(back.nodes.sampler.widgets.sampler).toBe('heun');
+  });
+
+  it('reports Diffgraph nodes ComfyUI cannot express instead of guessing', () => {
+    const doc = structuredClone(shipped);
+    doc.nodes.schedule.widgets.scheduler = 'geometric';
+    doc.nodes.noise = { type: 'AddNoise', widgets: {} };
+    const { report, prompt } = exportComfyApi(doc, registry);
+    expect([...report.skipped].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'noise', type: 'AddNoise', reason: "ComfyUI has no node for Diffgraph's AddNoise" },
+      { id: 'sampler', type: 'Sampler', reason: 'ComfyUI has no scheduler "geometric"' },
+      {
+        id: 'schedule',
+        type: 'NoiseSchedule',
+        reason: 'only a NoiseSchedule that feeds one Sampler exports (inside a KSampler)',
+      },
+    ]);
+    expect(prompt.sampler).toBeUndefined();
+  });
+});

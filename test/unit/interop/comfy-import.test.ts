@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { importApiPrompt } from '../../../main/interop/comfy/api-format.ts';
+import { importUiWorkflow } from '../../../main/interop/comfy/ui-format.ts';
+import { importForeignJson } from '../../../main/interop/import-file.ts';
+import { fixture, structure } from './helpers.ts';
+
+const expected = structure(fixture('default-expected.json'));
+
+describe('ComfyUI default workflow', () => {
+  it.each(['default-ui-0.4.json', 'default-ui-1.json', 'default-api.json'])(
+    '%s imports to the expected graph',
+    (name) => {
+      const result = importForeignJson(fixture(name));
+      expect(result).not.toBeNull();
+      expect(structure(result?.doc)).toEqual(expected);
+      expect(result?.report.unmapped).toEqual([]);
+      expect(result?.report.warnings).toEqual([]);
+    },
+  );
+
+  it('decodes control_after_generate into seedControl and keeps positions and sizes', () => {
+    const { doc } = importUiWorkflow(fixture('default-ui-0.4.json'));
+    expect(doc.nodes['3'].seedControl).toEqual({ seed: 'randomize' });
+    expect(doc.nodes['3'].position).toEqual([863, 186]);
+    expect(doc.nodes['3'].size).toEqual([315, 262]);
+    expect(doc.nodes['7'].size).toEqual([425.27801513671875, 180.6060791015625]);
+    // the schedule half of the KSampler sits below it
+    const schedule = doc.nodes['3.schedule'].position as [number, number];
+    expect(schedule[0]).toBe(863);
+    expect(schedule[1]).toBeGreaterThan(186 + 262);
+  });
+
+  it('reads the source of each format', () => {
+    expect(importForeignJson(fixture('default-ui-1.json'))?.report.source).toBe('comfy-ui');
+    expect(importForeignJson(fixture('default-api.json'))?.report.source).toBe('comfy-api');
+    expect(importForeignJson({ prompt: fixture('default-api.json'), client_id: 'x' })?.report.source).toBe(
+      'comfy-api',
+    );
+    expect(importForeignJson(fixture('default-expected.json'))).toBeNull();
+  });
+});
+
+describe('a workflow with LoRA, clip skip, KSamplerAdvanced, reroutes, groups and custom nodes', () => {
+  const source = fixture('lora-workflow-ui-1.json');
+  const { doc, report } = importUiWorkflow(source);
+
+  it('maps what Diffgraph has and keeps the rest as placeholders with reasons', () => {
+    expect(doc.nodes['10']).toMatchObject({
+      type: 'LoadLoRA',
+      widgets: { lora: 'my-style.safetensors', strength_model: 0.8, strength_clip: 0.6 },
+    });
+    expect(doc.nodes['3']).toMatchObject({
+      type: 'Sampler',
+      widgets: { sampler: 'dpmpp_2m', cfg: 6, seed: 7, add_noise: true },
+      seedControl: { seed: 'fixed' },
+    });
+    expect(doc.nodes['3.schedule']).toMatchObject({
+      type: 'NoiseSchedule',
+      widgets: { scheduler: 'karras', steps: 10 },
+    });
+    expect(report.unmapped.map((u) => [u.id, u.type])).toEqual([
+      ['11', 'CLIPSetLastLayer'],
+      ['14', 'LatentUpscaleBy'],
+      ['12', 'ImageFilterPlus'],
+    ]);
+    expect(report.unmapped[0].reason).toMatch(/clip-skip/);
+    expect(report.unmapped[2].reason).toMatch(/custom node from "comfyui-imagefilterplus"/);
+  });
+
+  it('keeps each placeholder node exactly as the file had it', () => {
+    const original = (source.nodes as { id: number }[]).find((n) => n.id === 12);
+    expect(doc.nodes['12'].type).toBe('comfy:ImageFilterPlus');
+    expect(doc.nodes['12'].comfy).toEqual(original);
+    // wires to and from placeholders use ComfyUI's socket names
+    const edges = doc.edges.map((e) => JSON.stringify([e.from, e.to]));
+    expect(edges).toContain(
+      JSON.stringify([
+        ['8', 'image'],
+        ['12', 'image'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['12', 'IMAGE'],
+        ['13', 'image'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['11', 'CLIP'],
+        ['6', 'clip'],
+      ]),
+    );
+  });
+
+  it('carries bypass, mute, titles, colours, groups, notes, models and reroutes', () => {
+    expect(doc.nodes['14'].bypass).toBe(true);
+    expect(doc.nodes['9'].mute).toBe(true);
+    expect(doc.nodes['6']).toMatchObject({ title: 'Positive', color: '#232', bgcolor: '#353' });
+    expect(doc.groups).toEqual([{ title: 'Prompts', bounds: [400, 100, 460, 480], color: '#3f789e' }]);
+    expect(doc.notes).toEqual([
+      { text: 'LoRA and clip skip as in the original workflow', position: [20, 40], size: [300, 80] },
+    ]);
+    expect(doc.models).toEqual([{ name: 'my-style.safetensors', sha256: `${'ab12cd34ef56'.repeat(5)}ab12` }]);
+    // native reroute (format 1) and a legacy Reroute node become wire points
+    const vae = doc.edges.find((e) => e.to[0] === '8' && e.to[1] === 'vae');
+    expect(vae?.points).toEqual([[1400, 420]]);
+    const latent = doc.edges.find((e) => e.to[0] === '3' && e.to[1] === 'latent');
+    expect(latent).toMatchObject({ from: ['5', 'latent'], points: [[760, 640]] });
+    expect(Object.keys(doc.nodes)).not.toContain('20');
+  });
+});
+
+describe('sampler and scheduler names', () => {
+  const ksampler = (sampler: string, scheduler: string) => ({
+    '1': {
+      class_type: 'KSampler',
+      inputs: { seed: 1, steps: 4, cfg: 7, sampler_name: sampler, scheduler, denoise: 1 },
+    },
+  });
+
+  it('maps each name Diffgraph has', () => {
+    for (const name of [
+      'euler',
+      'euler_ancestral',
+      'heun',
+      'lms',
+      'dpmpp_2m',
+      'dpmpp_2m_sde',
+      'ddpm',
+      'ddim',
+      'lcm',
+    ]) {
+      expect(importApiPrompt(ksampler(name, 'normal')).doc.nodes['1'].widgets.sampler).toBe(name);
+    }
+    for (const name of ['normal', 'karras', 'exponential', 'sgm_uniform', 'simple', 'ddim_uniform']) {
+      expect(importApiPrompt(ksampler('euler', name)).doc.nodes['1.schedule'].widgets.scheduler).toBe(name);
+    }
+  });
+
+  it('reports a name we lack instead of swapping it', () => {
+    const sampler = importApiPrompt(ksampler('uni_pc', 'normal'));
+    expect(sampler.doc.nodes['1'].type).toBe('comfy:KSampler');
+    expect(sampler.report.unmapped[0].reason).toMatch(/sampler "uni_pc" has no Diffgraph equivalent/);
+    const scheduler = importApiPrompt(ksampler('euler', 'beta'));
+    expect(scheduler.report.unmapped[0].reason).toMatch(/scheduler "beta"/);
+  });
+});
+
+describe('KSamplerAdvanced and the custom-sampling family', () => {
+  const advanced = (start: number, end: number, addNoise: string) => ({
+    '1': {
+      class_type: 'KSamplerAdvanced',
+      inputs: {
+        add_noise: addNoise,
+        noise_seed: 3,
+        steps: 10,
+        cfg: 4,
+        sampler_name: 'euler',
+        scheduler: 'normal',
+        start_at_step: start,
+        end_at_step: end,
+        return_with_leftover_noise: 'enable',
+      },
+    },
+  });
+
+  it('maps the full step range, with add_noise', () => {
+    const { doc } = importApiPrompt(advanced(0, 10000, 'disable'));
+    expect(doc.nodes['1'].widgets).toEqual({ sampler: 'euler', cfg: 4, seed: 3, add_noise: false });
+  });
+
+  it('reports a partial step range', () => {
+    const { report } = importApiPrompt(advanced(4, 10000, 'enable'));
+    expect(report.unmapped[0].reason).toMatch(/steps 4 to 10000 of 10/);
+  });
+
+  it('folds KSamplerSelect, RandomNoise and CFGGuider into one Sampler', () => {
+    const { doc, report } = importApiPrompt({
+      ckpt: { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'diffgraph-shapes' } },
+      pos: { class_type: 'CLIPTextEncode', inputs: { text: 'a red circle', clip: ['ckpt', 1] } },
+      neg: { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['ckpt', 1] } },
+      guider: {
+        class_type: 'CFGGuider',
+        inputs: { cfg: 3.5, model: ['ckpt', 0], positive: ['pos', 0], negative: ['neg', 0] },
+      },
+      noise: { class_type: 'RandomNoise', inputs: { noise_seed: 11 } },
+      select: { class_type: 'KSamplerSelect', inputs: { sampler_name: 'heun' } },
+      sigmas: {
+        class_type: 'KarrasScheduler',
+        inputs: { steps: 6, sigma_max: 14.6, sigma_min: 0.03, rho: 7 },
+      },
+      latent: { class_type: 'EmptyLatentImage', inputs: { width: 128, height: 128, batch_size: 1 } },
+      sample: {
+        class_type: 'SamplerCustomAdvanced',
+        inputs: {
+          noise: ['noise', 0],
+          guider: ['guider', 0],
+          sampler: ['select', 0],
+          sigmas: ['sigmas', 0],
+          latent_image: ['latent', 0],
+        },
+      },
+    });
+    expect(report.unmapped).toEqual([]);
+    expect(Object.keys(doc.nodes).sort()).toEqual(['ckpt', 'latent', 'neg', 'pos', 'sample', 'sigmas']);
+    expect(doc.nodes.sample.widgets).toEqual({ sampler: 'heun', cfg: 3.5, seed: 11, add_noise: true });
+    expect(doc.nodes.sigmas.widgets).toEqual({
+      scheduler: 'karras',
+      steps: 6,
+      denoise: 1,
+      sigma_min: 0.03,
+      sigma_max: 14.6,
+    });
+    const edges = structure(doc).edges;
+    expect(edges).toContain(
+      JSON.stringify([
+        ['ckpt', 'model'],
+        ['sample', 'model'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['pos', 'conditioning'],
+        ['sample', 'positive'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['sigmas', 'schedule'],
+        ['sample', 'schedule'],
+      ]),
+    );
+    // the Karras schedule has no model input in ComfyUI; it borrows the sampler's
+    expect(edges).toContain(
+      JSON.stringify([
+        ['ckpt', 'model'],
+        ['sigmas', 'model'],
+      ]),
+    );
+  });
+});
+
+describe('checkpoint names choose the loader', () => {
+  it.each([
+    ['diffgraph-shapes', 'LoadPipeline', 'model'],
+    ['sd15/onnx', 'LoadPipeline', 'model'],
+    ['v1-5-pruned-emaonly.ckpt', 'LoadCheckpoint', 'checkpoint'],
+    ['dreamshaper_8.safetensors', 'LoadCheckpoint', 'checkpoint'],
+  ])('%s → %s', (name, type, widget) => {
+    const { doc } = importApiPrompt({
+      '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: name } },
+    });
+    expect(doc.nodes['1']).toEqual({ type, widgets: { [widget]: name } });
+  });
+});
