@@ -80,11 +80,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', () => socket.destroy());
     try {
       const route = upgradeRoute(req, guard);
-      if (typeof route === 'string') {
-        socket.end(`HTTP/1.1 ${route}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if ('refusal' in route) {
+        socket.end(`HTTP/1.1 ${route.refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
-      if (route === 'comfy') comfySocket.upgrade(req, socket, head);
+      if (route.socket === 'comfy') comfySocket.upgrade(req, socket, head);
       else events.upgrade(req, socket, head);
     } catch (error) {
       // Whatever a single request does, the server keeps serving the others.
@@ -144,14 +144,17 @@ async function handleRequest(
 }
 
 /** Which socket an upgrade request is for (Diffgraph's events, ComfyUI's /ws), or the refusal's status line. */
-function upgradeRoute(req: IncomingMessage, guard: GuardConfig): 'events' | 'comfy' | string {
+function upgradeRoute(
+  req: IncomingMessage,
+  guard: GuardConfig,
+): { socket: 'events' | 'comfy' } | { refusal: string } {
   const verdict = checkRequest(req, guard);
-  if (!verdict.ok) return verdict.status === 401 ? '401 Unauthorized' : '403 Forbidden';
+  if (!verdict.ok) return { refusal: verdict.status === 401 ? '401 Unauthorized' : '403 Forbidden' };
   const url = parseRequestUrl(req);
-  if (url === null) return '400 Bad Request';
-  if (url.pathname === '/api/events') return 'events';
-  if (url.pathname === '/ws' || url.pathname === '/api/ws') return 'comfy';
-  return '404 Not Found';
+  if (url === null) return { refusal: '400 Bad Request' };
+  if (url.pathname === '/api/events') return { socket: 'events' };
+  if (url.pathname === '/ws' || url.pathname === '/api/ws') return { socket: 'comfy' };
+  return { refusal: '404 Not Found' };
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
