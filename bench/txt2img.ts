@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { EngineClient } from '../main/engine/client.ts';
-import { previewToDataUrl } from '../main/engine/preview.ts';
+import { previewToDataUrl } from '../main/engine/execute/preview.ts';
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
 import { encodePng } from '../main/runtime/image-io.ts';
 import type { DeviceName } from '../nodes/api.ts';

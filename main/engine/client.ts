@@ -7,7 +7,7 @@ import { textProblems } from '../graph/load.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
 import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
 import type { EngineMethods, MethodName, WorkerConfig } from './protocol.ts';
-import { formatProblem } from './validate.ts';
+import { formatProblem } from './compile/validate.ts';
 import { WorkerConnection } from './worker-connection.ts';
 
 export type EngineClientOptions = WorkerConfig;

@@ -6,7 +6,7 @@ import type { NodeDefinition } from '../../nodes/api.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
 import { graphModelReferences } from '../runtime/model-refs.ts';
-import { Engine } from './engine.ts';
+import { Engine } from './execute/engine.ts';
 import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
 import { NodeRegistry } from './registry.ts';
 import { createRuntimeServices } from './runtime-services.ts';

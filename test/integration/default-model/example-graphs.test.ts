@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';

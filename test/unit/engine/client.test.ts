@@ -107,7 +107,7 @@ describe('EngineClient from plain node', () => {
       const result = await client.run(pipelineGraph());
       await client.close();
       console.log(JSON.stringify(result.outputs));`;
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: root }, (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),

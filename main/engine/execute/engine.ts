@@ -2,12 +2,12 @@
 // between runs. Hosts normally use it through EngineClient (a worker thread); tests and the
 // worker itself use it directly.
 import { randomUUID } from 'node:crypto';
-import type { Logger, RuntimeServices } from '../../nodes/api.ts';
+import type { Logger, RuntimeServices } from '../../../nodes/api.ts';
 import { ResultCache } from './cache.ts';
-import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
-import type { NodeRegistry } from './registry.ts';
+import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
+import type { NodeRegistry } from '../registry.ts';
 import { GraphRun } from './run.ts';
-import { compileGraph, formatProblem, validateGraph } from './validate.ts';
+import { compileGraph, formatProblem, validateGraph } from '../compile/validate.ts';
 
 export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 

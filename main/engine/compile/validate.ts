@@ -1,12 +1,12 @@
 // Compiling a graph: upgrade and schema-check the document, run every structural check, then
 // build the plan. validateGraph reports all problems at once.
-import { textProblems } from '../graph/load.ts';
-import { normalizeGraph } from '../graph/normalize.ts';
-import type { GraphDocument } from '../graph/schema.ts';
+import { textProblems } from '../../graph/load.ts';
+import { normalizeGraph } from '../../graph/normalize.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
 import { checkGraph } from './checks.ts';
-import type { GraphProblem } from './events.ts';
+import type { GraphProblem } from '../events.ts';
 import { buildPlan, type PlanStep } from './plan.ts';
-import type { NodeRegistry } from './registry.ts';
+import type { NodeRegistry } from '../registry.ts';
 
 export interface CompiledGraph {
   problems: GraphProblem[];

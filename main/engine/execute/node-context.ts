@@ -1,6 +1,6 @@
 // The `ctx` a node's run receives: progress, warnings, output files and logging all become events.
-import type { Logger, NodeContext, NodeOutputFile, PreviewImage, RuntimeServices } from '../../nodes/api.ts';
-import type { OutputFileInfo } from './events.ts';
+import type { Logger, NodeContext, NodeOutputFile, PreviewImage, RuntimeServices } from '../../../nodes/api.ts';
+import type { OutputFileInfo } from '../events.ts';
 import type { OrderedEmitter } from './ordered-emitter.ts';
 
 export interface ContextDeps {
