@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
 import { textProblems } from '../graph/load.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
+import { formatProblem } from './compile/validate.ts';
 import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
 import type { EngineMethods, MethodName, WorkerConfig } from './protocol.ts';
-import { formatProblem } from './compile/validate.ts';
 import { WorkerConnection } from './worker-connection.ts';
 
 export type EngineClientOptions = WorkerConfig;

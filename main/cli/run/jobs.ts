@@ -1,7 +1,8 @@
 // Turn graph files plus --set/--seeds/--repeat into the list of runs, checking everything first:
 // a batch either starts with every run known to be valid, or reports every problem and runs nothing.
-import type { NodeRegistry } from '../../engine/registry.ts';
+
 import { validateGraph } from '../../engine/compile/validate.ts';
+import type { NodeRegistry } from '../../engine/registry.ts';
 import { loadGraphFile, textProblems } from '../../graph/load.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { applySeedControl } from '../../graph/seed-control.ts';

@@ -3,10 +3,10 @@
 import { type NodeDefinition, WIDGET_SOCKET } from '../../../nodes/api.ts';
 import type { GraphDocument, GraphEdge, GraphNode } from '../../graph/schema.ts';
 import { checkWidgetValue } from '../../graph/widget-values.ts';
-import { findCycles } from './cycles.ts';
-import { describeSource, type IncomingEdges, incomingEdges } from './edges.ts';
 import type { GraphProblem } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';
+import { findCycles } from './cycles.ts';
+import { describeSource, type IncomingEdges, incomingEdges } from './edges.ts';
 
 export function checkGraph(doc: GraphDocument, registry: NodeRegistry): GraphProblem[] {
   const problems: GraphProblem[] = [];

@@ -6,9 +6,9 @@
 import type { NodeDefinition, WidgetSpec } from '../../../nodes/api.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { widgetValuesWithDefaults } from '../../graph/widget-values.ts';
-import { type IncomingEdges, incomingEdges } from './edges.ts';
 import type { GraphProblem } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';
+import { type IncomingEdges, incomingEdges } from './edges.ts';
 
 export interface PlanSource {
   nodeId: string;

@@ -3,10 +3,10 @@
 import { textProblems } from '../../graph/load.ts';
 import { normalizeGraph } from '../../graph/normalize.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
-import { checkGraph } from './checks.ts';
 import type { GraphProblem } from '../events.ts';
-import { buildPlan, type PlanStep } from './plan.ts';
 import type { NodeRegistry } from '../registry.ts';
+import { checkGraph } from './checks.ts';
+import { buildPlan, type PlanStep } from './plan.ts';
 
 export interface CompiledGraph {
   problems: GraphProblem[];

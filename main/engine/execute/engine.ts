@@ -3,11 +3,11 @@
 // worker itself use it directly.
 import { randomUUID } from 'node:crypto';
 import type { Logger, RuntimeServices } from '../../../nodes/api.ts';
-import { ResultCache } from './cache.ts';
+import { compileGraph, formatProblem, validateGraph } from '../compile/validate.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';
+import { ResultCache } from './cache.ts';
 import { GraphRun } from './run.ts';
-import { compileGraph, formatProblem, validateGraph } from '../compile/validate.ts';
 
 export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 

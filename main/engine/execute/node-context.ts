@@ -1,5 +1,11 @@
 // The `ctx` a node's run receives: progress, warnings, output files and logging all become events.
-import type { Logger, NodeContext, NodeOutputFile, PreviewImage, RuntimeServices } from '../../../nodes/api.ts';
+import type {
+  Logger,
+  NodeContext,
+  NodeOutputFile,
+  PreviewImage,
+  RuntimeServices,
+} from '../../../nodes/api.ts';
 import type { OutputFileInfo } from '../events.ts';
 import type { OrderedEmitter } from './ordered-emitter.ts';
 

@@ -8,11 +8,11 @@ import {
   type RuntimeServices,
 } from '../../../nodes/api.ts';
 import { checkWidgetValue } from '../../graph/widget-values.ts';
-import type { ResultCache } from './cache.ts';
+import type { PlanStep } from '../compile/plan.ts';
 import type { EngineEvent, OutputFileInfo, RunResult } from '../events.ts';
+import type { ResultCache } from './cache.ts';
 import { createNodeContext } from './node-context.ts';
 import { OrderedEmitter } from './ordered-emitter.ts';
-import type { PlanStep } from '../compile/plan.ts';
 import { stepSignature } from './signature.ts';
 
 export interface RunDeps {

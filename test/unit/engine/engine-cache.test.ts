@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../../main/engine/compile/validate.ts';
 import { ResultCache } from '../../../main/engine/execute/cache.ts';
 import { Engine } from '../../../main/engine/execute/engine.ts';
 import { estimateBytes } from '../../../main/engine/execute/estimate-bytes.ts';
 import { GraphRun } from '../../../main/engine/execute/run.ts';
-import { compileGraph } from '../../../main/engine/compile/validate.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';
 

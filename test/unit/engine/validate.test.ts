@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphProblem } from '../../../main/engine/events.ts';
 import { formatProblem, validateGraph } from '../../../main/engine/compile/validate.ts';
+import type { GraphProblem } from '../../../main/engine/events.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { primitiveNodes } from '../../../nodes/primitives.ts';
