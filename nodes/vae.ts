@@ -1,6 +1,6 @@
 // VAE nodes: latents <-> images, applying the VAE's latent scaling factor.
-import { centreCropToMultiple } from '../main/runtime/image-crop.ts';
 import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
+import { centreCropToMultiple } from './image-crop.ts';
 import type { ImageBatch, Latent, VaeModel } from './types.ts';
 
 function requireVae(value: unknown): VaeModel {

@@ -5,7 +5,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { NodeDefinition } from '../../nodes/api.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { autoDevices, availableDevices, listModels, loadedModels, unloadModels } from '../runtime/index.ts';
-import { graphModelReferences } from '../runtime/model-refs.ts';
 import { Engine } from './execute/engine.ts';
 import type { EngineMethods, MethodName, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol.ts';
 import { NodeRegistry } from './registry.ts';
@@ -47,7 +46,7 @@ function makeHandlers(engine: Engine): Handlers {
     },
     devices: () => availableDevices(),
     autoDevice: async () => (await autoDevices()).auto,
-    modelRefs: ({ doc }) => graphModelReferences(runtime, doc),
+    modelRefs: ({ doc }) => engine.modelReferences(doc),
   };
 }
 

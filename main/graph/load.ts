@@ -3,11 +3,11 @@
 // document and reported by validateGraph along with everything else.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { GraphProblem } from '../engine/events.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { normalizeGraph } from './normalize.ts';
 import { extractGraphTextFromPng, readPngTextChunks } from './png-text.ts';
+import type { GraphProblem } from './problems.ts';
 import type { GraphDocument } from './schema.ts';
 
 /** A graph file that cannot be used at all; `message` is one line: `<file>: <reason>`. */

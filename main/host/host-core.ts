@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { SOCKET_TYPES } from '../../nodes/api.ts';
+import { setModelReferences } from '../../nodes/model-references.ts';
 import type { GraphProblem } from '../engine/events.ts';
 import { BUNDLED_GRAPHS_DIR, type DiffgraphPaths } from '../paths.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
-import { setModelReferences } from '../runtime/model-list.ts';
 import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './api.ts';
 import { confineAbsolute, resolveInside } from './confine.ts';
 import type { EngineLike } from './engine-like.ts';

@@ -4,9 +4,9 @@
 // hands each consumer its first wired input of the same type instead of its own output.
 // Assumes checkGraph found no problems (known types, existing ports, no loops).
 import type { NodeDefinition, WidgetSpec } from '../../../nodes/api.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { widgetValuesWithDefaults } from '../../graph/widget-values.ts';
-import type { GraphProblem } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { type IncomingEdges, incomingEdges } from './edges.ts';
 

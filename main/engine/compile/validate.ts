@@ -2,8 +2,8 @@
 // build the plan. validateGraph reports all problems at once.
 import { textProblems } from '../../graph/load.ts';
 import { normalizeGraph } from '../../graph/normalize.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
-import type { GraphProblem } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { checkGraph } from './checks.ts';
 import { buildPlan, type PlanStep } from './plan.ts';

@@ -3,9 +3,12 @@ import type {
   Logger,
   NodeContext,
   NodeOutputFile,
+  NodeServices,
   PreviewImage,
+  RunScope,
   RuntimeServices,
 } from '../../../nodes/api.ts';
+import type { NodeServiceProvider } from '../../runtime/node-services/index.ts';
 import type { OutputFileInfo } from '../events.ts';
 import type { OrderedEmitter } from './ordered-emitter.ts';
 
@@ -13,6 +16,9 @@ export interface ContextDeps {
   runId: string;
   signal: AbortSignal;
   runtime: RuntimeServices;
+  /** Per run: the graph being run and its model references. */
+  run: RunScope;
+  services: NodeServiceProvider;
   emitter: OrderedEmitter;
   log: Logger;
   outputs: OutputFileInfo[];
@@ -20,10 +26,17 @@ export interface ContextDeps {
 
 export function createNodeContext(nodeId: string, deps: ContextDeps): NodeContext {
   const { runId, emitter, log } = deps;
-  return {
+  let services: NodeServices | undefined;
+  const ctx: NodeContext = {
     nodeId,
     signal: deps.signal,
     runtime: deps.runtime,
+    run: deps.run,
+    // Built on first use: most nodes never touch a service.
+    get services() {
+      services ??= deps.services.services({ runtime: deps.runtime, run: deps.run, warn: ctx.warn });
+      return services;
+    },
     progress(step: number, total: number, preview?: PreviewImage) {
       const event = { type: 'node-progress', runId, nodeId, step, total } as const;
       if (preview) emitter.emitWithPreview(event, preview);
@@ -47,4 +60,5 @@ export function createNodeContext(nodeId: string, deps: ContextDeps): NodeContex
       error: (message) => log.error(`[${nodeId}] ${message}`),
     },
   };
+  return ctx;
 }
