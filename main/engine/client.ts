@@ -3,9 +3,7 @@
 // progress with a clear message and is replaced on the next request.
 import { randomUUID } from 'node:crypto';
 import type { DeviceName, NodeSchema } from '../../nodes/api.ts';
-import { textProblems } from '../graph/load.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
-import { formatProblem } from './compile/validate.ts';
 import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
 import type { EngineMethods, MethodName, WorkerConfig } from './protocol.ts';
 import { WorkerConnection } from './worker-connection.ts';
@@ -39,7 +37,7 @@ export class EngineClient {
   }
 
   async validate(doc: unknown): Promise<GraphProblem[]> {
-    return [...textProblems(doc), ...(await this.request('validate', { doc }))];
+    return this.request('validate', { doc });
   }
 
   /** Queues a run; resolves when it has finished (its last event delivered). Never rejects. */
@@ -102,17 +100,6 @@ export class EngineClient {
     onEvent: Listener,
   ): Promise<RunResult> {
     if (entry.cancelled) return this.endEarly(runId, onEvent, { type: 'run-cancelled', runId });
-    const problems = textProblems(doc);
-    if (problems.length > 0) {
-      const message = `The graph has ${problems.length} problem(s): ${problems.map(formatProblem).join('; ')}`;
-      return this.endEarly(runId, onEvent, {
-        type: 'run-failed',
-        runId,
-        nodeId: problems[0].nodeId,
-        message,
-        problems,
-      });
-    }
     entry.started = true;
     this.listeners.set(runId, onEvent);
     try {

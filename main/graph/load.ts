@@ -1,6 +1,6 @@
 // Reading and writing graph files (.json, or a PNG made by SaveImage). Problems that only the raw
-// text shows (repeated node ids, which JSON.parse silently merges) are remembered with the parsed
-// document and reported by validateGraph along with everything else.
+// text shows (repeated node ids, which JSON.parse silently merges) are returned with the parsed
+// document; callers report them along with what validateGraph finds.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -22,15 +22,14 @@ export class GraphLoadError extends Error {
   }
 }
 
-const textProblemsByDoc = new WeakMap<object, GraphProblem[]>();
-
-/** Problems found in the raw text of the file `doc` was parsed from (empty for other objects). */
-export function textProblems(doc: unknown): GraphProblem[] {
-  return typeof doc === 'object' && doc !== null ? (textProblemsByDoc.get(doc) ?? []) : [];
+/** A parsed graph and the problems only its text showed (repeated keys), which the document cannot carry. */
+export interface LoadedGraph {
+  doc: GraphDocument;
+  problems: GraphProblem[];
 }
 
 /** Parse, upgrade and check a graph's JSON text. `source` names it in errors (usually the path). */
-export function parseGraphJson(text: string, source: string): GraphDocument {
+export function parseGraphJson(text: string, source: string): LoadedGraph {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let raw: unknown;
   try {
@@ -44,9 +43,7 @@ export function parseGraphJson(text: string, source: string): GraphDocument {
     const more = result.problems.length > 3 ? ` (and ${result.problems.length - 3} more)` : '';
     throw new GraphLoadError(source, `${shown.join('; ')}${more}`, result.problems);
   }
-  const duplicates = duplicateProblems(body);
-  if (duplicates.length > 0) textProblemsByDoc.set(result.doc, duplicates);
-  return result.doc;
+  return { doc: result.doc, problems: duplicateProblems(body) };
 }
 
 function duplicateProblems(text: string): GraphProblem[] {
@@ -66,7 +63,7 @@ function duplicateProblems(text: string): GraphProblem[] {
 }
 
 /** Load a .json graph, or the graph embedded in a PNG saved by SaveImage. Throws GraphLoadError. */
-export async function loadGraphFile(path: string): Promise<GraphDocument> {
+export async function loadGraphFile(path: string): Promise<LoadedGraph> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

@@ -20,13 +20,13 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
       const { defaultRegistry, formatProblem, loadGraphFile, loadProblems, validateGraph } = await import(
         './validate-deps.ts'
       );
-      let doc: Awaited<ReturnType<typeof loadGraphFile>>;
+      let loaded: Awaited<ReturnType<typeof loadGraphFile>>;
       try {
-        doc = await loadGraphFile(file);
+        loaded = await loadGraphFile(file);
       } catch (error) {
         throw new CliError(loadProblems(file, error));
       }
-      const problems = validateGraph(doc, defaultRegistry());
+      const problems = [...loaded.problems, ...validateGraph(loaded.doc, defaultRegistry())];
       if (options.json) {
         process.stdout.write(`${JSON.stringify(problems)}\n`);
       } else {

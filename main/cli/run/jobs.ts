@@ -3,7 +3,8 @@
 
 import { validateGraph } from '../../engine/compile/validate.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
-import { loadGraphFile, textProblems } from '../../graph/load.ts';
+import { loadGraphFile } from '../../graph/load.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { applySeedControl } from '../../graph/seed-control.ts';
 import { CliError } from '../exit.ts';
@@ -56,8 +57,9 @@ async function planGraph(
   problems: string[],
 ): Promise<Omit<Job, 'index'>[]> {
   let doc: GraphDocument;
+  let textProblems: GraphProblem[];
   try {
-    doc = await loadGraphFile(file);
+    ({ doc, problems: textProblems } = await loadGraphFile(file));
   } catch (error) {
     problems.push(...loadProblems(file, error));
     return [];
@@ -87,8 +89,8 @@ async function planGraph(
       current = applySeedControl(current, registry);
     }
   }
-  // Clones lose what only the file's text showed (repeated ids), so add those from the original.
-  for (const problem of textProblems(doc)) problems.push(formatProblem(problem, file));
+  // What only the file's text showed (repeated ids): the parsed document cannot carry it.
+  for (const problem of textProblems) problems.push(formatProblem(problem, file));
   for (const job of jobs) {
     for (const problem of validateGraph(job.doc, registry)) problems.push(formatProblem(problem, file));
   }

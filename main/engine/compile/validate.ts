@@ -1,6 +1,5 @@
 // Compiling a graph: upgrade and schema-check the document, run every structural check, then
 // build the plan. validateGraph reports all problems at once.
-import { textProblems } from '../../graph/load.ts';
 import { normalizeGraph } from '../../graph/normalize.ts';
 import type { GraphProblem } from '../../graph/problems.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
@@ -17,11 +16,10 @@ export interface CompiledGraph {
 }
 
 export function compileGraph(raw: unknown, registry: NodeRegistry): CompiledGraph {
-  const fromText = textProblems(raw);
   const normalized = normalizeGraph(raw);
-  if (!normalized.ok) return { problems: [...fromText, ...normalized.problems], steps: [] };
+  if (!normalized.ok) return { problems: normalized.problems, steps: [] };
   const doc = normalized.doc;
-  const problems = [...fromText, ...checkGraph(doc, registry)];
+  const problems = checkGraph(doc, registry);
   if (problems.length > 0) return { problems, doc, steps: [] };
   const plan = buildPlan(doc, registry);
   return { problems: plan.problems, doc, steps: plan.steps };

@@ -63,7 +63,8 @@ describe('example graphs', () => {
 
   for (const [name, images] of Object.entries(EXPECTED_IMAGES)) {
     it(`${name} has a title and description, validates and runs headless`, async () => {
-      const doc = await loadGraphFile(join(BUNDLED_GRAPHS_DIR, name));
+      const { doc, problems } = await loadGraphFile(join(BUNDLED_GRAPHS_DIR, name));
+      expect(problems).toEqual([]);
       expect(doc.title?.length).toBeGreaterThan(5);
       expect(doc.description?.length).toBeGreaterThan(40);
       expect(engine.validate(doc)).toEqual([]);

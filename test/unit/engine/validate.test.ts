@@ -156,8 +156,8 @@ describe('validateGraph', () => {
       '"save":{',
       '"empty":{"type":"TEmpty","widgets":{}},"save":{',
     );
-    const doc = parseGraphJson(text.replace('"steps":2', '"steps":-1'), 'dup.json');
-    const problems = problemsOf(doc);
+    const loaded = parseGraphJson(text.replace('"steps":2', '"steps":-1'), 'dup.json');
+    const problems = [...loaded.problems, ...problemsOf(loaded.doc)];
     expect(problems.map((p) => [p.nodeId, p.code])).toEqual([
       ['empty', 'duplicate-id'],
       ['sample', 'bad-widget-value'],
