@@ -1,5 +1,5 @@
 // A small ONNX writer: build graphs in TypeScript and save them for ONNX Runtime.
-export { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from './float16.ts';
+export { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from '../util/float16.ts';
 export { type AttrValue, type Dim, GraphBuilder, IR_VERSION, OPSET } from './graph-builder.ts';
 export { Layers, type WeightType } from './layers.ts';
 export { type PipelineSpec, writePipelineFolder } from './pipeline-folder.ts';
