@@ -2,6 +2,7 @@
 // SaveImage (numbered PNGs in the output folder carrying the graph that made them).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
 import { graphSeeds } from './graph-seeds.ts';
+import { asImage } from './inputs.ts';
 import { setModelReferences } from './model-references.ts';
 import type { ImageBatch } from './types.ts';
 import { onInput } from './widget-errors.ts';
@@ -9,14 +10,6 @@ import { onInput } from './widget-errors.ts';
 const CATEGORY = 'image';
 const PREVIEW_PREFIX = '.previews/preview';
 const PREVIEWS_KEPT = 200;
-
-function requireImage(value: unknown): ImageBatch {
-  const image = value as ImageBatch;
-  if (!image?.data || image.shape?.length !== 4 || image.shape[3] !== 3) {
-    throw new NodeInputError('image', 'expected an IMAGE batch [batch, height, width, 3]');
-  }
-  return image;
-}
 
 /** The image file a widget value names, checked to exist. */
 function imagePath(ctx: NodeContext, name: string): string {
@@ -80,7 +73,7 @@ export const imageNodes: NodeDefinition[] = [
     outputs: [],
     output: true,
     run: async (ctx, inputs) => {
-      const image = requireImage(inputs.image);
+      const image = asImage(inputs.image);
       const { files, images } = ctx.services;
       for (let i = 0; i < image.shape[0]; i++) {
         const png = await images.encodePng(image, i);
@@ -112,7 +105,7 @@ export const imageNodes: NodeDefinition[] = [
     outputs: [],
     output: true,
     run: async (ctx, inputs) => {
-      const image = requireImage(inputs.image);
+      const image = asImage(inputs.image);
       const { files, images } = ctx.services;
       const prefix = onInput('prefix', () => files.outputPrefix(String(inputs.prefix ?? '')));
       // The codec encodes on its own threads: start every image's PNG first, so that the encoding

@@ -1,20 +1,12 @@
 // Latent nodes: EmptyLatent, AddNoise (the forward process q(x_t | x₀)), SaveLatent / LoadLatent (.npy).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
+import { decodeNpy, encodeNpy } from './formats/npy.ts';
+import { asDenoiser, asLatent } from './inputs.ts';
 import { seededNoise } from './math/noise.ts';
-import { decodeNpy, encodeNpy } from './math/npy.ts';
 import { f32 } from './math/numeric.ts';
 import { trainingTables } from './math/schedules.ts';
-import { asDenoiser } from './schedule.ts';
 import type { Latent } from './types.ts';
 import { onInput } from './widget-errors.ts';
-
-function asLatent(value: unknown): Latent {
-  const latent = value as Latent | undefined;
-  if (!latent || !(latent.data instanceof Float32Array) || latent.shape?.length !== 4) {
-    throw new NodeInputError('latent', 'expected a LATENT [batch, channels, height, width]');
-  }
-  return latent;
-}
 
 export function emptyLatent(width: number, height: number, batch: number, channels: number): Latent {
   for (const [name, value] of [

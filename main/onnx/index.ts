@@ -5,12 +5,6 @@ export { Layers, type WeightType } from './layers.ts';
 export { type PipelineSpec, writePipelineFolder } from './pipeline-folder.ts';
 export { SeededRandom } from './random.ts';
 export { modelBytes, saveModel, saveModelWithExternalData } from './save.ts';
-export {
-  interpolateAlphaCumprod,
-  SD_BETA_END,
-  SD_BETA_START,
-  SD_TRAIN_STEPS,
-  scaledLinearAlphasCumprod,
-} from './sd-schedule.ts';
+export { interpolateAlphaCumprod, scaledLinearAlphasCumprod } from './sd-schedule.ts';
 export { type ElemType, encodeValues, makeTensor, type TensorValues } from './tensor.ts';
 export { alphaCumprodAt } from './timestep-table.ts';
