@@ -24,41 +24,66 @@ export interface ContextDeps {
   outputs: OutputFileInfo[];
 }
 
-export function createNodeContext(nodeId: string, deps: ContextDeps): NodeContext {
-  const { runId, emitter, log } = deps;
-  let services: NodeServices | undefined;
-  const ctx: NodeContext = {
-    nodeId,
-    signal: deps.signal,
-    runtime: deps.runtime,
-    run: deps.run,
-    // Built on first use: most nodes never touch a service.
-    get services() {
-      services ??= deps.services.services({ runtime: deps.runtime, run: deps.run, warn: ctx.warn });
-      return services;
-    },
-    progress(step: number, total: number, preview?: PreviewImage) {
-      const event = { type: 'node-progress', runId, nodeId, step, total } as const;
-      if (preview) emitter.emitWithPreview(event, preview);
-      else emitter.emit(event);
-    },
-    warn(message: string) {
-      emitter.emit({ type: 'node-warning', runId, nodeId, message });
-    },
-    output(file: NodeOutputFile) {
-      const info: OutputFileInfo = {
-        kind: file.kind,
-        path: file.path,
-        ...(file.meta ? { meta: file.meta } : {}),
-      };
-      deps.outputs.push(info);
-      emitter.emit({ type: 'node-output', runId, nodeId, file: info });
-    },
-    log: {
+/** A node call's context. A class, so that the lazy `services` getter sits on the prototype. */
+class CallContext implements NodeContext {
+  readonly signal: AbortSignal;
+  readonly runtime: RuntimeServices;
+  readonly run: RunScope;
+  readonly log: Logger;
+  private built: NodeServices | undefined;
+
+  constructor(
+    readonly nodeId: string,
+    private readonly deps: ContextDeps,
+  ) {
+    this.signal = deps.signal;
+    this.runtime = deps.runtime;
+    this.run = deps.run;
+    const { log } = deps;
+    this.log = {
       info: (message) => log.info(`[${nodeId}] ${message}`),
       warn: (message) => log.warn(`[${nodeId}] ${message}`),
       error: (message) => log.error(`[${nodeId}] ${message}`),
-    },
-  };
-  return ctx;
+    };
+  }
+
+  /** Built on first use: most nodes never touch a service. */
+  get services(): NodeServices {
+    this.built ??= this.deps.services.services({
+      runtime: this.runtime,
+      run: this.run,
+      warn: (message) => this.warn(message),
+    });
+    return this.built;
+  }
+
+  progress(step: number, total: number, preview?: PreviewImage): void {
+    const event = {
+      type: 'node-progress',
+      runId: this.deps.runId,
+      nodeId: this.nodeId,
+      step,
+      total,
+    } as const;
+    if (preview) this.deps.emitter.emitWithPreview(event, preview);
+    else this.deps.emitter.emit(event);
+  }
+
+  warn(message: string): void {
+    this.deps.emitter.emit({ type: 'node-warning', runId: this.deps.runId, nodeId: this.nodeId, message });
+  }
+
+  output(file: NodeOutputFile): void {
+    const info: OutputFileInfo = {
+      kind: file.kind,
+      path: file.path,
+      ...(file.meta ? { meta: file.meta } : {}),
+    };
+    this.deps.outputs.push(info);
+    this.deps.emitter.emit({ type: 'node-output', runId: this.deps.runId, nodeId: this.nodeId, file: info });
+  }
+}
+
+export function createNodeContext(nodeId: string, deps: ContextDeps): NodeContext {
+  return new CallContext(nodeId, deps);
 }

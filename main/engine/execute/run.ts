@@ -13,7 +13,7 @@ import type { NodeServiceProvider } from '../../runtime/node-services/index.ts';
 import type { PlanStep } from '../compile/plan.ts';
 import type { EngineEvent, OutputFileInfo, RunResult } from '../events.ts';
 import type { ResultCache } from './cache.ts';
-import { createNodeContext } from './node-context.ts';
+import { type ContextDeps, createNodeContext } from './node-context.ts';
 import { OrderedEmitter } from './ordered-emitter.ts';
 import { stepSignature } from './signature.ts';
 
@@ -45,6 +45,7 @@ export class GraphRun {
   private readonly consumers = new Map<string, number>();
   private readonly outputs: OutputFileInfo[] = [];
   private readonly started = performance.now();
+  private contextDeps: ContextDeps | undefined;
 
   constructor(
     private readonly runId: string,
@@ -121,9 +122,12 @@ export class GraphRun {
   }
 
   private context(nodeId: string) {
-    const { runtime, run, services, log } = this.deps;
-    const { runId, signal, emitter, outputs } = this;
-    return createNodeContext(nodeId, { runId, signal, runtime, run, services, emitter, log, outputs });
+    if (!this.contextDeps) {
+      const { runtime, run, services, log } = this.deps;
+      const { runId, signal, emitter, outputs } = this;
+      this.contextDeps = { runId, signal, runtime, run, services, emitter, log, outputs };
+    }
+    return createNodeContext(nodeId, this.contextDeps);
   }
 
   /**
