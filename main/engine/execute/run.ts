@@ -62,7 +62,9 @@ export class GraphRun {
   async execute(): Promise<RunResult> {
     const { runId } = this;
     if (this.signal.aborted) return this.finish({ type: 'run-cancelled', runId });
-    const signatures = await this.signatures();
+    const salts = this.salts();
+    // Only graphs with keyed nodes wait for keys: an await here costs the common case dearly.
+    const signatures = this.signatures(Array.isArray(salts) ? salts : await salts);
     const modes = this.decide(signatures);
     this.emitter.emit({ type: 'run-started', runId, plan: this.steps.map((s) => s.nodeId) });
     try {
@@ -93,14 +95,18 @@ export class GraphRun {
     return [...this.working.keys()];
   }
 
-  private async signatures(): Promise<Map<string, string>> {
+  private signatures(salts: readonly string[]): Map<string, string> {
     const signatures = new Map<string, string>();
-    for (const step of this.steps) {
-      const pending = this.salt(step);
-      const salt = typeof pending === 'string' ? pending : await pending;
-      signatures.set(step.nodeId, stepSignature(step, signatures, salt));
-    }
+    this.steps.forEach((step, i) => {
+      signatures.set(step.nodeId, stepSignature(step, signatures, salts[i]));
+    });
     return signatures;
+  }
+
+  /** Each step's salt (see `salt`), waiting only when some node computes a cache key. */
+  private salts(): string[] | Promise<string[]> {
+    const salts = this.steps.map((step) => this.salt(step));
+    return salts.every((salt) => typeof salt === 'string') ? (salts as string[]) : Promise.all(salts);
   }
 
   /**
