@@ -15,7 +15,7 @@ import { writeSafetensors } from '../main/checkpoint/safetensors-write.ts';
 import type { TensorSource } from '../main/checkpoint/tensor-source.ts';
 import { readUnetStructure } from '../main/checkpoint/unet-structure.ts';
 import { writeModelWithExternalWeights } from '../main/onnx/external-weights.ts';
-import { float16ToFloat32, float32ToFloat16 } from '../main/onnx/float16.ts';
+import { float16ToFloat32, float32ToFloat16 } from '../main/util/float16.ts';
 import { type TinyUnetConfig, unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
 
 const THREADS = 2;

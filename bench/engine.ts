@@ -2,10 +2,10 @@
 // Run with `npx tsx bench/engine.ts`. Prints averages next to the targets
 // (compile < 5 ms; engine overhead < 0.05 ms per node).
 
-import { Engine } from '../main/engine/engine.ts';
+import { compileGraph } from '../main/engine/compile/validate.ts';
+import { Engine } from '../main/engine/execute/engine.ts';
 import { NodeRegistry } from '../main/engine/registry.ts';
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
-import { compileGraph } from '../main/engine/validate.ts';
 import type { GraphDocument } from '../main/graph/schema.ts';
 import { defineNode, type NodeDefinition } from '../nodes/api.ts';
 

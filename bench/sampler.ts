@@ -8,6 +8,7 @@ import { GaussianStream } from '../nodes/math/noise.ts';
 import type { SamplerName } from '../nodes/math/plan.ts';
 import { sample } from '../nodes/math/sample.ts';
 import { buildSchedule } from '../nodes/schedule.ts';
+import { SD_DENOISER_CONFIG } from '../nodes/sd-constants.ts';
 import type { Denoiser } from '../nodes/types.ts';
 import { BoxMullerStream } from './noise-baseline.ts';
 
@@ -21,15 +22,7 @@ const modelOutput = new Float32Array(2 * SIZE).map((_, i) => Math.sin(i) * 0.5);
 const model: Denoiser = {
   kind: 'denoiser',
   name: 'zero-cost',
-  config: {
-    numTrainTimesteps: 1000,
-    betaSchedule: 'scaled_linear',
-    betaStart: 0.00085,
-    betaEnd: 0.012,
-    stepsOffset: 1,
-    predictionType: 'epsilon',
-    setAlphaToOne: false,
-  },
+  config: SD_DENOISER_CONFIG,
   channels: 4,
   batch: 'dynamic',
   conditional: true,

@@ -1,8 +1,9 @@
 // Instruments a txt2img run for bench/txt2img.ts without touching production code: node
 // definitions are wrapped so the MODEL's predict, the VAE's decode and the Sampler's progress
 // callback are timed, and the session pool's timer sums session.run per slot.
-import { Engine } from '../main/engine/engine.ts';
+
 import type { EngineEvent } from '../main/engine/events.ts';
+import { Engine } from '../main/engine/execute/engine.ts';
 import { NodeRegistry } from '../main/engine/registry.ts';
 import { sessionPool } from '../main/runtime/session-pool.ts';
 import type { NodeContext, NodeDefinition, RuntimeServices } from '../nodes/api.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { previewToDataUrl } from '../main/engine/preview.ts';
+import { previewToDataUrl } from '../main/engine/execute/preview.ts';
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
 import { EngineClient } from '../main/engine/transport/client.ts';
 import { encodePng } from '../main/runtime/image-io.ts';

@@ -1,6 +1,19 @@
 // The node API: every node type is a plain declaration (sockets, widgets) plus an async `run`.
 // The engine reads the declaration to validate and plan graphs; the renderer reads the same
 // declaration (as JSON, see `describeNode`) to draw the node. Nothing here imports ONNX.
+import type { DeviceName, NodeServices, RunScope } from './services.ts';
+
+export type {
+  DeviceName,
+  ImageCodec,
+  ModelLoaders,
+  ModelReference,
+  NodeFiles,
+  NodeServices,
+  PipelineOverrides,
+  RunScope,
+  UserFolder,
+} from './services.ts';
 
 /** Socket types carried by wires. Primitive types can also feed widgets. */
 export const SOCKET_TYPES = {
@@ -149,10 +162,10 @@ export interface Logger {
   error(message: string): void;
 }
 
-export type DeviceName = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 export const DEVICE_NAMES: readonly DeviceName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
 
-/** What the host process offers nodes: folders, default device, the graph being run, shared services. */
+/** What the host process offers nodes: folders, default device, process-wide singletons. Shared by
+ * every run: per-run data (the graph being run) is on the NodeContext instead. */
 export interface RuntimeServices {
   paths: { models: string; input: string; output: string };
   /** Extra read-only model folders searched after `paths.models` (the shipped default model). */
@@ -165,18 +178,11 @@ export interface RuntimeServices {
    * arbitrary files. Relative names always stay inside their folder, symlinks included.
    */
   allowAbsolutePaths: boolean;
-  /** The graph document being run, as JSON; SaveImage embeds it in the PNG. */
-  graph: unknown;
   /**
    * Process-wide services, created once on first use and shared by every run and graph
    * (e.g. the ONNX session pool). Keyed by a stable string.
    */
   service<T>(key: string, create: () => T): T;
-  /**
-   * The widgets a node type declares in the running engine's registry (set by the engine), so
-   * nodes can find which widgets of the graph name models (SaveImage records their hashes).
-   */
-  widgetsOf?(type: string): readonly WidgetSpec[] | undefined;
 }
 
 export interface NodeContext {
@@ -190,6 +196,10 @@ export interface NodeContext {
   output(file: NodeOutputFile): void;
   log: Logger;
   runtime: RuntimeServices;
+  /** The run this call belongs to: the graph being run and its model references. */
+  run: RunScope;
+  /** Models, image codec and confined file access (nodes/services.ts). */
+  services: NodeServices;
 }
 
 /** Values passed to `run`: wired inputs and widget values, by name. Unwired optional inputs are undefined. */
@@ -207,16 +217,23 @@ export interface NodeDefinition {
   outputs: readonly OutputSpec[];
   /** Saves or previews something: plans are pulled from output nodes. */
   output?: boolean;
-  /** Never cached (e.g. reads a file that may change, or random without a seed). */
+  /** Never cached (e.g. random without a seed). */
   nondeterministic?: boolean;
+  /**
+   * Extra cache key for a node whose result depends on more than its inputs (a file loader:
+   * the file's size, mtime and content hash, as ComfyUI's IS_CHANGED). Called with the widget
+   * values before the run decides what to reuse; the engine folds it into the signature. A
+   * node with this hook whose widgets are fed by wires, or whose hook throws, is not reused.
+   */
+  cacheKey?(ctx: NodeContext, inputs: NodeInputs): Promise<string> | string;
   run(ctx: NodeContext, inputs: NodeInputs): Promise<NodeOutputs>;
 }
 
 /** A node's declaration as JSON (no `run`), for the renderer and `diffgraph nodes --json`. */
-export type NodeSchema = Omit<NodeDefinition, 'run'>;
+export type NodeSchema = Omit<NodeDefinition, 'run' | 'cacheKey'>;
 
 export function describeNode(def: NodeDefinition): NodeSchema {
-  const { run: _run, ...schema } = def;
+  const { run: _run, cacheKey: _cacheKey, ...schema } = def;
   return JSON.parse(JSON.stringify(schema)) as NodeSchema;
 }
 

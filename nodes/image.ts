@@ -1,47 +1,34 @@
 // Image files: LoadImage (input folder -> IMAGE), PreviewImage (temporary PNGs for the editor),
 // SaveImage (numbered PNGs in the output folder carrying the graph that made them).
-import { existsSync, statSync } from 'node:fs';
-import { readdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { embedGraphInPng } from '../main/graph/png-text.ts';
-import { graphSeeds } from '../main/runtime/graph-seeds.ts';
-import { decodeImageFile, encodePng } from '../main/runtime/image-io.ts';
-import { withModelReferences } from '../main/runtime/model-refs.ts';
-import { checkPrefix, confinePath } from '../main/runtime/user-paths.ts';
-import { writeNewNumberedFile } from '../main/util/atomic-write.ts';
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
+import { graphSeeds } from './graph-seeds.ts';
+import { asImage } from './inputs.ts';
+import { setModelReferences } from './model-references.ts';
 import type { ImageBatch } from './types.ts';
+import { onInput } from './widget-errors.ts';
 
 const CATEGORY = 'image';
-const PREVIEW_DIR = '.previews';
+const PREVIEW_PREFIX = '.previews/preview';
 const PREVIEWS_KEPT = 200;
 
-function requireImage(value: unknown): ImageBatch {
-  const image = value as ImageBatch;
-  if (!image?.data || image.shape?.length !== 4 || image.shape[3] !== 3) {
-    throw new NodeInputError('image', 'expected an IMAGE batch [batch, height, width, 3]');
+/** The image file a widget value names, checked to exist. */
+function imagePath(ctx: NodeContext, name: string): string {
+  if (name.trim() === '') throw new NodeInputError('image', 'no image chosen');
+  const { files } = ctx.services;
+  const path = onInput('image', () => files.inputPath(name, 'image', ['input']));
+  if (!files.isFile(path)) {
+    throw new NodeInputError(
+      'image',
+      `image file ${path} not found (names are relative to the input folder ${ctx.runtime.paths.input})`,
+    );
   }
-  return image;
+  return path;
 }
 
 async function loadImage(ctx: NodeContext, name: string): Promise<ImageBatch> {
-  if (name.trim() === '') throw new NodeInputError('image', 'no image chosen');
-  const { input } = ctx.runtime.paths;
-  let path: string;
+  const path = imagePath(ctx, name);
   try {
-    const rule = { what: 'image', allowed: [input], allowAbsolute: ctx.runtime.allowAbsolutePaths };
-    path = confinePath(name, input, rule);
-  } catch (error) {
-    throw new NodeInputError('image', (error as Error).message);
-  }
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new NodeInputError(
-      'image',
-      `image file ${path} not found (names are relative to the input folder ${input})`,
-    );
-  }
-  try {
-    return await decodeImageFile(path);
+    return await ctx.services.images.decodeFile(path);
   } catch (error) {
     throw new NodeInputError(
       'image',
@@ -50,22 +37,10 @@ async function loadImage(ctx: NodeContext, name: string): Promise<ImageBatch> {
   }
 }
 
-/** The folder a prefix's sub-folders name, refused when a link there leads out of the output folder. */
-function outputFolder(ctx: NodeContext, prefix: string): string {
-  const { output } = ctx.runtime.paths;
-  try {
-    return confinePath(dirname(prefix), output, { what: 'prefix', allowed: [output], allowAbsolute: false });
-  } catch (error) {
-    throw new NodeInputError('prefix', (error as Error).message);
-  }
-}
-
-/** Keep the preview folder from growing without bound: drop all but the newest previews. */
-async function prunePreviews(dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.png')).sort();
-  for (const name of names.slice(0, Math.max(0, names.length - PREVIEWS_KEPT))) {
-    await unlink(join(dir, name)).catch(() => {});
-  }
+/** The graph being run with the models it names and their hashes, as SaveImage embeds it. */
+async function graphWithModels(ctx: NodeContext): Promise<unknown> {
+  const { graph } = ctx.run;
+  return setModelReferences(graph, await ctx.run.modelReferences());
 }
 
 export const imageNodes: NodeDefinition[] = [
@@ -85,7 +60,7 @@ export const imageNodes: NodeDefinition[] = [
       },
     ],
     outputs: [{ name: 'image', type: 'IMAGE' }],
-    nondeterministic: true,
+    cacheKey: (ctx, inputs) => ctx.services.files.fingerprint(imagePath(ctx, String(inputs.image ?? ''))),
     run: async (ctx, inputs) => ({ image: await loadImage(ctx, String(inputs.image ?? '')) }),
   }),
   defineNode({
@@ -98,18 +73,18 @@ export const imageNodes: NodeDefinition[] = [
     outputs: [],
     output: true,
     run: async (ctx, inputs) => {
-      const image = requireImage(inputs.image);
-      const dir = join(ctx.runtime.paths.output, PREVIEW_DIR);
+      const image = asImage(inputs.image);
+      const { files, images } = ctx.services;
       for (let i = 0; i < image.shape[0]; i++) {
         ctx.signal.throwIfAborted(); // a cancelled run stops between batch items
-        const path = await writeNewNumberedFile(dir, 'preview', '.png', await encodePng(image, i));
+        const png = await images.encodePng(image, i);
+        const path = await files.writeNumbered(PREVIEW_PREFIX, '.png', png, { keep: PREVIEWS_KEPT });
         ctx.output({
           kind: 'image',
           path,
           meta: { preview: true, batchIndex: i, width: image.shape[2], height: image.shape[1] },
         });
       }
-      await prunePreviews(dir);
       return {};
     },
   }),
@@ -131,27 +106,21 @@ export const imageNodes: NodeDefinition[] = [
     outputs: [],
     output: true,
     run: async (ctx, inputs) => {
-      const image = requireImage(inputs.image);
-      let prefix: string;
-      try {
-        prefix = checkPrefix(String(inputs.prefix ?? ''));
-      } catch (error) {
-        throw new NodeInputError('prefix', (error as Error).message);
-      }
-      const dir = outputFolder(ctx, prefix);
-      // sharp encodes on its own threads: start every image's PNG first, so that the encoding
+      const image = asImage(inputs.image);
+      const { files, images } = ctx.services;
+      const prefix = onInput('prefix', () => files.outputPrefix(String(inputs.prefix ?? '')));
+      // The codec encodes on its own threads: start every image's PNG first, so that the encoding
       // overlaps with collecting the graph's model references (hashes) on this thread
-      const encoding = Promise.all(Array.from({ length: image.shape[0] }, (_, i) => encodePng(image, i)));
-      const [graph, pngs] = await Promise.all([
-        withModelReferences(ctx.runtime, ctx.runtime.graph),
-        encoding,
-      ]);
+      const encoding = Promise.all(
+        Array.from({ length: image.shape[0] }, (_, i) => images.encodePng(image, i)),
+      );
+      const [graph, pngs] = await Promise.all([graphWithModels(ctx), encoding]);
       const seeds = graphSeeds(graph);
       const seed = Object.values(seeds)[0];
       for (const [i, png] of pngs.entries()) {
         ctx.signal.throwIfAborted(); // a cancelled run stops between batch items
-        const data = graph ? embedGraphInPng(png, graph) : png;
-        const path = await writeNewNumberedFile(dir, basename(prefix), '.png', data);
+        const data = graph ? files.embedGraph(png, graph) : png;
+        const path = await files.writeNumbered(prefix, '.png', data);
         const meta = { seed, seeds, batchIndex: i, width: image.shape[2], height: image.shape[1] };
         ctx.output({ kind: 'image', path, meta });
       }

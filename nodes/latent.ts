@@ -1,22 +1,12 @@
 // Latent nodes: EmptyLatent, AddNoise (the forward process q(x_t | x₀)), SaveLatent / LoadLatent (.npy).
-import { readFile } from 'node:fs/promises';
-import { confinePath } from '../main/runtime/user-paths.ts';
-import { writeNewNumberedFile } from '../main/util/atomic-write.ts';
-import { defineNode, type NodeDefinition, NodeInputError, type RuntimeServices } from './api.ts';
+import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
+import { decodeNpy, encodeNpy } from './formats/npy.ts';
+import { asDenoiser, asLatent } from './inputs.ts';
 import { seededNoise } from './math/noise.ts';
-import { decodeNpy, encodeNpy } from './math/npy.ts';
 import { f32 } from './math/numeric.ts';
 import { trainingTables } from './math/schedules.ts';
-import { asDenoiser } from './schedule.ts';
 import type { Latent } from './types.ts';
-
-function asLatent(value: unknown): Latent {
-  const latent = value as Latent | undefined;
-  if (!latent || !(latent.data instanceof Float32Array) || latent.shape?.length !== 4) {
-    throw new NodeInputError('latent', 'expected a LATENT [batch, channels, height, width]');
-  }
-  return latent;
-}
+import { onInput } from './widget-errors.ts';
 
 export function emptyLatent(width: number, height: number, batch: number, channels: number): Latent {
   for (const [name, value] of [
@@ -42,14 +32,9 @@ export function addNoise(latent: Latent, alphaBar: number, seed: number): Latent
 
 /** A relative name in the input folder, or an absolute path (inside the input or output folder
  * unless the runtime allows absolute paths anywhere, as the CLI does). */
-function latentPath(file: string, runtime: RuntimeServices): string {
-  const { input, output } = runtime.paths;
-  const rule = { what: 'latent file', allowed: [input, output], allowAbsolute: runtime.allowAbsolutePaths };
-  try {
-    return confinePath(file, input, rule);
-  } catch (error) {
-    throw new NodeInputError('file', (error as Error).message);
-  }
+function latentPath(ctx: NodeContext, file: string): string {
+  if (!file) throw new NodeInputError('file', 'choose a .npy file');
+  return onInput('file', () => ctx.services.files.inputPath(file, 'latent file', ['input', 'output']));
 }
 
 export const latentNodes: NodeDefinition[] = [
@@ -119,7 +104,7 @@ export const latentNodes: NodeDefinition[] = [
         );
       }
       const latent = asLatent(inputs.latent);
-      const path = await writeNewNumberedFile(ctx.runtime.paths.output, prefix, '.npy', encodeNpy(latent));
+      const path = await ctx.services.files.writeNumbered(prefix, '.npy', encodeNpy(latent));
       ctx.output({ kind: 'latent', path, meta: { shape: latent.shape } });
       return {};
     },
@@ -133,14 +118,13 @@ export const latentNodes: NodeDefinition[] = [
     inputs: [],
     widgets: [{ name: 'file', kind: 'file', default: '', folder: 'input', extensions: ['.npy'] }],
     outputs: [{ name: 'latent', type: 'LATENT' }],
-    nondeterministic: true,
+    cacheKey: (ctx, inputs) => ctx.services.files.fingerprint(latentPath(ctx, inputs.file as string)),
     run: async (ctx, inputs) => {
       const file = inputs.file as string;
-      if (!file) throw new NodeInputError('file', 'choose a .npy file');
-      const path = latentPath(file, ctx.runtime);
-      let bytes: Buffer;
+      const path = latentPath(ctx, file);
+      let bytes: Uint8Array;
       try {
-        bytes = await readFile(path);
+        bytes = await ctx.services.files.read(path);
       } catch (error) {
         throw new NodeInputError(
           'file',

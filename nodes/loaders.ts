@@ -1,12 +1,11 @@
 // Model loaders: a whole diffusers ONNX pipeline, or bare U-Net / text encoder / VAE files.
-// Sessions are shared process-wide (main/runtime/session-pool.ts); these nodes only resolve
-// names, check files and wrap sessions as MODEL / CLIP / VAE.
+// The loading itself (resolving names, checking files, sharing sessions) is ctx.services.models;
+// these nodes map widgets to it and its errors back to widgets.
 
-import { onWidgets } from '../main/runtime/errors.ts';
-import { loadPipeline, loadTextEncoderFile, loadUnetFile, loadVaeFiles } from '../main/runtime/loaders.ts';
-import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../main/runtime/pipeline-config.ts';
 import { DEVICE_NAMES, type DeviceName, defineNode, type NodeDefinition, type WidgetSpec } from './api.ts';
+import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from './sd-constants.ts';
 import type { BetaSchedule, PredictionType } from './types.ts';
+import { onWidgets } from './widget-errors.ts';
 
 const CATEGORY = 'loaders';
 
@@ -68,13 +67,17 @@ export const loaderNodes: NodeDefinition[] = [
     ],
     run: (ctx, inputs) =>
       onWidgets({ file: 'model', tokenizer: 'model', device: 'device' }, async () => {
-        const loaded = await loadPipeline(ctx, String(inputs.model), inputs.device as DeviceName, {
-          predictionType:
-            inputs.prediction === undefined || inputs.prediction === 'from_config'
-              ? undefined
-              : (inputs.prediction as PredictionType),
-          scalingFactor: Number(inputs.scaling_factor) > 0 ? Number(inputs.scaling_factor) : undefined,
-        });
+        const loaded = await ctx.services.models.loadPipeline(
+          String(inputs.model),
+          inputs.device as DeviceName,
+          {
+            predictionType:
+              inputs.prediction === undefined || inputs.prediction === 'from_config'
+                ? undefined
+                : (inputs.prediction as PredictionType),
+            scalingFactor: Number(inputs.scaling_factor) > 0 ? Number(inputs.scaling_factor) : undefined,
+          },
+        );
         return { model: loaded.model, clip: loaded.clip, vae: loaded.vae };
       }),
   }),
@@ -137,7 +140,9 @@ export const loaderNodes: NodeDefinition[] = [
           numTrainTimesteps: Number(inputs.train_steps),
           stepsOffset: Number(inputs.steps_offset),
         };
-        return { model: await loadUnetFile(ctx, String(inputs.file), inputs.device as DeviceName, config) };
+        return {
+          model: await ctx.services.models.loadUnet(String(inputs.file), inputs.device as DeviceName, config),
+        };
       }),
   }),
   defineNode({
@@ -160,8 +165,7 @@ export const loaderNodes: NodeDefinition[] = [
     outputs: [{ name: 'clip', type: 'CLIP' }],
     run: (ctx, inputs) =>
       onWidgets({ file: 'file', tokenizer: 'tokenizer', device: 'device' }, async () => ({
-        clip: await loadTextEncoderFile(
-          ctx,
+        clip: await ctx.services.models.loadTextEncoder(
           String(inputs.file),
           String(inputs.tokenizer),
           inputs.device as DeviceName,
@@ -194,8 +198,7 @@ export const loaderNodes: NodeDefinition[] = [
     outputs: [{ name: 'vae', type: 'VAE' }],
     run: (ctx, inputs) =>
       onWidgets({ file: 'file', encoder_file: 'encoder_file', device: 'device' }, async () => ({
-        vae: await loadVaeFiles(
-          ctx,
+        vae: await ctx.services.models.loadVae(
           String(inputs.file),
           String(inputs.encoder_file ?? ''),
           Number(inputs.scaling_factor),

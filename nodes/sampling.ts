@@ -1,17 +1,9 @@
 // Sampler: MODEL + SCHEDULE + LATENT (+ conditioning) → LATENT. The math lives in nodes/math/.
 import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
+import { asDenoiser, asLatent } from './inputs.ts';
 import { SAMPLERS, type SamplerName } from './math/plan.ts';
 import { sample } from './math/sample.ts';
-import { asDenoiser } from './schedule.ts';
-import type { Conditioning, Latent, Schedule } from './types.ts';
-
-function asLatent(value: unknown, input = 'latent'): Latent {
-  const latent = value as Latent | undefined;
-  if (!latent || !(latent.data instanceof Float32Array) || latent.shape?.length !== 4) {
-    throw new NodeInputError(input, 'expected a LATENT [batch, channels, height, width]');
-  }
-  return latent;
-}
+import type { Conditioning, Schedule } from './types.ts';
 
 export const samplingNodes: NodeDefinition[] = [
   defineNode({

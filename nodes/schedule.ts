@@ -1,15 +1,10 @@
 // NoiseSchedule: MODEL → SCHEDULE. Builds the timesteps and noise levels for the chosen scheduler;
 // the Sampler re-derives its own diffusers class's variant from the same settings (nodes/math/plan.ts).
 import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
+import { asDenoiser } from './inputs.ts';
 import { keptSteps, planFor } from './math/plan.ts';
 import { isSpacing, SCHEDULERS, type SchedulerName, trainingTables } from './math/schedules.ts';
 import type { Denoiser, Schedule } from './types.ts';
-
-export function asDenoiser(value: unknown, input = 'model'): Denoiser {
-  const model = value as Denoiser | undefined;
-  if (model?.kind !== 'denoiser') throw new NodeInputError(input, 'expected a MODEL (denoiser)');
-  return model;
-}
 
 export interface ScheduleWidgets {
   scheduler: SchedulerName;

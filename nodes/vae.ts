@@ -1,13 +1,8 @@
 // VAE nodes: latents <-> images, applying the VAE's latent scaling factor.
-import { centreCropToMultiple } from '../main/runtime/image-crop.ts';
 import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
-import type { ImageBatch, Latent, VaeModel } from './types.ts';
-
-function requireVae(value: unknown): VaeModel {
-  const vae = value as VaeModel;
-  if (vae?.kind !== 'vae') throw new NodeInputError('vae', 'expected a VAE (from Load Pipeline or Load VAE)');
-  return vae;
-}
+import { centreCropToMultiple } from './image-crop.ts';
+import { asImage, asLatent, asVae } from './inputs.ts';
+import type { Latent } from './types.ts';
 
 /** latent × factor (encode) or latent / factor (decode), as diffusers writes them. */
 function scaled(tensor: Latent, factor: number, divide = false): Latent {
@@ -29,9 +24,9 @@ export const vaeNodes: NodeDefinition[] = [
     widgets: [],
     outputs: [{ name: 'image', type: 'IMAGE' }],
     run: async (ctx, inputs) => {
-      const vae = requireVae(inputs.vae);
+      const vae = asVae(inputs.vae);
       if (!vae.decode) throw new NodeInputError('vae', `${vae.name} has no decoder`);
-      const latent = inputs.latent as Latent;
+      const latent = asLatent(inputs.latent);
       if (latent.shape.length !== 4 || latent.shape[1] !== vae.latentChannels) {
         throw new NodeInputError(
           'latent',
@@ -53,14 +48,14 @@ export const vaeNodes: NodeDefinition[] = [
     widgets: [],
     outputs: [{ name: 'latent', type: 'LATENT' }],
     run: async (ctx, inputs) => {
-      const vae = requireVae(inputs.vae);
+      const vae = asVae(inputs.vae);
       if (!vae.encode) {
         throw new NodeInputError(
           'vae',
           `${vae.name} has no encoder (a pipeline needs vae_encoder/model.onnx; Load VAE needs encoder_file)`,
         );
       }
-      const image = inputs.image as ImageBatch;
+      const image = asImage(inputs.image);
       if (image.shape[1] < vae.downscale || image.shape[2] < vae.downscale) {
         throw new NodeInputError(
           'image',

@@ -2,7 +2,7 @@
 // (safetensors-header.ts), then each tensor is read on demand with a positioned read, so
 // multi-GB checkpoints (past Node's 2 GiB readFile limit) open in milliseconds.
 import { type FileHandle, open } from 'node:fs/promises';
-import { float16ToFloat32 } from '../onnx/float16.ts';
+import { float16ToFloat32 } from '../util/float16.ts';
 import { bf16ToFloat32, type SafetensorsDtype, type SafetensorsEntry } from './safetensors-format.ts';
 import { MAX_HEADER_BYTES, parseSafetensorsHeader, SafetensorsError } from './safetensors-header.ts';
 import type { TensorInfo, TensorSource } from './tensor-source.ts';

@@ -2,7 +2,7 @@
 // (no weights are ever downloaded). Tensors are streamed one by one to the file, so a multi-GB
 // checkpoint never sits in memory whole. The file appears atomically (temp file + rename).
 import { open, rename, unlink } from 'node:fs/promises';
-import { float32ToFloat16 } from '../onnx/float16.ts';
+import { float32ToFloat16 } from '../util/float16.ts';
 import { float32ToBf16, SAFETENSORS_DTYPES, type SafetensorsDtype } from './safetensors-format.ts';
 
 /** A tensor to write: float32 values converted to `dtype` on the way (F32, F16 or BF16). */

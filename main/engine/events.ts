@@ -1,29 +1,9 @@
 // Events a run streams out, in order. Plain data (structured-clone and JSON safe), so the same
 // objects cross the worker boundary, Electron IPC, the WebSocket and `diffgraph run --json`.
 
-/** One problem found by validation, tied to a node (and an input or widget where it applies). */
-export interface GraphProblem {
-  /** Node id, or null for a problem with the whole graph (e.g. no output node). */
-  nodeId: string | null;
-  /** The input, output or widget name the problem is about. */
-  field?: string;
-  code: ProblemCode;
-  message: string;
-}
+import type { GraphProblem } from '../graph/problems.ts';
 
-export type ProblemCode =
-  | 'unknown-node-type'
-  | 'missing-input'
-  | 'type-mismatch'
-  | 'cycle'
-  | 'missing-node'
-  | 'missing-port'
-  | 'bad-widget-value'
-  | 'duplicate-id'
-  | 'multiple-wires'
-  | 'no-output-node'
-  | 'memory-budget'
-  | 'bad-document';
+export type { GraphProblem, ProblemCode } from '../graph/problems.ts';
 
 /** A preview image as a PNG data URL (small: it travels with every progress event). */
 export interface PreviewEventImage {

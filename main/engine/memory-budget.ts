@@ -5,10 +5,10 @@
 // activations come on top, so the estimate is a lower bound and the default budget leaves room.
 import { totalmem } from 'node:os';
 import type { GraphDocument, GraphNode } from '../graph/schema.ts';
-import { incomingEdges } from './edges.ts';
+import { incomingEdges } from './compile/edges.ts';
+import { wiredConstant } from './compile/wired-constants.ts';
 import type { GraphProblem } from './events.ts';
 import type { NodeRegistry } from './registry.ts';
-import { wiredConstant } from './wired-constants.ts';
 
 export const MEMORY_BUDGET_ENV = 'DIFFGRAPH_MEMORY_BUDGET';
 /** Default budget: half the machine's memory (the rest is the OS, the models and ONNX Runtime). */

@@ -1,5 +1,5 @@
-// The RuntimeServices a process hands its engine: folders, default device, the graph of the
-// current run, and process-wide singletons (e.g. the ONNX session pool) created on first use.
+// The RuntimeServices a process hands its engine: folders, default device and process-wide
+// singletons (e.g. the ONNX session pool) created on first use.
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import { BUNDLED_MODELS_DIR } from '../paths.ts';
 
@@ -21,7 +21,6 @@ export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeS
     modelSearchPath: searchPath,
     device: options.device ?? 'auto',
     allowAbsolutePaths: options.allowAbsolutePaths ?? false,
-    graph: null,
     service<T>(key: string, create: () => T): T {
       if (!services.has(key)) services.set(key, create());
       return services.get(key) as T;

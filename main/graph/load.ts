@@ -1,13 +1,14 @@
 // Reading and writing graph files (.json, or a PNG made by SaveImage). Problems that only the raw
-// text shows (repeated node ids, which JSON.parse silently merges) are remembered with the parsed
-// document and reported by validateGraph along with everything else.
+// text shows (repeated node ids, which JSON.parse silently merges) are returned with the parsed
+// document; callers report them along with what validateGraph finds. ComfyUI and A1111 files are
+// imported on the way in, with the import's report returned beside the document.
 import { extname } from 'node:path';
-import type { GraphProblem } from '../engine/events.ts';
 import { type ForeignImport, type ImportReport, importForeignFile } from '../interop/foreign-load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { normalizeGraph } from './normalize.ts';
 import { extractGraphTextFromPng, readPngTextChunks } from './png-text.ts';
+import type { GraphProblem } from './problems.ts';
 import {
   GraphReadError,
   MAX_GRAPH_JSON_BYTES,
@@ -28,15 +29,16 @@ export class GraphLoadError extends Error {
   }
 }
 
-const textProblemsByDoc = new WeakMap<object, GraphProblem[]>();
-
-/** Problems found in the raw text of the file `doc` was parsed from (empty for other objects). */
-export function textProblems(doc: unknown): GraphProblem[] {
-  return typeof doc === 'object' && doc !== null ? (textProblemsByDoc.get(doc) ?? []) : [];
+/** A parsed graph and the problems only its text showed (repeated keys), which the document cannot carry. */
+export interface LoadedGraph {
+  doc: GraphDocument;
+  problems: GraphProblem[];
+  /** What importing a ComfyUI or A1111 file did (absent for Diffgraph's own files). */
+  importReport?: ImportReport;
 }
 
 /** Parse, upgrade and check a graph's JSON text. `source` names it in errors (usually the path). */
-export function parseGraphJson(text: string, source: string): GraphDocument {
+export function parseGraphJson(text: string, source: string): LoadedGraph {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let raw: unknown;
   try {
@@ -50,9 +52,7 @@ export function parseGraphJson(text: string, source: string): GraphDocument {
     const more = result.problems.length > 3 ? ` (and ${result.problems.length - 3} more)` : '';
     throw new GraphLoadError(source, `${shown.join('; ')}${more}`, result.problems);
   }
-  const duplicates = duplicateProblems(body);
-  if (duplicates.length > 0) textProblemsByDoc.set(result.doc, duplicates);
-  return result.doc;
+  return { doc: result.doc, problems: duplicateProblems(body) };
 }
 
 function duplicateProblems(text: string): GraphProblem[] {
@@ -72,7 +72,7 @@ function duplicateProblems(text: string): GraphProblem[] {
 }
 
 /** Load a .json graph, or the graph embedded in a PNG saved by SaveImage. Throws GraphLoadError. */
-export async function loadGraphFile(path: string): Promise<GraphDocument> {
+export async function loadGraphFile(path: string): Promise<LoadedGraph> {
   let bytes: Buffer;
   const isPng = extname(path).toLowerCase() === '.png';
   try {
@@ -88,18 +88,9 @@ export async function loadGraphFile(path: string): Promise<GraphDocument> {
   return parseGraphJson(bytes.toString('utf8'), path);
 }
 
-const importReports = new WeakMap<object, ImportReport>();
-
-/** What the import of a ComfyUI or A1111 file did (undefined for Diffgraph's own files). */
-export function importReportOf(doc: GraphDocument): ImportReport | undefined {
-  return importReports.get(doc);
-}
-
-function withImportReport(foreign: ForeignImport, path: string): GraphDocument {
+function withImportReport(foreign: ForeignImport, path: string): LoadedGraph {
   if ('error' in foreign) throw new GraphLoadError(path, foreign.error);
-  const doc = parseGraphJson(JSON.stringify(foreign.doc), path);
-  importReports.set(doc, foreign.report);
-  return doc;
+  return { ...parseGraphJson(JSON.stringify(foreign.doc), path), importReport: foreign.report };
 }
 
 function graphTextFromPng(bytes: Buffer, path: string): string {

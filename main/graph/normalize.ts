@@ -1,10 +1,10 @@
 // Turns any JSON value into a current-version GraphDocument, or says precisely why it cannot:
 // migration first, then the zod schema. Shared by file loading and by validation of documents
 // that arrive as objects (editor, HTTP API).
-import type { GraphProblem } from '../engine/events.ts';
 import { MAX_JSON_DEPTH, valueTooDeepAt } from '../util/json-depth.ts';
 import { GraphFormatError, migrateGraph } from './migrate.ts';
 import { defineOwn, nullProtoRecord } from './null-proto.ts';
+import type { GraphProblem } from './problems.ts';
 import { type GraphDocument, GraphDocumentSchema, type GraphNode, GraphNodeSchema } from './schema.ts';
 
 export type NormalizeResult = { ok: true; doc: GraphDocument } | { ok: false; problems: GraphProblem[] };

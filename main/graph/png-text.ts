@@ -1,7 +1,7 @@
 // PNG text chunks: SaveImage embeds the graph as an iTXt chunk (keyword `diffgraph`, UTF-8 JSON)
 // right after IHDR, and loading a PNG reads it back. sharp reads text chunks but cannot write
 // them, and the format is simple enough to do by hand (length, type, data, CRC-32 of type+data).
-import { crc32 } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from '../util/png-chunk.ts';
 import {
   GRAPH_TEXT_KEYWORDS,
   type InflateBudget,
@@ -10,7 +10,6 @@ import {
 } from './png-graph-chunks.ts';
 
 export const GRAPH_PNG_KEYWORD = 'diffgraph';
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface Chunk {
   type: string;
@@ -44,19 +43,10 @@ function readChunks(png: Buffer): Chunk[] {
   return chunks;
 }
 
-function makeChunk(type: string, data: Buffer): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const chunk = Buffer.alloc(12 + data.length);
-  chunk.writeUInt32BE(data.length, 0);
-  typeAndData.copy(chunk, 4);
-  chunk.writeUInt32BE(crc32(typeAndData), 8 + data.length);
-  return chunk;
-}
-
 /** An uncompressed iTXt chunk: keyword, 0, flag 0, method 0, empty language, 0, empty translation, 0, text. */
 function itxtChunk(keyword: string, text: string): Buffer {
   const header = Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0, 0, 0, 0])]);
-  return makeChunk('iTXt', Buffer.concat([header, Buffer.from(text, 'utf8')]));
+  return pngChunk('iTXt', Buffer.concat([header, Buffer.from(text, 'utf8')]));
 }
 
 /** Compressed text is inflated only for graph-carrying keywords, within `budget` (see png-graph-chunks.ts). */

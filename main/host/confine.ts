@@ -1,14 +1,24 @@
-// Confining paths that come from the editor, HTTP or graph files to one allowed folder. A path is
-// accepted only if it stays inside the folder both lexically and after symlinks are resolved, so
-// `../`, absolute paths and symlinks pointing out of the folder are all refused.
-import { isAbsolute, resolve } from 'node:path';
-import { isInside, realpathOfNearest } from '../util/path-inside.ts';
+// Confining paths that come from the editor or HTTP to one allowed folder, with the one confiner
+// graph widgets use too (runtime/user-paths.ts): a path is accepted only if it stays inside the
+// folder both lexically and after symlinks are resolved. Refusals become HostErrors.
+import { isAbsolute } from 'node:path';
+import { confinePath, PathRefusedError } from '../runtime/user-paths.ts';
 import { HostError } from './shared/errors.ts';
 
+/** `name` confined to `root`; a refusal names the path as the caller gave it (`shown`). */
+function confined(name: string, root: string, what: string, shown = name): string {
+  try {
+    return confinePath(name, root, { what, allowed: [root], allowAbsolute: false });
+  } catch (error) {
+    if (!(error instanceof PathRefusedError)) throw error;
+    throw new HostError('forbidden', error.message.replace(`"${name}"`, `"${shown}"`));
+  }
+}
+
 /**
- * Resolve `relPath` (a relative path with `/` separators) inside `root`. Refuses absolute paths,
- * NUL bytes, any `..` escape and symlinks that lead outside. The target need not exist (writes):
- * then its nearest existing ancestor is checked. Returns the absolute (lexical) path.
+ * Resolve `relPath` (a relative path with `/` or `\` separators) inside `root`. Refuses absolute
+ * paths, NUL bytes, any `..` escape and symlinks that lead outside. The target need not exist
+ * (writes): then its nearest existing ancestor is checked. Returns the absolute (lexical) path.
  */
 export async function resolveInside(root: string, relPath: string, what = 'path'): Promise<string> {
   if (relPath.includes('\0')) throw new HostError('bad-request', `${what} contains a NUL byte`);
@@ -16,33 +26,15 @@ export async function resolveInside(root: string, relPath: string, what = 'path'
   if (normalized === '' || isAbsolute(normalized) || /^[a-zA-Z]:/.test(normalized)) {
     throw new HostError('forbidden', `${what} "${relPath}" must be relative to its folder`);
   }
-  const absRoot = resolve(root);
-  const target = resolve(absRoot, normalized);
-  if (!isInside(absRoot, target) || target === absRoot) {
-    throw new HostError('forbidden', `${what} "${relPath}" leaves its folder (path traversal refused)`);
+  const target = confined(normalized, root, what, relPath);
+  if (target === confined('.', root, what)) {
+    throw new HostError('forbidden', `${what} "${relPath}" names the folder itself, not a file in it`);
   }
-  await assertRealInside(absRoot, target, what, relPath);
   return target;
 }
 
 /** Is the absolute path inside `root` after resolving symlinks (for paths the engine reports)? */
 export async function confineAbsolute(root: string, absPath: string, what = 'path'): Promise<string> {
-  const absRoot = resolve(root);
-  const target = resolve(absPath);
-  if (!isInside(absRoot, target)) {
-    throw new HostError('forbidden', `${what} "${absPath}" is outside ${absRoot}`);
-  }
-  await assertRealInside(absRoot, target, what, absPath);
-  return target;
-}
-
-async function assertRealInside(absRoot: string, target: string, what: string, shown: string): Promise<void> {
-  const realRoot = realpathOfNearest(absRoot);
-  const realTarget = realpathOfNearest(target);
-  if (!isInside(realRoot, realTarget)) {
-    throw new HostError(
-      'forbidden',
-      `${what} "${shown}" resolves outside its folder through a link (refused)`,
-    );
-  }
+  if (!isAbsolute(absPath)) throw new HostError('forbidden', `${what} "${absPath}" is not an absolute path`);
+  return confined(absPath, root, what);
 }

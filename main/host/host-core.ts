@@ -4,11 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { SOCKET_TYPES } from '../../nodes/api.ts';
+import { setModelReferences } from '../../nodes/model-references.ts';
 import type { GraphProblem } from '../engine/events.ts';
 import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { BUNDLED_GRAPHS_DIR, type DiffgraphPaths } from '../paths.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../runtime/index.ts';
-import { setModelReferences } from '../runtime/model-list.ts';
 import { confineAbsolute, resolveInside } from './confine.ts';
 import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';

@@ -1,8 +1,8 @@
 // The input folder: images the LoadImage node reads. Uploads get a sanitized name and never
 // overwrite an existing file (a numbered suffix is added instead).
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, unlink } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { writeUnderFreeName } from '../util/atomic-write.ts';
 import { HostError } from './shared/errors.ts';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff'] as const;
@@ -67,30 +67,12 @@ async function walk(dir: string, depth: number, found: string[]): Promise<void> 
 /** Store `bytes` under a sanitized name, adding ` (1)`, ` (2)`... rather than overwriting. */
 export async function saveUpload(inputDir: string, name: string, bytes: Uint8Array): Promise<string> {
   const safe = sanitizeUploadName(name);
-  await mkdir(inputDir, { recursive: true });
-  const tmp = join(inputDir, `.upload.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    const ext = extensionOf(safe);
-    const stem = safe.slice(0, safe.length - ext.length);
-    for (let n = 0; n < 10_000; n += 1) {
-      const candidate = n === 0 ? safe : `${stem} (${n})${ext}`;
-      try {
-        // link() fails if the name exists, so two uploads racing for a name cannot clobber.
-        await link(tmp, join(inputDir, candidate));
-        return candidate;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
+  const ext = extensionOf(safe);
+  const stem = safe.slice(0, safe.length - ext.length);
+  const candidate = (n: number) => (n === 0 ? safe : n < 10_000 ? `${stem} (${n})${ext}` : undefined);
+  const path = await writeUnderFreeName(inputDir, bytes, candidate);
+  if (path === undefined) {
     throw new HostError('conflict', `upload "${name}": too many files named like it in the input folder`);
-  } finally {
-    await unlink(tmp).catch(() => {});
   }
+  return basename(path);
 }

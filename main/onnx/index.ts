@@ -1,5 +1,5 @@
 // A small ONNX writer: build graphs in TypeScript and save them for ONNX Runtime.
-export { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from './float16.ts';
+export { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from '../util/float16.ts';
 export {
   type AttrValue,
   type Dim,
@@ -12,12 +12,6 @@ export { Layers, type WeightType } from './layers.ts';
 export { type PipelineSpec, writePipelineFolder } from './pipeline-folder.ts';
 export { SeededRandom } from './random.ts';
 export { modelBytes, saveModel, saveModelWithExternalData } from './save.ts';
-export {
-  interpolateAlphaCumprod,
-  SD_BETA_END,
-  SD_BETA_START,
-  SD_TRAIN_STEPS,
-  scaledLinearAlphasCumprod,
-} from './sd-schedule.ts';
+export { interpolateAlphaCumprod, scaledLinearAlphasCumprod } from './sd-schedule.ts';
 export { type ElemType, encodeValues, makeTensor, type TensorValues } from './tensor.ts';
 export { alphaCumprodAt } from './timestep-table.ts';

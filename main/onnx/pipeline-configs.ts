@@ -1,18 +1,21 @@
 // The JSON files of a diffusers ONNX pipeline folder, as optimum / diffusers write them for SD 1.5.
 // Used by the fixture generator and the default-model script.
+import { SD_DENOISER_CONFIG } from '../../nodes/sd-constants.ts';
+
+const SD = SD_DENOISER_CONFIG;
 
 export const SD15_SCHEDULER_CONFIG = {
   _class_name: 'PNDMScheduler',
   _diffusers_version: '0.30.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
+  beta_end: SD.betaEnd,
+  beta_schedule: SD.betaSchedule,
+  beta_start: SD.betaStart,
   clip_sample: false,
-  num_train_timesteps: 1000,
-  prediction_type: 'epsilon',
-  set_alpha_to_one: false,
+  num_train_timesteps: SD.numTrainTimesteps,
+  prediction_type: SD.predictionType,
+  set_alpha_to_one: SD.setAlphaToOne,
   skip_prk_steps: true,
-  steps_offset: 1,
+  steps_offset: SD.stepsOffset,
   timestep_spacing: 'leading',
   trained_betas: null,
 };

@@ -1,15 +1,16 @@
 // Stable Diffusion's training noise schedule, to embed in generated denoisers as a lookup table.
 // scaled_linear: betas = linspace(√β_start, √β_end, N)², ᾱ_t = Π_{s≤t} (1 − β_s) (diffusers' DDPMScheduler).
+// In plain float64, unlike nodes/math/betas.ts (which reproduces diffusers' float32 tensors for
+// samplers): the generated models are the closed-form references the tests compare against.
+import { SD_DENOISER_CONFIG } from '../../nodes/sd-constants.ts';
 
-export const SD_TRAIN_STEPS = 1000;
-export const SD_BETA_START = 0.00085;
-export const SD_BETA_END = 0.012;
+const SD = SD_DENOISER_CONFIG;
 
 /** ᾱ for t = 0 … steps−1 (float64). */
 export function scaledLinearAlphasCumprod(
-  steps = SD_TRAIN_STEPS,
-  betaStart = SD_BETA_START,
-  betaEnd = SD_BETA_END,
+  steps = SD.numTrainTimesteps,
+  betaStart = SD.betaStart,
+  betaEnd = SD.betaEnd,
 ): Float64Array {
   const out = new Float64Array(steps);
   const a = Math.sqrt(betaStart);

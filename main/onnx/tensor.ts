@@ -1,7 +1,7 @@
 // ONNX TensorProto construction. Data always goes in `rawData` (little-endian bytes), which is compact
 // and what ORT and onnx.checker expect for initializers; float16 is stored as its 16-bit patterns.
 import { endianness } from 'node:os';
-import { float32ToFloat16 } from './float16.ts';
+import { float32ToFloat16 } from '../util/float16.ts';
 import { type OnnxTypes, onnx } from './proto.ts';
 
 export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';

@@ -3,17 +3,11 @@
 // wrap them as MODEL / CLIP / VAE.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
-import type {
-  Denoiser,
-  DenoiserConfig,
-  PredictionType,
-  TextEncoderModel,
-  VaeModel,
-} from '../../nodes/types.ts';
+import type { DeviceName, PipelineOverrides, RuntimeServices } from '../../nodes/api.ts';
+import type { Denoiser, DenoiserConfig, TextEncoderModel, VaeModel } from '../../nodes/types.ts';
+import { type InputField, ModelInputError } from '../../nodes/widget-errors.ts';
 import { type ClipTokenizer, loadClipTokenizer } from './clip-tokenizer.ts';
 import { autoDevices } from './devices.ts';
-import { type InputField, ModelInputError } from './errors.ts';
 import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
 import { cachedOnnxHeader } from './onnx-header.ts';
 import { OnnxTextEncoder } from './onnx-text-encoder.ts';
@@ -32,6 +26,8 @@ import {
 
 export interface LoadContext {
   runtime: RuntimeServices;
+  /** The graph being run: the model hashes it records pick among same-named models. */
+  graph?: unknown;
   warn(message: string): void;
 }
 
@@ -46,7 +42,7 @@ async function resolve(
       name,
       what,
       roots: modelRoots(ctx.runtime),
-      sha256: recordedSha256(ctx.runtime.graph, name),
+      sha256: recordedSha256(ctx.graph, name),
       allowAbsolute: ctx.runtime.allowAbsolutePaths,
     });
     if (resolved.notice) ctx.warn(resolved.notice);
@@ -147,12 +143,6 @@ async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> 
   ctx.warn(
     `device auto: no usable GPU (${gpus.map((d) => `${d.name}: ${d.detail}`).join('; ')}); running on the CPU`,
   );
-}
-
-/** Widget overrides of what the pipeline's own config files say (undefined: keep the config's). */
-export interface PipelineOverrides {
-  predictionType?: PredictionType;
-  scalingFactor?: number;
 }
 
 export async function loadPipeline(

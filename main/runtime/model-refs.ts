@@ -1,15 +1,15 @@
 // The `models: [{name, sha256}]` list a graph document records, so that a graph moved to another
 // machine finds its models by content or says exactly which one is missing. Hosts record it when
-// saving a graph and SaveImage when embedding the graph in a PNG. A model not on this machine
-// keeps the hash the graph already recorded for it; one never recorded is left out (the run
-// reports it).
+// saving a graph, and SaveImage (through the node context's run scope) when embedding it in a
+// PNG. A model not on this machine keeps the hash the graph already recorded for it; one never
+// recorded is left out (the run reports it).
 import type { RuntimeServices, WidgetSpec } from '../../nodes/api.ts';
-import { type ModelReference, setModelReferences } from './model-list.ts';
+import type { ModelReference } from '../../nodes/model-references.ts';
 import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
 import { modelSha256 } from './model-scan.ts';
 
-export type { ModelReference } from './model-list.ts';
-export { setModelReferences } from './model-list.ts';
+export type { ModelReference } from '../../nodes/model-references.ts';
+export { setModelReferences } from '../../nodes/model-references.ts';
 
 interface GraphLike {
   nodes?: Record<string, { type?: string; widgets?: Record<string, unknown> }>;
@@ -77,21 +77,17 @@ export async function modelReferences(
 }
 
 /**
- * The models `doc` names, resolved in this runtime's folders under its path policy (what the
- * engine worker answers for hosts saving a graph). Empty without widget declarations.
+ * The models `doc` names (its widgets declared by `widgetsOf`), resolved in this runtime's
+ * folders under its path policy: what SaveImage records and the worker answers for hosts saving
+ * a graph.
  */
 export async function graphModelReferences(
   runtime: RuntimeServices,
+  widgetsOf: WidgetsOf,
   doc: unknown,
 ): Promise<ModelReference[]> {
-  if (!runtime.widgetsOf || !doc || typeof doc !== 'object' || Array.isArray(doc)) return [];
-  return modelReferences(doc as GraphLike, runtime.widgetsOf, modelRoots(runtime), {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [];
+  return modelReferences(doc as GraphLike, widgetsOf, modelRoots(runtime), {
     allowAbsolute: runtime.allowAbsolutePaths,
   });
-}
-
-/** `doc` with its `models` list filled in from this runtime (SaveImage's embedded graph). */
-export async function withModelReferences<T>(runtime: RuntimeServices, doc: T): Promise<T> {
-  if (!runtime.widgetsOf) return doc;
-  return setModelReferences(doc, await graphModelReferences(runtime, doc));
 }

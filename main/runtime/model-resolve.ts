@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { RuntimeServices } from '../../nodes/api.ts';
-import { ModelInputError } from './errors.ts';
+import { ModelInputError } from '../../nodes/widget-errors.ts';
 import { modelSha256, scanModels } from './model-scan.ts';
 import { confinePath, PathRefusedError } from './user-paths.ts';
 

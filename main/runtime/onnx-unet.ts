@@ -2,6 +2,7 @@
 // int or float timesteps), batch (dynamic, or fixed: larger batches run in chunks), timestep
 // layout ([], [1] or [batch]) and optional inputs (text states, LCM's guidance embedding).
 import type ort from 'onnxruntime-node';
+import { broadcastBatch, type ChunkRun, inBatchChunks } from '../../nodes/math/batch.ts';
 import type { Conditioning, Denoiser, DenoiserConfig, Tensor } from '../../nodes/types.ts';
 import type { SessionHandle } from './session-pool.ts';
 import { sizeMismatch, type UnetSignature, unetSignature } from './slot-signatures.ts';
@@ -75,18 +76,9 @@ export class OnnxDenoiser implements Denoiser {
     if (batch % chunk !== 0)
       throw new Error(`${this.name}: batch ${batch} is not a multiple of the model's fixed batch ${chunk}`);
     const states = this.contextFor(batch, context);
-    const perItem = channels * height * width;
-    if (chunk === batch) return this.run(x.data, [batch, channels, height, width], timestep, states, signal);
-    const out = new Float32Array(x.data.length);
-    for (let start = 0; start < batch; start += chunk) {
-      const sample = x.data.slice(start * perItem, (start + chunk) * perItem);
-      const part = states && sliceBatch(states, start, chunk);
-      out.set(
-        await this.run(sample, [chunk, channels, height, width], timestep, part, signal),
-        start * perItem,
-      );
-    }
-    return out;
+    const run: ChunkRun = (sample, shape, part) => this.run(sample, shape, timestep, part, signal);
+    if (chunk === batch) return run(x.data, [batch, channels, height, width], states);
+    return inBatchChunks(x.data, x.shape, chunk, states, run);
   }
 
   /** Text states with x's batch: broadcast a single row, or zeros for unconditional use. */
@@ -99,18 +91,16 @@ export class OnnxDenoiser implements Denoiser {
       const tokens = spec.tokens ?? DEFAULT_TOKENS;
       return { data: new Float32Array(batch * tokens * spec.hidden), shape: [batch, tokens, spec.hidden] };
     }
-    const [cBatch, tokens, hidden] = context.shape;
+    const [cBatch, , hidden] = context.shape;
     if (spec.hidden !== null && hidden !== spec.hidden) {
       throw new Error(
         `${this.name}: conditioning has hidden size ${hidden} but the U-Net expects ${spec.hidden} (text encoder from another model?)`,
       );
     }
-    if (cBatch === batch) return context;
-    if (cBatch !== 1)
+    const states = broadcastBatch(context, batch);
+    if (!states)
       throw new Error(`${this.name}: conditioning batch ${cBatch} does not match latent batch ${batch}`);
-    const data = new Float32Array(batch * tokens * hidden);
-    for (let b = 0; b < batch; b++) data.set(context.data, b * tokens * hidden);
-    return { data, shape: [batch, tokens, hidden] };
+    return states;
   }
 
   private async run(
@@ -145,12 +135,4 @@ export class OnnxDenoiser implements Denoiser {
     }
     return result;
   }
-}
-
-function sliceBatch(tensor: Tensor, start: number, count: number): Tensor {
-  const per = tensor.data.length / tensor.shape[0];
-  return {
-    data: tensor.data.slice(start * per, (start + count) * per),
-    shape: [count, ...tensor.shape.slice(1)],
-  };
 }

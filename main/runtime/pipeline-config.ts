@@ -2,21 +2,9 @@
 // configs say about the training schedule, prediction type and VAE scaling.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../../nodes/sd-constants.ts';
 import type { BetaSchedule, DenoiserConfig, PredictionType } from '../../nodes/types.ts';
-import { ModelInputError } from './errors.ts';
-
-/** Stable Diffusion 1.x/2.x training values (diffusers' scheduler_config.json for SD). */
-export const SD_DENOISER_CONFIG: DenoiserConfig = {
-  numTrainTimesteps: 1000,
-  betaSchedule: 'scaled_linear',
-  betaStart: 0.00085,
-  betaEnd: 0.012,
-  stepsOffset: 1,
-  predictionType: 'epsilon',
-  setAlphaToOne: false,
-};
-
-export const SD_SCALING_FACTOR = 0.18215;
+import { ModelInputError } from '../../nodes/widget-errors.ts';
 
 export interface PipelineFiles {
   dir: string;

@@ -5,8 +5,8 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
+import { ModelInputError } from '../../nodes/widget-errors.ts';
 import { autoDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
-import { ModelInputError } from './errors.ts';
 import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
 import type { ModelIO } from './slot-signatures.ts';
 

@@ -1,6 +1,6 @@
 // Converting between our float32 wire values and the element types a session declares.
 import ort from 'onnxruntime-node';
-import { float16ToFloat32, float32ToFloat16 } from './float16.ts';
+import { float16ToFloat32, float32ToFloat16 } from '../util/float16.ts';
 import type { OnnxElementType } from './onnx-header.ts';
 
 export type FloatType = 'float32' | 'float16';

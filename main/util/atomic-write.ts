@@ -16,32 +16,44 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * Write a new file `<prefix>_NNNNN<ext>` in `dir` with the first free counter, never
- * overwriting anything (hard-link from a temp file fails if the name is taken, so two writers
- * racing for one name cannot clobber each other). Returns the absolute path written.
+ * Write `data` as a new file in `dir` under the first free name of `names` (attempt 0, 1, ...;
+ * undefined: give up), never overwriting anything: a hard link from a temp file fails if the
+ * name is taken, so two writers racing for one name cannot clobber each other. Returns the
+ * absolute path written, or undefined when `names` gave up.
  */
+export async function writeUnderFreeName(
+  dir: string,
+  data: Uint8Array,
+  names: (attempt: number) => string | undefined,
+): Promise<string | undefined> {
+  const tmp = await writeTempFile(dir, 'new', data);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const name = names(attempt);
+      if (name === undefined) return undefined;
+      try {
+        await link(tmp, join(dir, name));
+        return join(dir, name);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
+/** Write a new file `<prefix>_NNNNN<ext>` in `dir` with the first free counter; returns its path. */
 export async function writeNewNumberedFile(
   dir: string,
   prefix: string,
   ext: string,
   data: Uint8Array,
 ): Promise<string> {
-  const tmp = await writeTempFile(dir, prefix, data);
-  try {
-    let counter = await nextCounter(dir, prefix, ext);
-    for (;;) {
-      const target = join(dir, `${prefix}_${String(counter).padStart(5, '0')}${ext}`);
-      try {
-        await link(tmp, target);
-        return target;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        counter += 1;
-      }
-    }
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
+  await mkdir(dir, { recursive: true });
+  const first = await nextCounter(dir, prefix, ext);
+  const name = (attempt: number) => `${prefix}_${String(first + attempt).padStart(5, '0')}${ext}`;
+  return (await writeUnderFreeName(dir, data, name)) as string;
 }
 
 /** `.<base>.<pid>-<random>.tmp`: the writer's pid lets a later run remove what a killed one left. */

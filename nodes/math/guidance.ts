@@ -4,6 +4,7 @@
 // once and reused every step.
 import { NodeInputError } from '../api.ts';
 import type { Conditioning, Denoiser, Tensor } from '../types.ts';
+import { broadcastBatch, inBatchChunks } from './batch.ts';
 import { combineGuidance } from './prediction.ts';
 
 export interface GuidanceOptions {
@@ -18,17 +19,13 @@ export interface GuidanceOptions {
 
 /** Conditioning broadcast to `batch` items (a single prompt repeats). */
 function expandConditioning(cond: Conditioning, batch: number, input: string): Conditioning {
-  const [cb, ...rest] = cond.shape;
-  if (cb === batch) return cond;
-  if (cb !== 1)
+  const expanded = broadcastBatch(cond, batch);
+  if (!expanded)
     throw new NodeInputError(
       input,
-      `conditioning has batch ${cb} but the latent has batch ${batch}; expected 1 or ${batch}`,
+      `conditioning has batch ${cond.shape[0]} but the latent has batch ${batch}; expected 1 or ${batch}`,
     );
-  const item = cond.data.length;
-  const data = new Float32Array(item * batch);
-  for (let b = 0; b < batch; b++) data.set(cond.data, b * item);
-  return { data, shape: [batch, ...rest] };
+  return expanded;
 }
 
 function concatBatch(first: Tensor, second: Tensor): Tensor {
@@ -181,19 +178,9 @@ export class GuidedModel {
     }
     if (fixed === total)
       return this.checked(await this.invoke(x, shape, timestep, context, signal), x.length);
-    const item = x.length / total;
-    const result = this.gathered;
-    const ctxItem = context ? context.data.length / context.shape[0] : 0;
-    for (let start = 0; start < total; start += fixed) {
-      const chunk = x.subarray(start * item, (start + fixed) * item);
-      const ctx = context && {
-        data: context.data.subarray(start * ctxItem, (start + fixed) * ctxItem),
-        shape: [fixed, ...context.shape.slice(1)],
-      };
-      const part = await this.invoke(chunk, [fixed, ...shape.slice(1)], timestep, ctx, signal);
-      result.set(this.checked(part, chunk.length), start * item);
-    }
-    return result;
+    const run = async (chunk: Float32Array, chunkShape: number[], ctx: Conditioning | undefined) =>
+      this.checked(await this.invoke(chunk, chunkShape, timestep, ctx, signal), chunk.length);
+    return inBatchChunks(x, shape, fixed, context, run, this.gathered);
   }
 
   private invoke(

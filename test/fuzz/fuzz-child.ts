@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, loadProblems } from '../../main/cli/util/problems.ts';
-import { Engine } from '../../main/engine/engine.ts';
+import { validateGraph } from '../../main/engine/compile/validate.ts';
+import { Engine } from '../../main/engine/execute/engine.ts';
 import { defaultRegistry } from '../../main/engine/registry.ts';
 import { createRuntimeServices } from '../../main/engine/runtime-services.ts';
-import { validateGraph } from '../../main/engine/validate.ts';
 import { loadGraphFile } from '../../main/graph/load.ts';
 import { malformedCases } from './malformed-inputs.ts';
 

@@ -27,7 +27,7 @@ export function exportCommand(setExitCode: (code: ExitCode) => void): Command {
       const { exportComfyUi } = await import('../../interop/comfy/export-ui.ts');
       const { writeFileAtomic } = await import('../../util/atomic-write.ts');
       const { loadProblems } = await import('../util/problems.ts');
-      const doc = await loadGraphFile(file).catch((error: unknown) => {
+      const { doc } = await loadGraphFile(file).catch((error: unknown) => {
         throw new CliError(loadProblems(file, error));
       });
       const registry = defaultRegistry();

@@ -32,9 +32,9 @@ export function importCommand(setExitCode: (code: ExitCode) => void): Command {
       if (!imported)
         throw new CliError([`${file}: not a ComfyUI workflow or prompt, nor a ComfyUI/A1111 PNG`]);
       if ('error' in imported) throw new CliError([`${file}: ${imported.error}`]);
-      let doc: ReturnType<typeof parseGraphJson>;
+      let doc: ReturnType<typeof parseGraphJson>['doc'];
       try {
-        doc = parseGraphJson(JSON.stringify(imported.doc), file);
+        doc = parseGraphJson(JSON.stringify(imported.doc), file).doc;
       } catch (error) {
         throw new CliError([(error as Error).message]);
       }

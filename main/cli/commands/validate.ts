@@ -24,22 +24,20 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
         defaultRegistry,
         formatImportReport,
         formatProblem,
-        importReportOf,
         loadGraphFile,
         loadProblems,
         validateGraph,
       } = await import('./validate-deps.ts');
-      let doc: Awaited<ReturnType<typeof loadGraphFile>>;
+      let loaded: Awaited<ReturnType<typeof loadGraphFile>>;
       try {
-        doc = await loadGraphFile(file);
+        loaded = await loadGraphFile(file);
       } catch (error) {
         throw new CliError(loadProblems(file, error));
       }
-      const report = importReportOf(doc);
-      if (report && !options.json) {
-        for (const line of formatImportReport(report)) process.stderr.write(`${line}\n`);
+      if (loaded.importReport && !options.json) {
+        for (const line of formatImportReport(loaded.importReport)) process.stderr.write(`${line}\n`);
       }
-      const problems = validateGraph(doc, defaultRegistry());
+      const problems = [...loaded.problems, ...validateGraph(loaded.doc, defaultRegistry())];
       if (options.json) {
         process.stdout.write(`${JSON.stringify(problems)}\n`);
       } else {

@@ -1,8 +1,8 @@
 // Turn graph files plus --set/--seeds/--repeat into the list of runs, checking everything first:
 // a batch either starts with every run known to be valid, or reports every problem and runs nothing.
+import { validateGraph } from '../../engine/compile/validate.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
-import { validateGraph } from '../../engine/validate.ts';
-import { importReportOf, loadGraphFile, textProblems } from '../../graph/load.ts';
+import { type LoadedGraph, loadGraphFile } from '../../graph/load.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { applySeedControl } from '../../graph/seed-control.ts';
 import { formatImportReport } from '../../interop/import-file.ts';
@@ -55,15 +55,16 @@ async function planGraph(
   options: BatchPlanOptions,
   problems: string[],
 ): Promise<Omit<Job, 'index'>[]> {
-  let doc: GraphDocument;
+  let loaded: LoadedGraph;
   try {
-    doc = await loadGraphFile(file);
+    loaded = await loadGraphFile(file);
   } catch (error) {
     problems.push(...loadProblems(file, error));
     return [];
   }
-  const imported = importReportOf(doc);
-  if (imported) for (const line of formatImportReport(imported)) process.stderr.write(`${file}: ${line}\n`);
+  const { doc, problems: textProblems, importReport } = loaded;
+  if (importReport)
+    for (const line of formatImportReport(importReport)) process.stderr.write(`${file}: ${line}\n`);
   const applied = applyOverrides(doc, registry, options.overrides, file);
   problems.push(...applied.problems);
   const seedTargets = seedWidgets(doc, registry).filter((key) => !(key in applied.values));
@@ -89,8 +90,8 @@ async function planGraph(
       current = applySeedControl(current, registry);
     }
   }
-  // Clones lose what only the file's text showed (repeated ids), so add those from the original.
-  for (const problem of textProblems(doc)) problems.push(formatProblem(problem, file));
+  // What only the file's text showed (repeated ids): the parsed document cannot carry it.
+  for (const problem of textProblems) problems.push(formatProblem(problem, file));
   for (const job of jobs) {
     for (const problem of validateGraph(job.doc, registry)) problems.push(formatProblem(problem, file));
   }

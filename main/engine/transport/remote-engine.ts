@@ -1,10 +1,8 @@
 // An EngineLike over the engine protocol, whatever carries it (a worker thread, an Electron
 // utility process). The plain calls come from the method table; run adds event delivery by run
 // id and never rejects: a transport that fails turns into a failed run.
-import { textProblems } from '../../graph/load.ts';
 import { remoteMethods } from '../../rpc/remote-methods.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
-import { formatProblem } from '../validate.ts';
 import { EngineGoneError } from './channel.ts';
 import {
   type EngineCallName,
@@ -38,9 +36,9 @@ export abstract class RemoteEngine {
   /** Stops the engine; later calls fail. */
   abstract close(): Promise<void>;
 
-  /** The engine's problems plus those only the file text shows (duplicate keys), which do not travel. */
+  /** The engine's problems (those only the file text shows, repeated keys, come with the parse). */
   async validate(doc: unknown): Promise<GraphProblem[]> {
-    return [...textProblems(doc), ...((await this.callEngine('validate', [doc])) as GraphProblem[])];
+    return (await this.callEngine('validate', [doc])) as GraphProblem[];
   }
 
   /**
@@ -54,17 +52,6 @@ export abstract class RemoteEngine {
     options: { runId?: string } = {},
   ): Promise<RunResult> {
     const runId = options.runId ?? globalThis.crypto.randomUUID();
-    const problems = textProblems(doc);
-    if (problems.length > 0) {
-      const message = `The graph has ${problems.length} problem(s): ${problems.map(formatProblem).join('; ')}`;
-      return endEarly(runId, onEvent, {
-        type: 'run-failed',
-        runId,
-        nodeId: problems[0].nodeId,
-        message,
-        problems,
-      });
-    }
     let started = false;
     this.listeners.set(runId, (event) => {
       if (event.type === 'run-started') started = true;

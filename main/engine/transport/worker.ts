@@ -11,8 +11,7 @@ import {
   loadedModels,
   unloadModels,
 } from '../../runtime/index.ts';
-import { graphModelReferences } from '../../runtime/model-refs.ts';
-import { Engine } from '../engine.ts';
+import { Engine } from '../execute/engine.ts';
 import { NodeRegistry } from '../registry.ts';
 import { createRuntimeServices } from '../runtime-services.ts';
 import type { EngineCalls } from './engine-calls.ts';
@@ -45,7 +44,7 @@ function engineCalls(engine: Engine): EngineCalls {
     unloadModels: () => unloadModels(runtime),
     devices: () => availableDevices(),
     autoDevice: async () => (await autoDevices()).auto,
-    modelRefs: (doc) => graphModelReferences(runtime, doc),
+    modelRefs: (doc) => engine.modelReferences(doc),
   };
 }
 

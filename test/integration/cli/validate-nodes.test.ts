@@ -66,6 +66,21 @@ describe('diffgraph validate', { timeout: SLOW_TEST_MS }, () => {
     );
   });
 
+  it('reports node ids repeated in the file text, which the parsed document cannot show', async () => {
+    const text = (await readFile(TINY, 'utf8')).replace('"nodes": {', '"nodes": {"save": {"type": "Int"},');
+    expect(text).toContain('"save": {"type": "Int"}');
+    const path = join(temp.dir, 'repeated-id.json');
+    await writeFile(path, text);
+    const result = await runCli(['validate', path, '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ nodeId: 'save', code: 'duplicate-id' }),
+    ]);
+    const run = await runCli(['run', path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('save: Node id "save" is used by more than one node');
+  });
+
   it('exits 2 with a one-line reason for unreadable and non-JSON files', async () => {
     const missing = await runCli(['validate', join(temp.dir, 'nope.json')]);
     expect(missing.code).toBe(2);

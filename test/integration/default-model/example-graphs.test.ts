@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import { loadGraphFile } from '../../../main/graph/load.ts';
@@ -63,7 +63,8 @@ describe('example graphs', () => {
 
   for (const [name, images] of Object.entries(EXPECTED_IMAGES)) {
     it(`${name} has a title and description, validates and runs headless`, async () => {
-      const doc = await loadGraphFile(join(BUNDLED_GRAPHS_DIR, name));
+      const { doc, problems } = await loadGraphFile(join(BUNDLED_GRAPHS_DIR, name));
+      expect(problems).toEqual([]);
       expect(doc.title?.length).toBeGreaterThan(5);
       expect(doc.description?.length).toBeGreaterThan(40);
       expect(engine.validate(doc)).toEqual([]);

@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../../../main/engine/engine.ts';
 import type { EngineEvent, RunResult } from '../../../main/engine/events.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import type { DeviceName } from '../../../nodes/api.ts';

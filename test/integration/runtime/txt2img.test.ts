@@ -52,10 +52,10 @@ describe('txt2img on the fixture pipeline', () => {
     expect(
       events.filter((e) => e.type === 'node-progress' && e.nodeId === 'sampler').length,
     ).toBeGreaterThanOrEqual(10);
-    const reloaded = await loadGraphFile(png);
+    const { doc: reloaded } = await loadGraphFile(png);
     // The embedded graph is the one that ran, plus the name and content hash of its model.
     const models = [{ name: 'tiny-sd', sha256: await modelSha256(f.pipelines.tinySd) }];
-    expect(reloaded).toEqual(parseGraphJson(JSON.stringify({ ...graph, models }), 'graph.json'));
+    expect(reloaded).toEqual(parseGraphJson(JSON.stringify({ ...graph, models }), 'graph.json').doc);
     expect(reloaded.nodes.sampler.widgets.seed).toBe(7);
   });
 
@@ -63,7 +63,7 @@ describe('txt2img on the fixture pipeline', () => {
     const engine = testEngine(folders);
     const { result } = await runGraph(engine, txt2imgGraph({ prefix: 'again', seed: 11 }));
     const first = outputPaths(result)[0];
-    const reloaded = await loadGraphFile(first);
+    const { doc: reloaded } = await loadGraphFile(first);
     const second = await runGraph(testEngine(folders), reloaded);
     expect(second.result.status).toBe('done');
     expect(Array.from((await decodeImageFile(outputPaths(second.result)[0])).data)).toEqual(

@@ -55,13 +55,13 @@ afterAll(async () => {
 const clean = {
   'nodes/api.ts': 'export const DEVICES = ["cpu"];\n',
   'nodes/sampler.ts': 'import { DEVICES } from "./api.ts";\nexport const first = DEVICES[0];\n',
-  'main/engine/engine.ts':
+  'main/engine/execute/engine.ts':
     'import { readFileSync } from "node:fs";\nimport { first } from "../../nodes/sampler.ts";\nexport type Result = { ok: boolean };\nexport const run = () => [readFileSync, first];\n',
   'main/host/core.ts': 'import { run } from "../engine/engine.ts";\nexport const core = run;\n',
   'main/host/shared/api.ts':
     'import type { Result } from "../../engine/engine.ts";\nimport { DEVICES } from "../../../nodes/api.ts";\nexport const devices = DEVICES;\nexport type Answer = Result;\n',
   'renderer/app.ts':
-    'import type { Result } from "../main/engine/engine.ts";\nimport { devices } from "../main/host/shared/api.ts";\nexport const show = (r: Result) => [r, devices];\n',
+    'import type { Result } from "../main/engine/execute/engine.ts";\nimport { devices } from "../main/host/shared/api.ts";\nexport const show = (r: Result) => [r, devices];\n',
 };
 
 describe('dependency rules', () => {
@@ -74,7 +74,8 @@ describe('dependency rules', () => {
   it('report each broken rule and fail', async () => {
     const { code, violations } = await cruise({
       ...clean,
-      'nodes/bad-loader.ts': 'import { run } from "../main/engine/engine.ts";\nexport const load = run;\n',
+      'nodes/bad-loader.ts':
+        'import { run } from "../main/engine/execute/engine.ts";\nexport const load = run;\n',
       'renderer/fs-reader.ts':
         'import { readFile } from "node:fs/promises";\nexport const read = readFile;\n',
       'renderer/direct.ts': 'import { core } from "../main/host/core.ts";\nexport const direct = core;\n',
@@ -86,7 +87,7 @@ describe('dependency rules', () => {
     });
     expect(violations).toEqual(
       expect.arrayContaining([
-        'error nodes-only-use-the-node-api: nodes/bad-loader.ts -> main/engine/engine.ts',
+        'error nodes-only-use-the-node-api: nodes/bad-loader.ts -> main/engine/execute/engine.ts',
         'error browser-code-no-node-builtins: renderer/fs-reader.ts -> fs/promises',
         'error browser-code-no-node-only-main: renderer/direct.ts -> main/host/core.ts',
         'error browser-code-no-node-only-main: main/host/shared/leak.ts -> main/host/core.ts',

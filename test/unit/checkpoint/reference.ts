@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import type { OnnxTypes } from '../../../main/onnx/proto.ts';
 import { modelBytes } from '../../../main/onnx/save.ts';
-import { decodeNpy } from '../../../nodes/math/npy.ts';
+import { decodeNpy } from '../../../nodes/formats/npy.ts';
 import type { Tensor } from '../../../nodes/types.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 

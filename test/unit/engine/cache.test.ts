@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResultCache } from '../../../main/engine/cache.ts';
-import { estimateBytes } from '../../../main/engine/estimate-bytes.ts';
+import { ResultCache } from '../../../main/engine/execute/cache.ts';
+import { estimateBytes } from '../../../main/engine/execute/estimate-bytes.ts';
 
 describe('estimateBytes', () => {
   it('counts typed arrays by their buffer, once per buffer', () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ResultCache } from '../../../main/engine/cache.ts';
-import { Engine } from '../../../main/engine/engine.ts';
-import { estimateBytes } from '../../../main/engine/estimate-bytes.ts';
-import { GraphRun } from '../../../main/engine/run.ts';
-import { compileGraph } from '../../../main/engine/validate.ts';
+import { compileGraph } from '../../../main/engine/compile/validate.ts';
+import { ResultCache } from '../../../main/engine/execute/cache.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
+import { estimateBytes } from '../../../main/engine/execute/estimate-bytes.ts';
+import { GraphRun } from '../../../main/engine/execute/run.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
+import { runtimeNodeServices } from '../../../main/runtime/node-services/index.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';
 
 function setup(cacheBytes?: number) {
@@ -111,17 +112,24 @@ describe('working set', () => {
     const { registry } = makeTestNodes();
     const compiled = compileGraph(pipelineGraph(), registry);
     const held: Record<string, string[]> = {};
-    const deps = { runtime: testRuntime(), cache: new ResultCache(0), log: silentLogger };
-    const run: GraphRun = new GraphRun(
+    const run = { graph: null, modelReferences: async () => [] };
+    const deps = {
+      runtime: testRuntime(),
+      run,
+      services: runtimeNodeServices,
+      cache: new ResultCache(0),
+      log: silentLogger,
+    };
+    const graphRun: GraphRun = new GraphRun(
       'r',
       compiled.steps,
       new AbortController().signal,
       (event) => {
-        if (event.type === 'node-started') held[event.nodeId] = run.heldResults();
+        if (event.type === 'node-started') held[event.nodeId] = graphRun.heldResults();
       },
       deps,
     );
-    expect((await run.execute()).status).toBe('done');
+    expect((await graphRun.execute()).status).toBe('done');
     expect(held).toEqual({
       load: [],
       encode: ['load'],
@@ -129,6 +137,6 @@ describe('working set', () => {
       sample: ['load', 'encode', 'empty'],
       save: ['sample'],
     });
-    expect(run.heldResults()).toEqual([]);
+    expect(graphRun.heldResults()).toEqual([]);
   });
 });

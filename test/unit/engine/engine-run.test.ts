@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import { defineNode, NodeInputError } from '../../../nodes/api.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';
 

@@ -1,9 +1,9 @@
 // Regression (issue #11, item 5): a 10,000-node chain overflowed the stack in the planner's
 // recursive visit. Walks are iterative now: 100,000 nodes validate, and a long chain runs.
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
-import { walkPostOrder } from '../../../main/engine/graph-walk.ts';
-import { validateGraph } from '../../../main/engine/validate.ts';
+import { walkPostOrder } from '../../../main/engine/compile/graph-walk.ts';
+import { validateGraph } from '../../../main/engine/compile/validate.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { defineNode } from '../../../nodes/api.ts';
 import { makeTestNodes, silentLogger, testRuntime } from './test-nodes.ts';

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
+import { validateGraph } from '../../../main/engine/compile/validate.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import {
   checkMemoryBudget,
   estimateTensorBytes,
@@ -13,7 +14,6 @@ import {
   parseByteSize,
 } from '../../../main/engine/memory-budget.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
-import { validateGraph } from '../../../main/engine/validate.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { APP_ROOT } from '../../../main/paths.ts';
 import { silentLogger, testRuntime } from './test-nodes.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
-import { compileGraph } from '../../../main/engine/validate.ts';
+import { compileGraph } from '../../../main/engine/compile/validate.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { defineNode } from '../../../nodes/api.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';

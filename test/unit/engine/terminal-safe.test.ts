@@ -1,6 +1,6 @@
 // Regression (issue #11, item 9): node ids with terminal escape codes were printed raw.
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../../main/engine/validate.ts';
+import { formatProblem } from '../../../main/engine/compile/validate.ts';
 import { terminalSafe } from '../../../main/util/terminal-safe.ts';
 
 describe('terminal-safe output', () => {

@@ -1,9 +1,9 @@
 // Regression (issue #11, item 9): `validate` passed width 12 and a wired scaling factor of 0 that
 // `run` rejects. Both now apply one set of widget rules.
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
+import { validateGraph } from '../../../main/engine/compile/validate.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
-import { validateGraph } from '../../../main/engine/validate.ts';
 import { parseWidgetValue } from '../../../main/graph/widget-values.ts';
 import { emptyLatent } from '../../../nodes/latent.ts';
 import { silentLogger, testRuntime } from './test-nodes.ts';

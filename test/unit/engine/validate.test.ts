@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatProblem, validateGraph } from '../../../main/engine/compile/validate.ts';
 import type { GraphProblem } from '../../../main/engine/events.ts';
-import { formatProblem, validateGraph } from '../../../main/engine/validate.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
 import { primitiveNodes } from '../../../nodes/primitives.ts';
@@ -156,8 +156,8 @@ describe('validateGraph', () => {
       '"save":{',
       '"empty":{"type":"TEmpty","widgets":{}},"save":{',
     );
-    const doc = parseGraphJson(text.replace('"steps":2', '"steps":-1'), 'dup.json');
-    const problems = problemsOf(doc);
+    const loaded = parseGraphJson(text.replace('"steps":2', '"steps":-1'), 'dup.json');
+    const problems = [...loaded.problems, ...problemsOf(loaded.doc)];
     expect(problems.map((p) => [p.nodeId, p.code])).toEqual([
       ['empty', 'duplicate-id'],
       ['sample', 'bad-widget-value'],

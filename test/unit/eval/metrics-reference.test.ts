@@ -7,7 +7,7 @@ import { frechetDistance } from '../../../main/eval/frechet.ts';
 import { kernelInceptionDistance } from '../../../main/eval/kid.ts';
 import { multiply, sqrtSymmetric } from '../../../main/eval/linalg.ts';
 import { type FeatureSet, featureSet } from '../../../main/eval/statistics.ts';
-import { decodeNpy } from '../../../nodes/math/npy.ts';
+import { decodeNpy } from '../../../nodes/formats/npy.ts';
 
 const DIR = join(import.meta.dirname, '../../fixtures/reference/eval');
 const metrics = JSON.parse(readFileSync(join(DIR, 'metrics.json'), 'utf8')) as {

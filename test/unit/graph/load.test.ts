@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import {
-  GraphLoadError,
-  loadGraphFile,
-  parseGraphJson,
-  saveGraphFile,
-  textProblems,
-} from '../../../main/graph/load.ts';
+import { GraphLoadError, loadGraphFile, parseGraphJson, saveGraphFile } from '../../../main/graph/load.ts';
 import { embedGraphInPng } from '../../../main/graph/png-text.ts';
 
 const withUnknowns = {
@@ -39,7 +33,7 @@ describe('graph files', () => {
     const dir = await tempDir();
     const text = `${JSON.stringify(withUnknowns, null, 2)}\n`;
     await writeFile(join(dir, 'in.json'), text);
-    const doc = await loadGraphFile(join(dir, 'in.json'));
+    const { doc } = await loadGraphFile(join(dir, 'in.json'));
     expect(doc.nodes['1'].type).toBe('FancyPluginNode');
     await saveGraphFile(join(dir, 'out.json'), doc);
     expect(await readFile(join(dir, 'out.json'), 'utf8')).toBe(text);
@@ -47,7 +41,10 @@ describe('graph files', () => {
   });
 
   it('fills defaults for omitted widgets and edges', () => {
-    const doc = parseGraphJson('{"format":"diffgraph","version":1,"nodes":{"a":{"type":"X"}}}', 'min.json');
+    const { doc } = parseGraphJson(
+      '{"format":"diffgraph","version":1,"nodes":{"a":{"type":"X"}}}',
+      'min.json',
+    );
     expect(doc.nodes.a.widgets).toEqual({});
     expect(doc.edges).toEqual([]);
   });
@@ -80,11 +77,12 @@ describe('graph files', () => {
     await expect(loadGraphFile('/nonexistent/g.json')).rejects.toThrow('/nonexistent/g.json: file not found');
   });
 
-  it('remembers node ids repeated in the text', () => {
+  it('returns node ids repeated in the text with the document', () => {
     const text =
       '{"format":"diffgraph","version":1,"nodes":{"a":{"type":"X"},"b":{"type":"Y"},"a":{"type":"Z","widgets":{"w":1,"w":2}}}}';
-    const doc = parseGraphJson(text, 'dup.json');
-    expect(textProblems(doc)).toEqual([
+    const { doc, problems } = parseGraphJson(text, 'dup.json');
+    expect(Object.keys(doc.nodes)).toEqual(['a', 'b']);
+    expect(problems).toEqual([
       { nodeId: 'a', code: 'duplicate-id', message: 'Node id "a" is used by more than one node' },
       {
         nodeId: 'a',
@@ -94,12 +92,10 @@ describe('graph files', () => {
       },
     ]);
     expect(
-      textProblems(
-        parseGraphJson(
-          '{"format":"diffgraph","version":1,"nodes":{"a\\"b":{"type":"X","t":"\\"a\\""}}}',
-          'ok.json',
-        ),
-      ),
+      parseGraphJson(
+        '{"format":"diffgraph","version":1,"nodes":{"a\\"b":{"type":"X","t":"\\"a\\""}}}',
+        'ok.json',
+      ).problems,
     ).toEqual([]);
   });
 
@@ -109,7 +105,7 @@ describe('graph files', () => {
       .png()
       .toBuffer();
     await writeFile(join(dir, 'image.png'), embedGraphInPng(png, withUnknowns));
-    expect(await loadGraphFile(join(dir, 'image.png'))).toEqual(withUnknowns);
+    expect(await loadGraphFile(join(dir, 'image.png'))).toEqual({ doc: withUnknowns, problems: [] });
     await writeFile(join(dir, 'plain.png'), png);
     await expect(loadGraphFile(join(dir, 'plain.png'))).rejects.toThrow(
       /plain\.png: this PNG carries no Diffgraph graph/,

@@ -26,7 +26,7 @@ describe('migrations', () => {
   });
 
   it('upgrade a version 0 draft (node list, positional edges) to version 1', () => {
-    const doc = parseGraphJson(JSON.stringify(v0), 'old.json');
+    const { doc } = parseGraphJson(JSON.stringify(v0), 'old.json');
     expect(doc).toEqual({
       format: 'diffgraph',
       version: 1,

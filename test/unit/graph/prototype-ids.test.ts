@@ -1,8 +1,8 @@
 // Regression (issue #11, item 4): node ids that are Object.prototype names crashed validate/run
 // with a stack trace, edges to them passed validation, and "__proto__" silently vanished.
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../main/engine/engine.ts';
-import { validateGraph } from '../../../main/engine/validate.ts';
+import { validateGraph } from '../../../main/engine/compile/validate.ts';
+import { Engine } from '../../../main/engine/execute/engine.ts';
 import { parseGraphJson } from '../../../main/graph/load.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from '../engine/test-nodes.ts';
 
@@ -29,7 +29,7 @@ function prototypeGraphText(): string {
 
 describe('node ids that are Object.prototype names', () => {
   it('keep every node, "__proto__" included, as an own key', () => {
-    const doc = parseGraphJson(prototypeGraphText(), 'proto.json');
+    const { doc } = parseGraphJson(prototypeGraphText(), 'proto.json');
     expect(Object.keys(doc.nodes).sort()).toEqual(Object.values(RENAME).sort());
     expect(Object.getPrototypeOf(doc.nodes)).toBeNull();
     expect(Object.getOwnPropertyDescriptor(doc.nodes, '__proto__')?.value).toMatchObject({ type: 'TEmpty' });

@@ -39,6 +39,6 @@ describe('graph files are regular files of bounded size', () => {
   it('still reads an ordinary graph', async () => {
     const path = join(dir, 'ok.json');
     await writeFile(path, JSON.stringify({ format: 'diffgraph', version: 1, nodes: {}, edges: [] }));
-    expect((await loadGraphFile(path)).nodes).toEqual({});
+    expect((await loadGraphFile(path)).doc.nodes).toEqual({});
   });
 });

@@ -52,7 +52,7 @@ describe('resolveInside', () => {
       expect(error.code).toBe('forbidden');
       expect(error.message).toContain(bad);
     }
-    expect((await refusal(resolveInside(root, '../secret.txt'))).message).toMatch(/traversal refused/);
+    expect((await refusal(resolveInside(root, '../secret.txt'))).message).toMatch(/leaves its folder/);
   });
 
   it('refuses absolute paths and NUL bytes', async () => {
@@ -64,7 +64,7 @@ describe('resolveInside', () => {
   });
 
   it('refuses symlinks that lead out of the folder, for files and for folders', async () => {
-    expect((await refusal(resolveInside(root, 'leak.txt'))).message).toMatch(/through a link/);
+    expect((await refusal(resolveInside(root, 'leak.txt'))).message).toMatch(/through a symbolic link/);
     expect((await refusal(resolveInside(root, 'escape-dir/secret.txt'))).code).toBe('forbidden');
     // Writing a new file through an escaping folder link is refused too.
     expect((await refusal(resolveInside(root, 'escape-dir/new.png'))).code).toBe('forbidden');

@@ -16,7 +16,7 @@ const registry = defaultRegistry();
 const shipped = parseGraphJson(
   readFileSync(join(APP_ROOT, 'graphs', 'default.json'), 'utf8'),
   'default.json',
-);
+).doc;
 const imported = (name: string) => importUiWorkflow(fixture(name)).doc;
 
 /** The graph without placeholder nodes and their wires: what ComfyUI's own classes express. */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphLoadError, importReportOf, loadGraphFile } from '../../../main/graph/load.ts';
+import { GraphLoadError, loadGraphFile } from '../../../main/graph/load.ts';
 import { graphFromForeignBytes } from '../../../main/interop/host-import.ts';
 import { COMFY_FIXTURES, fixture, structure } from './helpers.ts';
 
@@ -10,15 +10,15 @@ const png = (name: string) => join(COMFY_FIXTURES, name);
 
 describe('ComfyUI PNGs', () => {
   it('prefers the workflow chunk over the prompt chunk', async () => {
-    const doc = await loadGraphFile(png('comfy-both-chunks.png'));
-    expect(importReportOf(doc)?.source).toBe('comfy-ui');
+    const { doc, importReport } = await loadGraphFile(png('comfy-both-chunks.png'));
+    expect(importReport?.source).toBe('comfy-ui');
     expect(structure(doc)).toEqual(structure(fixture('default-expected.json')));
     expect(doc.nodes['3'].position).toEqual([863, 186]); // only the UI workflow has positions
   });
 
   it('falls back to the prompt chunk when the workflow chunk is not JSON, and says so', async () => {
-    const doc = await loadGraphFile(png('comfy-broken-workflow.png'));
-    const report = importReportOf(doc);
+    const { doc, importReport } = await loadGraphFile(png('comfy-broken-workflow.png'));
+    const report = importReport;
     expect(report?.source).toBe('comfy-api');
     expect(report?.warnings[0]).toMatch(
       /^the PNG's "workflow" text is not valid JSON .*; the "prompt" chunk was used instead$/,
@@ -35,8 +35,8 @@ describe('ComfyUI PNGs', () => {
 
 describe('A1111 / Forge PNGs', () => {
   it('builds the txt2img graph with LoRA tags, old-style sampler names and notes on what is dropped', async () => {
-    const doc = await loadGraphFile(png('a1111-lora.png'));
-    const report = importReportOf(doc);
+    const { doc, importReport } = await loadGraphFile(png('a1111-lora.png'));
+    const report = importReport;
     expect(report?.source).toBe('a1111');
     expect(doc.nodes.checkpoint).toMatchObject({
       type: 'LoadPipeline',
@@ -71,7 +71,7 @@ describe('A1111 / Forge PNGs', () => {
   });
 
   it('reads Forge settings: Schedule type and quoted values', async () => {
-    const doc = await loadGraphFile(png('a1111-basic.png'));
+    const { doc, importReport } = await loadGraphFile(png('a1111-basic.png'));
     expect(doc.nodes.sampler.widgets).toEqual({
       sampler: 'euler_ancestral',
       cfg: 4.5,

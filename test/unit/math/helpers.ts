@@ -1,16 +1,10 @@
 // Shared test fixtures: the Stable Diffusion 1.5 config, an independent float64 ᾱ table, mock
 // denoisers (the exact ε-predictor for Gaussian data, a nonlinear one, a counting one).
+import { SD_DENOISER_CONFIG } from '../../../nodes/sd-constants.ts';
 import type { Conditioning, Denoiser, DenoiserConfig, Tensor } from '../../../nodes/types.ts';
 
-export const SD15: DenoiserConfig = {
-  numTrainTimesteps: 1000,
-  betaSchedule: 'scaled_linear',
-  betaStart: 0.00085,
-  betaEnd: 0.012,
-  stepsOffset: 1,
-  predictionType: 'epsilon',
-  setAlphaToOne: false,
-};
+/** The SD 1.5 training config as a sampler input (expected values come from alphaBar64 and recordings). */
+export const SD15: DenoiserConfig = { ...SD_DENOISER_CONFIG };
 
 /** ᾱ for SD 1.5 in plain float64 (β linear in √β, squared; running product). */
 export function alphaBar64(config: DenoiserConfig = SD15): number[] {

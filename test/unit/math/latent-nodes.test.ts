@@ -4,12 +4,14 @@ import { mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NodeContext, NodeOutputFile } from '../../../nodes/api.ts';
+import type { NodeContext } from '../../../nodes/api.ts';
+import { decodeNpy, encodeNpy } from '../../../nodes/formats/npy.ts';
 import { latentNodes } from '../../../nodes/latent.ts';
 import { seededNoise } from '../../../nodes/math/noise.ts';
-import { decodeNpy, encodeNpy } from '../../../nodes/math/npy.ts';
 import { trainingTables } from '../../../nodes/math/schedules.ts';
 import type { Latent } from '../../../nodes/types.ts';
+import { fakeContext, fakeServices, MemoryFiles } from '../fake-services.ts';
+import { testContext, testRuntime } from '../runtime/runtime-services.ts';
 import { nonlinearDenoiser, SD15 } from './helpers.ts';
 
 // np.save of np.arange(24, dtype=np.float32).reshape(1, 2, 3, 4) * 0.5 - 3 (NumPy 2.4)
@@ -25,27 +27,10 @@ const byName = (type: string) => {
   return node;
 };
 
-function context(
-  dirs: { input: string; output: string },
-  outputs: NodeOutputFile[] = [],
-  allowAbsolutePaths = false,
-): NodeContext {
-  return {
-    nodeId: 'n',
-    signal: new AbortController().signal,
-    progress() {},
-    warn() {},
-    output: (file) => outputs.push(file),
-    log: { info() {}, warn() {}, error() {} },
-    runtime: {
-      paths: { models: '', ...dirs },
-      modelSearchPath: [],
-      device: 'cpu',
-      allowAbsolutePaths,
-      graph: null,
-      service: (_k, create) => create(),
-    },
-  };
+/** A context with the real services over real folders (path confinement is what some tests check). */
+function context(dirs: { input: string; output: string }, allowAbsolutePaths = false): NodeContext {
+  const runtime = testRuntime({ models: '', ...dirs, allowAbsolutePaths });
+  return testContext(runtime);
 }
 
 describe('.npy files', () => {
@@ -129,27 +114,41 @@ describe('latent nodes', () => {
   });
 
   it('SaveLatent writes numbered .npy files and reports them; LoadLatent reads them back', async () => {
-    const output = await mkdtemp(join(tmpdir(), 'dg-latent-out-'));
-    const input = await mkdtemp(join(tmpdir(), 'dg-latent-in-'));
-    const outputs: NodeOutputFile[] = [];
+    const files = new MemoryFiles();
+    const { ctx, outputs } = fakeContext(fakeServices({ files }));
     const latent = { data: seededNoise(3, [1, 4, 6, 6]), shape: [1, 4, 6, 6] };
-    for (let i = 0; i < 2; i++)
-      await byName('SaveLatent').run(context({ input, output }, outputs), { latent, prefix: 'walk' });
-    expect((await readdir(output)).sort()).toEqual(['walk_00001.npy', 'walk_00002.npy']);
-    expect(outputs.map((o) => [o.kind, o.path])).toEqual([
-      ['latent', join(output, 'walk_00001.npy')],
-      ['latent', join(output, 'walk_00002.npy')],
+    for (let i = 0; i < 2; i++) await byName('SaveLatent').run(ctx, { latent, prefix: 'walk' });
+    expect([...files.store.keys()]).toEqual(['output/walk_00001.npy', 'output/walk_00002.npy']);
+    expect(outputs.map((o) => [o.kind, o.path, o.meta])).toEqual([
+      ['latent', 'output/walk_00001.npy', { shape: [1, 4, 6, 6] }],
+      ['latent', 'output/walk_00002.npy', { shape: [1, 4, 6, 6] }],
     ]);
-    const loaded = await byName('LoadLatent').run(context({ input, output }), {
-      file: join(output, 'walk_00002.npy'),
-    });
+    expect(files.store.get('output/walk_00001.npy')).toEqual(encodeNpy(latent));
+    const loaded = await byName('LoadLatent').run(ctx, { file: 'output/walk_00002.npy' });
     expect(loaded.latent).toEqual(latent);
-    await writeFile(join(input, 'chw.npy'), encodeNpy({ data: latent.data, shape: [4, 6, 6] }));
-    expect(
-      ((await byName('LoadLatent').run(context({ input, output }), { file: 'chw.npy' })).latent as Latent)
-        .shape,
-    ).toEqual([1, 4, 6, 6]);
-    expect(await readFile(join(output, 'walk_00001.npy'))).toEqual(Buffer.from(encodeNpy(latent)));
+    files.store.set('input/chw.npy', encodeNpy({ data: latent.data, shape: [4, 6, 6] }));
+    expect(((await byName('LoadLatent').run(ctx, { file: 'chw.npy' })).latent as Latent).shape).toEqual([
+      1, 4, 6, 6,
+    ]);
+    files.store.set('input/flat.npy', encodeNpy({ data: latent.data.subarray(0, 6), shape: [6] }));
+    await expect(byName('LoadLatent').run(ctx, { file: 'flat.npy' })).rejects.toMatchObject({
+      input: 'file',
+      message: expect.stringContaining('has shape (6)'),
+    });
+  });
+
+  it('SaveLatent writes atomically into real numbered files', async () => {
+    const dirs = {
+      input: await mkdtemp(join(tmpdir(), 'dg-latent-in-')),
+      output: await mkdtemp(join(tmpdir(), 'dg-latent-out-')),
+    };
+    const ctx = context(dirs);
+    const latent = { data: seededNoise(3, [1, 4, 6, 6]), shape: [1, 4, 6, 6] };
+    for (let i = 0; i < 2; i++) await byName('SaveLatent').run(ctx, { latent, prefix: 'walk' });
+    expect((await readdir(dirs.output)).sort()).toEqual(['walk_00001.npy', 'walk_00002.npy']);
+    expect(await readFile(join(dirs.output, 'walk_00001.npy'))).toEqual(Buffer.from(encodeNpy(latent)));
+    const loaded = await byName('LoadLatent').run(ctx, { file: join(dirs.output, 'walk_00002.npy') });
+    expect(loaded.latent).toEqual(latent);
   });
 
   it('refuse unsafe prefixes and paths outside the input/output folders', async () => {
@@ -195,7 +194,7 @@ describe('latent nodes', () => {
     await expect(byName('LoadLatent').run(context(dirs), { file: elsewhere })).rejects.toMatchObject({
       input: 'file',
     });
-    const loaded = await byName('LoadLatent').run(context(dirs, [], true), { file: elsewhere });
+    const loaded = await byName('LoadLatent').run(context(dirs, true), { file: elsewhere });
     expect(loaded.latent).toEqual(latent);
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy } from '../../../nodes/math/npy.ts';
+import { decodeNpy } from '../../../nodes/formats/npy.ts';
 import { type SamplerName, samplerSpace } from '../../../nodes/math/plan.ts';
 import { planForSchedule, sample } from '../../../nodes/math/sample.ts';
 import type { SchedulerName } from '../../../nodes/math/schedules.ts';

@@ -7,6 +7,7 @@ import { sample } from '../../../nodes/math/sample.ts';
 import { samplingNodes } from '../../../nodes/sampling.ts';
 import { buildSchedule } from '../../../nodes/schedule.ts';
 import type { Conditioning } from '../../../nodes/types.ts';
+import { fakeContext, fakeServices } from '../fake-services.ts';
 import { nonlinearDenoiser } from './helpers.ts';
 
 const samplerNode = samplingNodes[0];
@@ -26,14 +27,10 @@ function context(overrides: Partial<NodeContext> = {}) {
     warn: (message) => warnings.push(message),
     output: () => {},
     log: { info() {}, warn() {}, error() {} },
-    runtime: {
-      paths: { models: '', input: '', output: '' },
-      modelSearchPath: [],
-      device: 'cpu',
-      allowAbsolutePaths: false,
-      graph: null,
-      service: (_k, create) => create(),
-    },
+    runtime: fakeContext().ctx.runtime,
+    run: { graph: null, modelReferences: async () => [] },
+    // The sampler needs no service: any call fails the test.
+    services: fakeServices(),
     ...overrides,
   };
   return { ctx, progress, warnings };

@@ -1,8 +1,8 @@
 // Bad widget values are rejected by graph validation, before anything runs, with a message naming the
 // node and widget: steps 0, denoise 0, an unknown sampler (and friends).
 import { describe, expect, it } from 'vitest';
+import { validateGraph } from '../../../main/engine/compile/validate.ts';
 import { NodeRegistry } from '../../../main/engine/registry.ts';
-import { validateGraph } from '../../../main/engine/validate.ts';
 import { defineNode } from '../../../nodes/api.ts';
 import { latentNodes } from '../../../nodes/latent.ts';
 import { samplingNodes } from '../../../nodes/sampling.ts';

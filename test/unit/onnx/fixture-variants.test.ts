@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { float16ToFloat32, float32ToFloat16 } from '../../../main/onnx/float16.ts';
+import { float16ToFloat32, float32ToFloat16 } from '../../../main/util/float16.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { encodeText, f32, ids, maxAbsDiff, session, values, wave } from './fixture-helpers.ts';
 

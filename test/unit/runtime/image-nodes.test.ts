@@ -17,7 +17,6 @@ import { decodeImageFile, encodePng } from '../../../main/runtime/image-io.ts';
 import { modelSha256 } from '../../../main/runtime/model-scan.ts';
 import { NodeInputError } from '../../../nodes/api.ts';
 import { imageNodes } from '../../../nodes/image.ts';
-import { builtinNodes } from '../../../nodes/index.ts';
 import type { ImageBatch } from '../../../nodes/types.ts';
 import { ensureFixtureModels } from '../../fixtures/models.ts';
 import { testContext, testRuntime } from './runtime-services.ts';
@@ -137,7 +136,7 @@ describe('SaveImage', () => {
       nodes: { s: { type: 'Sampler', widgets: { seed: 1234 }, position: [0, 0] } },
       edges: [],
     };
-    const ctx = testContext(testRuntime({ ...paths, graph }));
+    const ctx = testContext(testRuntime({ ...paths }), 'n1', graph);
     const image = gradient(2, 4, 6);
     await node('SaveImage').run(ctx, { image, prefix: 'cats/cat' });
     const first = join(paths.output, 'cats', 'cat_00001.png');
@@ -200,9 +199,7 @@ describe('SaveImage', () => {
       edges: [],
       models: [stale, { name: 'gone.onnx', sha256: 'ab'.repeat(32) }],
     };
-    const runtime = testRuntime({ ...paths, graph });
-    runtime.widgetsOf = (type) => builtinNodes().find((n) => n.type === type)?.widgets;
-    const ctx = testContext(runtime);
+    const ctx = testContext(testRuntime({ ...paths }), 'n1', graph);
     await node('SaveImage').run(ctx, { image: gradient(1, 2, 2), prefix: 'm' });
     const embedded = extractGraphFromPng(readFileSync(ctx.outputs[0].path)) as typeof graph;
     // The model found here is recorded with its hash; the missing one keeps the hash the graph had.

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, saveModel } from '../../../main/onnx/index.ts';
 import { type LoadContext, loadPipeline, loadUnetFile } from '../../../main/runtime/loaders.ts';
 import { guidanceEmbedding } from '../../../main/runtime/onnx-unet.ts';
-import { SD_DENOISER_CONFIG } from '../../../main/runtime/pipeline-config.ts';
+import { SD_DENOISER_CONFIG } from '../../../nodes/sd-constants.ts';
 import type { Denoiser, Tensor } from '../../../nodes/types.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { testRuntime } from './runtime-services.ts';

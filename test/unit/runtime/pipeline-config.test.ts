@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelInputError } from '../../../main/runtime/errors.ts';
 import {
   denoiserConfigFromJson,
   pipelineFiles,
   readVaeConfig,
 } from '../../../main/runtime/pipeline-config.ts';
+import { ModelInputError } from '../../../nodes/widget-errors.ts';
 
 // Scheduler configs as published with the diffusers checkpoints (abridged to the keys that matter).
 const SD15 = {

@@ -1,5 +1,14 @@
-// A minimal RuntimeServices for runtime tests (the engine's createRuntimeServices does the same job).
-import type { DeviceName, NodeContext, NodeOutputFile, RuntimeServices } from '../../../nodes/api.ts';
+// A minimal RuntimeServices for runtime tests (the engine's createRuntimeServices does the same job),
+// and node contexts carrying the real services (main/runtime/node-services) as the engine gives them.
+import { runtimeNodeServices } from '../../../main/runtime/node-services/index.ts';
+import type {
+  DeviceName,
+  NodeContext,
+  NodeOutputFile,
+  RunScope,
+  RuntimeServices,
+} from '../../../nodes/api.ts';
+import { builtinNodes } from '../../../nodes/index.ts';
 
 export function testRuntime(options: {
   models: string;
@@ -7,7 +16,6 @@ export function testRuntime(options: {
   output?: string;
   device?: DeviceName;
   modelSearchPath?: string[];
-  graph?: unknown;
   allowAbsolutePaths?: boolean;
 }): RuntimeServices {
   const services = new Map<string, unknown>();
@@ -20,7 +28,6 @@ export function testRuntime(options: {
     modelSearchPath: options.modelSearchPath ?? [],
     device: options.device ?? 'cpu',
     allowAbsolutePaths: options.allowAbsolutePaths ?? false,
-    graph: options.graph ?? null,
     service<T>(key: string, create: () => T): T {
       if (!services.has(key)) services.set(key, create());
       return services.get(key) as T;
@@ -33,16 +40,32 @@ export interface RecordingContext extends NodeContext {
   outputs: NodeOutputFile[];
 }
 
-/** A NodeContext that records warnings and output files. */
-export function testContext(runtime: RuntimeServices, nodeId = 'n1'): RecordingContext {
+/** A run of `graph` with the built-in nodes' widget declarations, as the engine scopes one. */
+export function testRun(runtime: RuntimeServices, graph: unknown = null): RunScope {
+  const widgetsOf = (type: string) => builtinNodes().find((n) => n.type === type)?.widgets;
+  return { graph, modelReferences: () => runtimeNodeServices.modelReferences(runtime, graph, widgetsOf) };
+}
+
+/** A NodeContext with the real services that records warnings and output files. */
+export function testContext(
+  runtime: RuntimeServices,
+  nodeId = 'n1',
+  graph: unknown = null,
+): RecordingContext {
   const warnings: string[] = [];
   const outputs: NodeOutputFile[] = [];
   const log = { info: () => {}, warn: () => {}, error: () => {} };
+  const run = testRun(runtime, graph);
+  const warn = (message: string) => {
+    warnings.push(message);
+  };
   return {
     nodeId,
+    run,
+    services: runtimeNodeServices.services({ runtime, run, warn }),
     signal: new AbortController().signal,
     progress: () => {},
-    warn: (message) => warnings.push(message),
+    warn,
     output: (file) => outputs.push(file),
     log,
     runtime,

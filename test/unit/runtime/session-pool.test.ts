@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelInputError } from '../../../main/runtime/errors.ts';
 import { loadedModels, unloadModels } from '../../../main/runtime/index.ts';
 import {
   SessionHandle,
@@ -10,6 +9,7 @@ import {
   type SessionRequest,
   sessionPool,
 } from '../../../main/runtime/session-pool.ts';
+import { ModelInputError } from '../../../nodes/widget-errors.ts';
 import { ensureFixtureModels, type FixtureModels } from '../../fixtures/models.ts';
 import { testRuntime } from './runtime-services.ts';
 

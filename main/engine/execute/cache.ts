@@ -1,6 +1,6 @@
 // Node results kept between runs, keyed by signature, least recently used evicted first once
 // the estimated size passes the budget.
-import type { NodeOutputs } from '../../nodes/api.ts';
+import type { NodeOutputs } from '../../../nodes/api.ts';
 import { estimateBytes } from './estimate-bytes.ts';
 
 interface Entry {

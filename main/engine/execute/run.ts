@@ -5,19 +5,24 @@ import {
   NodeInputError,
   type NodeInputs,
   type NodeOutputs,
+  type RunScope,
   type RuntimeServices,
-} from '../../nodes/api.ts';
-import { checkWidgetValue } from '../graph/widget-values.ts';
-import { describeFsError } from '../util/fs-errors.ts';
+} from '../../../nodes/api.ts';
+import { checkWidgetValue } from '../../graph/widget-values.ts';
+import type { NodeServiceProvider } from '../../runtime/node-services/index.ts';
+import { describeFsError } from '../../util/fs-errors.ts';
+import type { PlanStep } from '../compile/plan.ts';
+import type { EngineEvent, OutputFileInfo, RunResult } from '../events.ts';
 import type { ResultCache } from './cache.ts';
-import type { EngineEvent, OutputFileInfo, RunResult } from './events.ts';
-import { createNodeContext } from './node-context.ts';
+import { type ContextDeps, createNodeContext } from './node-context.ts';
 import { OrderedEmitter } from './ordered-emitter.ts';
-import type { PlanStep } from './plan.ts';
 import { stepSignature } from './signature.ts';
 
 export interface RunDeps {
   runtime: RuntimeServices;
+  /** This run's graph and model references, handed to every node context. */
+  run: RunScope;
+  services: NodeServiceProvider;
   cache: ResultCache;
   log: Logger;
 }
@@ -41,6 +46,7 @@ export class GraphRun {
   private readonly consumers = new Map<string, number>();
   private readonly outputs: OutputFileInfo[] = [];
   private readonly started = performance.now();
+  private contextDeps: ContextDeps | undefined;
 
   constructor(
     private readonly runId: string,
@@ -57,7 +63,9 @@ export class GraphRun {
   async execute(): Promise<RunResult> {
     const { runId } = this;
     if (this.signal.aborted) return this.finish({ type: 'run-cancelled', runId });
-    const signatures = this.signatures();
+    const salts = this.salts();
+    // Only graphs with keyed nodes wait for keys: an await here costs the common case dearly.
+    const signatures = this.signatures(Array.isArray(salts) ? salts : await salts);
     const modes = this.decide(signatures);
     this.emitter.emit({ type: 'run-started', runId, plan: this.steps.map((s) => s.nodeId) });
     try {
@@ -88,14 +96,45 @@ export class GraphRun {
     return [...this.working.keys()];
   }
 
-  private signatures(): Map<string, string> {
+  private signatures(salts: readonly string[]): Map<string, string> {
     const signatures = new Map<string, string>();
-    for (const step of this.steps) {
-      // A nondeterministic node gets a fresh signature each run, so nothing after it is reused either.
-      const salt = step.def.nondeterministic ? `${this.runId}:${Math.random()}` : '';
-      signatures.set(step.nodeId, stepSignature(step, signatures, salt));
-    }
+    this.steps.forEach((step, i) => {
+      signatures.set(step.nodeId, stepSignature(step, signatures, salts[i]));
+    });
     return signatures;
+  }
+
+  /** Each step's salt (see `salt`), waiting only when some node computes a cache key. */
+  private salts(): string[] | Promise<string[]> {
+    const salts = this.steps.map((step) => this.salt(step));
+    return salts.every((salt) => typeof salt === 'string') ? (salts as string[]) : Promise.all(salts);
+  }
+
+  /**
+   * What a node's result depends on besides its inputs: nothing, its declared cache key (a file
+   * loader's content fingerprint), or a fresh value that nothing matches. Nondeterministic nodes,
+   * keyed nodes fed by wires (their widget values are not known yet) and keys that fail (the run
+   * then reports the problem) get a fresh one, so nothing after them is reused either.
+   */
+  private salt(step: PlanStep): string | Promise<string> {
+    const { def } = step;
+    const fresh = () => `${this.runId}:${Math.random()}`;
+    if (def.nondeterministic) return fresh();
+    if (!def.cacheKey) return '';
+    if (step.inputs.length > 0) return fresh();
+    const inputs = { ...step.widgets };
+    return Promise.resolve()
+      .then(() => def.cacheKey?.(this.context(step.nodeId), inputs))
+      .then((key) => `key:${key}`, fresh);
+  }
+
+  private context(nodeId: string) {
+    if (!this.contextDeps) {
+      const { runtime, run, services, log } = this.deps;
+      const { runId, signal, emitter, outputs } = this;
+      this.contextDeps = { runId, signal, runtime, run, services, emitter, log, outputs };
+    }
+    return createNodeContext(nodeId, this.contextDeps);
   }
 
   /**
@@ -135,15 +174,7 @@ export class GraphRun {
     let outputs: NodeOutputs;
     try {
       const inputs = this.gatherInputs(step);
-      const ctx = createNodeContext(nodeId, {
-        runId,
-        signal: this.signal,
-        runtime: this.deps.runtime,
-        emitter,
-        log: this.deps.log,
-        outputs: this.outputs,
-      });
-      outputs = (await def.run(ctx, inputs)) ?? {};
+      outputs = (await def.run(this.context(nodeId), inputs)) ?? {};
       for (const output of def.outputs) {
         if (outputs[output.name] === undefined)
           throw new Error(`produced no value for output "${output.name}"`);

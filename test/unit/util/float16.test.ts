@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   float16ToFloat32,
   float32ToFloat16,
-  fromHalfBits,
-  toHalfBits,
-} from '../../../main/runtime/float16.ts';
+  fromFloat16Bits,
+  toFloat16Bits,
+} from '../../../main/util/float16.ts';
 
 // Reference half-precision values straight from the IEEE 754 binary16 layout:
 // sign(1) exponent(5, bias 15) mantissa(10).
@@ -19,18 +19,18 @@ function halfValue(bits: number): number {
 
 describe('float16 conversion', () => {
   it('encodes well-known values to their binary16 bit patterns', () => {
-    expect(toHalfBits(1)).toBe(0x3c00);
-    expect(toHalfBits(-2)).toBe(0xc000);
-    expect(toHalfBits(0.5)).toBe(0x3800);
-    expect(toHalfBits(65504)).toBe(0x7bff); // largest finite half
-    expect(toHalfBits(2 ** -14)).toBe(0x0400); // smallest normal
-    expect(toHalfBits(2 ** -24)).toBe(0x0001); // smallest subnormal
-    expect(toHalfBits(1 / 3)).toBe(0x3555);
-    expect(toHalfBits(-0)).toBe(0x8000);
-    expect(toHalfBits(Number.POSITIVE_INFINITY)).toBe(0x7c00);
-    expect(toHalfBits(Number.NEGATIVE_INFINITY)).toBe(0xfc00);
-    expect(toHalfBits(1e6)).toBe(0x7c00);
-    const nan = toHalfBits(Number.NaN);
+    expect(toFloat16Bits(1)).toBe(0x3c00);
+    expect(toFloat16Bits(-2)).toBe(0xc000);
+    expect(toFloat16Bits(0.5)).toBe(0x3800);
+    expect(toFloat16Bits(65504)).toBe(0x7bff); // largest finite half
+    expect(toFloat16Bits(2 ** -14)).toBe(0x0400); // smallest normal
+    expect(toFloat16Bits(2 ** -24)).toBe(0x0001); // smallest subnormal
+    expect(toFloat16Bits(1 / 3)).toBe(0x3555);
+    expect(toFloat16Bits(-0)).toBe(0x8000);
+    expect(toFloat16Bits(Number.POSITIVE_INFINITY)).toBe(0x7c00);
+    expect(toFloat16Bits(Number.NEGATIVE_INFINITY)).toBe(0xfc00);
+    expect(toFloat16Bits(1e6)).toBe(0x7c00);
+    const nan = toFloat16Bits(Number.NaN);
     expect((nan & 0x7c00) === 0x7c00 && (nan & 0x3ff) !== 0).toBe(true);
   });
 
@@ -39,8 +39,8 @@ describe('float16 conversion', () => {
     for (let bits = 0; bits < 65536; bits++) {
       const value = halfValue(bits);
       if (Number.isNaN(value)) {
-        if (!Number.isNaN(fromHalfBits(bits))) wrong.push(bits);
-      } else if (fromHalfBits(bits) !== value || toHalfBits(value) !== bits) wrong.push(bits);
+        if (!Number.isNaN(fromFloat16Bits(bits))) wrong.push(bits);
+      } else if (fromFloat16Bits(bits) !== value || toFloat16Bits(value) !== bits) wrong.push(bits);
     }
     expect(wrong).toEqual([]);
   });
@@ -48,8 +48,8 @@ describe('float16 conversion', () => {
   it('rounds to nearest with ties to even, for normals and subnormals', () => {
     const wrong: string[] = [];
     const check = (value: number, expected: number) => {
-      if (toHalfBits(value) !== expected)
-        wrong.push(`${value} -> ${toHalfBits(value)}, expected ${expected}`);
+      if (toFloat16Bits(value) !== expected)
+        wrong.push(`${value} -> ${toFloat16Bits(value)}, expected ${expected}`);
     };
     // Walk adjacent positive finite halves, the subnormal range included.
     for (let bits = 0; bits < 0x7bff; bits++) {
@@ -69,16 +69,24 @@ describe('float16 conversion', () => {
 
   it('rounds past the largest finite half to Infinity only from the midpoint up', () => {
     // 65504 is the largest half; the next step would be 65536, so the midpoint is 65520.
-    expect(toHalfBits(65519.99)).toBe(0x7bff);
-    expect(toHalfBits(65520)).toBe(0x7c00);
-    expect(toHalfBits(-65520)).toBe(0xfc00);
+    expect(toFloat16Bits(65519.99)).toBe(0x7bff);
+    expect(toFloat16Bits(65520)).toBe(0x7c00);
+    expect(toFloat16Bits(-65520)).toBe(0xfc00);
+  });
+
+  it('rounds ties to even at the mantissa and subnormal boundaries', () => {
+    expect(toFloat16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie between 1 and 1+2^-10: even is 1
+    expect(toFloat16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie: even mantissa 2
+    expect(toFloat16Bits(1 + 2 ** -11 + 2 ** -20)).toBe(0x3c01); // just above the tie
+    expect(toFloat16Bits(3 * 2 ** -25)).toBe(2); // tie between subnormals 1 and 2: even
+    expect(toFloat16Bits(2 ** -14 - 2 ** -25)).toBe(0x0400); // rounds up into the normals
   });
 
   it('flushes values below half the smallest subnormal to signed zero', () => {
-    expect(toHalfBits(2 ** -25)).toBe(0x0000); // tie between 0 and 2^-24: even is 0
-    expect(toHalfBits(2 ** -25 * 1.0001)).toBe(0x0001);
-    expect(toHalfBits(-(2 ** -26))).toBe(0x8000);
-    expect(toHalfBits(1e-30)).toBe(0);
+    expect(toFloat16Bits(2 ** -25)).toBe(0x0000); // tie between 0 and 2^-24: even is 0
+    expect(toFloat16Bits(2 ** -25 * 1.0001)).toBe(0x0001);
+    expect(toFloat16Bits(-(2 ** -26))).toBe(0x8000);
+    expect(toFloat16Bits(1e-30)).toBe(0);
   });
 
   it('converts arrays both ways', () => {

@@ -1,7 +1,7 @@
 // Delivers a run's events strictly in order, even though a progress event with a preview is only
 // ready once its PNG is encoded. Events go out synchronously while nothing is pending.
-import type { PreviewImage } from '../../nodes/api.ts';
-import type { EngineEvent } from './events.ts';
+import type { PreviewImage } from '../../../nodes/api.ts';
+import type { EngineEvent } from '../events.ts';
 import { previewToDataUrl } from './preview.ts';
 
 type ProgressEvent = Extract<EngineEvent, { type: 'node-progress' }>;

@@ -1,6 +1,6 @@
 // Errors about what the user gave a node (a model file, a device, an image): the node turns
 // them into NodeInputError on the widget named by `field`, so the editor marks the right widget.
-import { NodeInputError } from '../../nodes/api.ts';
+import { NodeInputError } from './api.ts';
 
 export type InputField = 'file' | 'device' | 'tokenizer' | 'encoder_file' | 'image';
 
@@ -28,5 +28,14 @@ export async function onWidgets<T>(
     if (error instanceof ModelInputError)
       throw new NodeInputError(widgets[error.field] ?? error.field, error.message);
     throw error;
+  }
+}
+
+/** `body()`, with any error it throws rethrown as NodeInputError on `input` (a refused path, a bad prefix). */
+export function onInput<T>(input: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    throw new NodeInputError(input, (error as Error).message);
   }
 }

@@ -1,8 +1,8 @@
 // Values that reach a widget through a wire but are already fixed in the document: a primitive
 // node (Int, Float, String, Boolean) feeds its own widget's value. Validation checks them against
 // the receiving widget with the same rules `run` applies, so the two never disagree.
-import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
-import type { NodeRegistry } from './registry.ts';
+import type { GraphDocument, GraphEdge } from '../../graph/schema.ts';
+import type { NodeRegistry } from '../registry.ts';
 
 const PRIMITIVE_CATEGORY = 'primitives';
 

@@ -1,5 +1,5 @@
 // Edge lookups shared by validation and planning.
-import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
+import type { GraphDocument, GraphEdge } from '../../graph/schema.ts';
 
 /** Incoming edges of each node, by the input or widget name they feed. */
 export type IncomingEdges = Map<string, Map<string, GraphEdge[]>>;

@@ -3,13 +3,13 @@
 // Muted nodes do not run, and neither does anything that strictly needs them; a bypassed node
 // hands each consumer its first wired input of the same type instead of its own output.
 // Assumes checkGraph found no problems (known types, existing ports, no loops).
-import type { InputSpec, NodeDefinition, WidgetSpec } from '../../nodes/api.ts';
-import type { GraphDocument } from '../graph/schema.ts';
-import { widgetValuesWithDefaults } from '../graph/widget-values.ts';
+import type { InputSpec, NodeDefinition, WidgetSpec } from '../../../nodes/api.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
+import { widgetValuesWithDefaults } from '../../graph/widget-values.ts';
+import type { NodeRegistry } from '../registry.ts';
 import { type IncomingEdges, incomingEdges } from './edges.ts';
-import type { GraphProblem } from './events.ts';
 import { walkPostOrder } from './graph-walk.ts';
-import type { NodeRegistry } from './registry.ts';
 
 export interface PlanSource {
   nodeId: string;

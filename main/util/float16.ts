@@ -1,11 +1,12 @@
-// IEEE 754 half precision <-> float32, for float16 ONNX models (Node 20 has no Float16Array, so
-// ONNX Runtime takes and gives float16 tensors as Uint16Array bit patterns).
+// IEEE 754 half precision <-> float32, bit-exact with round-to-nearest-even (as numpy's
+// astype(float16)), for float16 ONNX models, fixtures and checkpoints (Node 20 has no
+// Float16Array, so ONNX Runtime takes and gives float16 tensors as Uint16Array bit patterns).
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
 /** float32 -> float16 bits, rounding to nearest, ties to even (overflow -> ±Infinity). */
-export function toHalfBits(value: number): number {
+export function toFloat16Bits(value: number): number {
   f32[0] = value;
   const bits = u32[0];
   const sign = (bits >>> 16) & 0x8000;
@@ -41,7 +42,7 @@ function roundBit(value: number, shift: number, kept: number): number {
 }
 
 /** float16 bits -> float32 value (exact). */
-export function fromHalfBits(half: number): number {
+export function fromFloat16Bits(half: number): number {
   const sign = half & 0x8000 ? -1 : 1;
   const exponent = (half >>> 10) & 0x1f;
   const mantissa = half & 0x3ff;
@@ -55,18 +56,18 @@ let decodeTable: Float32Array | undefined;
 function table(): Float32Array {
   if (!decodeTable) {
     decodeTable = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) decodeTable[h] = fromHalfBits(h);
+    for (let h = 0; h < 65536; h++) decodeTable[h] = fromFloat16Bits(h);
   }
   return decodeTable;
 }
 
-export function float32ToFloat16(data: Float32Array): Uint16Array {
+export function float32ToFloat16(data: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = toHalfBits(data[i]);
+  for (let i = 0; i < data.length; i++) out[i] = toFloat16Bits(data[i]);
   return out;
 }
 
-export function float16ToFloat32(data: Uint16Array): Float32Array {
+export function float16ToFloat32(data: ArrayLike<number>): Float32Array {
   const lookup = table();
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = lookup[data[i]];

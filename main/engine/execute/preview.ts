@@ -1,9 +1,9 @@
 // Sampler previews travel with progress events as small PNG data URLs. They are encoded in
 // process (a 64-pixel preview takes well under a millisecond), not through sharp, whose per-call
 // setup and thread-pool hop cost more than the image and competed with the sampler every step.
-import type { PreviewImage } from '../../nodes/api.ts';
-import { encodeRgbPng } from '../util/png-encode.ts';
-import type { PreviewEventImage } from './events.ts';
+import type { PreviewImage } from '../../../nodes/api.ts';
+import { encodeRgbPng } from '../../util/png-encode.ts';
+import type { PreviewEventImage } from '../events.ts';
 
 export async function previewToDataUrl(preview: PreviewImage): Promise<PreviewEventImage> {
   const { width, height, rgb } = preview;

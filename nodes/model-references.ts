@@ -1,5 +1,5 @@
 // The `models: [{name, sha256}]` list of a graph document as plain data: no file access here, so
-// hosts can set it without loading the model scanner (model-refs.ts computes the list).
+// hosts can set it without loading the model scanner (main/runtime/model-refs.ts computes the list).
 
 export interface ModelReference {
   name: string;

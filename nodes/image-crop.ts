@@ -1,5 +1,5 @@
 // Centre-cropping IMAGE batches to sizes a VAE accepts (multiples of its downscale factor).
-import type { ImageBatch } from '../../nodes/types.ts';
+import type { ImageBatch } from './types.ts';
 
 /** The same batch when already a multiple of `multiple`, else a centre crop of every image. */
 export function centreCropToMultiple(image: ImageBatch, multiple: number): ImageBatch {

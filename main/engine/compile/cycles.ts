@@ -1,6 +1,6 @@
 // Finds wiring loops (a graph must be acyclic to run). Each strongly connected group of nodes is
 // reported once, as one concrete loop through its first node, so the message names real wires.
-import type { GraphDocument } from '../graph/schema.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
 
 /** Each loop as node ids, first node repeated at the end: ["a", "b", "a"]. */
 export function findCycles(doc: GraphDocument): string[][] {

@@ -2,18 +2,21 @@
 // between runs. Hosts normally use it through EngineClient (a worker thread); tests and the
 // worker itself use it directly.
 import { randomUUID } from 'node:crypto';
-import type { Logger, RuntimeServices } from '../../nodes/api.ts';
+import type { Logger, ModelReference, RunScope, RuntimeServices } from '../../../nodes/api.ts';
+import { type NodeServiceProvider, runtimeNodeServices } from '../../runtime/node-services/index.ts';
+import { compileGraph, formatProblem, validateGraph } from '../compile/validate.ts';
+import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
+import type { NodeRegistry } from '../registry.ts';
 import { ResultCache } from './cache.ts';
-import type { EngineEvent, GraphProblem, RunResult } from './events.ts';
-import type { NodeRegistry } from './registry.ts';
 import { GraphRun } from './run.ts';
-import { compileGraph, formatProblem, validateGraph } from './validate.ts';
 
 export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 
 export interface EngineOptions {
   registry: NodeRegistry;
   runtime: RuntimeServices;
+  /** The services node contexts carry (default: the real ones of main/runtime; tests pass fakes). */
+  services?: NodeServiceProvider;
   /** Memory budget of the result cache (estimated bytes). */
   cacheBytes?: number;
   /** Where node log lines go (default: stderr). */
@@ -35,6 +38,7 @@ const stderrLogger: Logger = {
 export class Engine {
   readonly registry: NodeRegistry;
   readonly runtime: RuntimeServices;
+  private readonly services: NodeServiceProvider;
   private readonly cache: ResultCache;
   private readonly logger: Logger;
   /** Runs accepted and not finished (the first is running), for cancel. */
@@ -44,14 +48,18 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.runtime = options.runtime;
-    // Nodes that look at the whole graph (SaveImage recording model hashes) read widget declarations here.
-    this.runtime.widgetsOf ??= (type) => this.registry.get(type)?.widgets;
+    this.services = options.services ?? runtimeNodeServices;
     this.cache = new ResultCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.logger = options.logger ?? stderrLogger;
   }
 
   validate(doc: unknown): GraphProblem[] {
     return validateGraph(doc, this.registry);
+  }
+
+  /** The models `doc`'s widgets name (by this registry's declarations), with content hashes. */
+  modelReferences(doc: unknown): Promise<ModelReference[]> {
+    return this.services.modelReferences(this.runtime, doc, (type) => this.registry.get(type)?.widgets);
   }
 
   /** Runs after any run already in progress; resolves once the run's last event is delivered. */
@@ -111,8 +119,10 @@ export class Engine {
         error: { nodeId: event.nodeId, message },
       };
     }
-    this.runtime.graph = compiled.doc;
-    const deps = { runtime: this.runtime, cache: this.cache, log: this.logger };
+    const graph = compiled.doc;
+    let references: Promise<ModelReference[]> | undefined;
+    const run: RunScope = { graph, modelReferences: () => (references ??= this.modelReferences(graph)) };
+    const deps = { runtime: this.runtime, run, services: this.services, cache: this.cache, log: this.logger };
     return new GraphRun(runId, compiled.steps, signal, onEvent, deps).execute();
   }
 }

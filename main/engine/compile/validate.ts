@@ -1,14 +1,13 @@
 // Compiling a graph: upgrade and schema-check the document, run every structural check, then
 // build the plan. validateGraph reports all problems at once.
-import { textProblems } from '../graph/load.ts';
-import { normalizeGraph } from '../graph/normalize.ts';
-import type { GraphDocument } from '../graph/schema.ts';
-import { terminalSafe } from '../util/terminal-safe.ts';
+import { normalizeGraph } from '../../graph/normalize.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
+import { terminalSafe } from '../../util/terminal-safe.ts';
+import { checkMemoryBudget } from '../memory-budget.ts';
+import type { NodeRegistry } from '../registry.ts';
 import { checkGraph } from './checks.ts';
-import type { GraphProblem } from './events.ts';
-import { checkMemoryBudget } from './memory-budget.ts';
 import { buildPlan, type PlanStep } from './plan.ts';
-import type { NodeRegistry } from './registry.ts';
 
 export interface CompiledGraph {
   problems: GraphProblem[];
@@ -19,11 +18,10 @@ export interface CompiledGraph {
 }
 
 export function compileGraph(raw: unknown, registry: NodeRegistry): CompiledGraph {
-  const fromText = textProblems(raw);
   const normalized = normalizeGraph(raw);
-  if (!normalized.ok) return { problems: [...fromText, ...normalized.problems], steps: [] };
+  if (!normalized.ok) return { problems: normalized.problems, steps: [] };
   const doc = normalized.doc;
-  const problems = [...fromText, ...checkGraph(doc, registry)];
+  const problems = checkGraph(doc, registry);
   // Sizes are only trusted once the widgets passed their checks.
   if (problems.length === 0) problems.push(...checkMemoryBudget(doc, registry));
   if (problems.length > 0) return { problems, doc, steps: [] };

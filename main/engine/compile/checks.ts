@@ -1,12 +1,12 @@
 // Structural checks of a (schema-valid) graph: node types, widget values, wires and their types,
 // required inputs, loops and output nodes. Every problem is collected; nothing stops early.
-import { type NodeDefinition, WIDGET_SOCKET } from '../../nodes/api.ts';
-import type { GraphDocument, GraphEdge, GraphNode } from '../graph/schema.ts';
-import { checkWidgetValue } from '../graph/widget-values.ts';
+import { type NodeDefinition, WIDGET_SOCKET } from '../../../nodes/api.ts';
+import type { GraphProblem } from '../../graph/problems.ts';
+import type { GraphDocument, GraphEdge, GraphNode } from '../../graph/schema.ts';
+import { checkWidgetValue } from '../../graph/widget-values.ts';
+import type { NodeRegistry } from '../registry.ts';
 import { findCycles } from './cycles.ts';
 import { describeSource, type IncomingEdges, incomingEdges } from './edges.ts';
-import type { GraphProblem } from './events.ts';
-import type { NodeRegistry } from './registry.ts';
 import { wiredConstant } from './wired-constants.ts';
 
 export function checkGraph(doc: GraphDocument, registry: NodeRegistry): GraphProblem[] {

@@ -2,7 +2,7 @@
 // and the signatures of what feeds its inputs, so it depends on what is computed, never on node
 // ids or positions, and never on tensor data (hashing stays cheap).
 import { hash } from 'node:crypto';
-import type { PlanStep } from './plan.ts';
+import type { PlanStep } from '../compile/plan.ts';
 
 export function stepSignature(step: PlanStep, signatures: ReadonlyMap<string, string>, salt = ''): string {
   const widgets: unknown[] = [];
