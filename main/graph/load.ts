@@ -1,9 +1,9 @@
 // Reading and writing graph files (.json, or a PNG made by SaveImage). Problems that only the raw
 // text shows (repeated node ids, which JSON.parse silently merges) are returned with the parsed
-// document; callers report them along with what validateGraph finds. ComfyUI and A1111 files are
-// imported on the way in, with the import's report returned beside the document.
+// document; callers report them along with what validateGraph finds. Other tools' files (ComfyUI,
+// A1111) are imported on the way in by an importer the caller hands in (main/interop/load-graph-file.ts),
+// with the import's report returned beside the document.
 import { extname } from 'node:path';
-import { type ForeignImport, type ImportReport, importForeignFile } from '../interop/foreign-load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { normalizeGraph } from './normalize.ts';
@@ -30,12 +30,18 @@ export class GraphLoadError extends Error {
 }
 
 /** A parsed graph and the problems only its text showed (repeated keys), which the document cannot carry. */
-export interface LoadedGraph {
+export interface LoadedGraph<Report = never> {
   doc: GraphDocument;
   problems: GraphProblem[];
-  /** What importing a ComfyUI or A1111 file did (absent for Diffgraph's own files). */
-  importReport?: ImportReport;
+  /** What importing another tool's file did (absent for Diffgraph's own files). */
+  importReport?: Report;
 }
+
+/** Turns another tool's file into a graph document: null when the bytes are not such a file. */
+export type ForeignImporter<Report> = (
+  bytes: Buffer,
+  path: string,
+) => { doc: unknown; report: Report } | { error: string } | null;
 
 /** Parse, upgrade and check a graph's JSON text. `source` names it in errors (usually the path). */
 export function parseGraphJson(text: string, source: string): LoadedGraph {
@@ -71,8 +77,14 @@ function duplicateProblems(text: string): GraphProblem[] {
   });
 }
 
-/** Load a .json graph, or the graph embedded in a PNG saved by SaveImage. Throws GraphLoadError. */
-export async function loadGraphFile(path: string): Promise<LoadedGraph> {
+/**
+ * Load a .json graph, or the graph embedded in a PNG saved by SaveImage, or (with `importer`)
+ * another tool's file. Throws GraphLoadError.
+ */
+export async function loadGraphFile<Report = never>(
+  path: string,
+  importer?: ForeignImporter<Report>,
+): Promise<LoadedGraph<Report>> {
   let bytes: Buffer;
   const isPng = extname(path).toLowerCase() === '.png';
   try {
@@ -82,15 +94,13 @@ export async function loadGraphFile(path: string): Promise<LoadedGraph> {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new GraphLoadError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${message})`);
   }
-  const foreign = importForeignFile(bytes, path);
-  if (foreign) return withImportReport(foreign, path);
+  const foreign = importer?.(bytes, path);
+  if (foreign) {
+    if ('error' in foreign) throw new GraphLoadError(path, foreign.error);
+    return { ...parseGraphJson(JSON.stringify(foreign.doc), path), importReport: foreign.report };
+  }
   if (isPng) return parseGraphJson(graphTextFromPng(bytes, path), path);
   return parseGraphJson(bytes.toString('utf8'), path);
-}
-
-function withImportReport(foreign: ForeignImport, path: string): LoadedGraph {
-  if ('error' in foreign) throw new GraphLoadError(path, foreign.error);
-  return { ...parseGraphJson(JSON.stringify(foreign.doc), path), importReport: foreign.report };
 }
 
 function graphTextFromPng(bytes: Buffer, path: string): string {

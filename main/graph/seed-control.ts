@@ -1,10 +1,14 @@
 // ComfyUI's "control after generate": after a run, each seed widget is left as it was, stepped
 // up or down, or re-rolled, per the node's `seedControl` or the widget's own default.
-import type { SeedControl } from '../../nodes/api.ts';
-import type { NodeRegistry } from '../engine/registry.ts';
+import type { NodeDefinition, SeedControl } from '../../nodes/api.ts';
 import { nullProtoRecord } from './null-proto.ts';
 import type { GraphDocument, GraphNode } from './schema.ts';
 import { SEED_MAX, SEED_MIN } from './widget-values.ts';
+
+/** What seed control needs of the node catalogue (the engine's NodeRegistry is one). */
+export interface NodeLookup {
+  get(type: string): Pick<NodeDefinition, 'widgets'> | undefined;
+}
 
 /** Re-rolled seeds stay below 2^32: short enough to read and type, plenty of variety. */
 const RANDOM_SEED_LIMIT = 2 ** 32;
@@ -12,7 +16,7 @@ const RANDOM_SEED_LIMIT = 2 ** 32;
 /** A new document with seed widgets advanced; the input is not changed. Unknown node types are left alone. */
 export function applySeedControl(
   doc: GraphDocument,
-  registry: NodeRegistry,
+  registry: NodeLookup,
   rng: () => number = Math.random,
 ): GraphDocument {
   const wired = new Set(doc.edges.map((edge) => `${edge.to[0]}\u0000${edge.to[1]}`));

@@ -21,13 +21,13 @@ export function exportCommand(setExitCode: (code: ExitCode) => void): Command {
     .action(async (file: string, options: { comfyApi: boolean; comfyUi: boolean; out?: string }) => {
       if (options.comfyApi === options.comfyUi)
         throw new CliError(['choose one of --comfy-api or --comfy-ui']);
-      const { loadGraphFile } = await import('../../graph/load.ts');
+      const { loadAnyGraphFile } = await import('../../interop/load-graph-file.ts');
       const { defaultRegistry } = await import('../../engine/registry.ts');
       const { exportComfyApi } = await import('../../interop/comfy/export-api.ts');
       const { exportComfyUi } = await import('../../interop/comfy/export-ui.ts');
       const { writeFileAtomic } = await import('../../util/atomic-write.ts');
       const { loadProblems } = await import('../util/problems.ts');
-      const { doc } = await loadGraphFile(file).catch((error: unknown) => {
+      const { doc } = await loadAnyGraphFile(file).catch((error: unknown) => {
         throw new CliError(loadProblems(file, error));
       });
       const registry = defaultRegistry();

@@ -1,6 +1,6 @@
 // What `diffgraph validate` needs, loaded only when it runs (node catalogue, graph loader).
 export { validateGraph } from '../../engine/compile/validate.ts';
 export { defaultRegistry } from '../../engine/registry.ts';
-export { loadGraphFile } from '../../graph/load.ts';
 export { formatImportReport } from '../../interop/import-file.ts';
+export { loadAnyGraphFile } from '../../interop/load-graph-file.ts';
 export { formatProblem, loadProblems } from '../util/problems.ts';

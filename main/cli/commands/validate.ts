@@ -24,13 +24,13 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
         defaultRegistry,
         formatImportReport,
         formatProblem,
-        loadGraphFile,
+        loadAnyGraphFile,
         loadProblems,
         validateGraph,
       } = await import('./validate-deps.ts');
-      let loaded: Awaited<ReturnType<typeof loadGraphFile>>;
+      let loaded: Awaited<ReturnType<typeof loadAnyGraphFile>>;
       try {
-        loaded = await loadGraphFile(file);
+        loaded = await loadAnyGraphFile(file);
       } catch (error) {
         throw new CliError(loadProblems(file, error));
       }

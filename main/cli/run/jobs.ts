@@ -2,10 +2,10 @@
 // a batch either starts with every run known to be valid, or reports every problem and runs nothing.
 import { validateGraph } from '../../engine/compile/validate.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
-import { type LoadedGraph, loadGraphFile } from '../../graph/load.ts';
 import type { GraphDocument } from '../../graph/schema.ts';
 import { applySeedControl } from '../../graph/seed-control.ts';
 import { formatImportReport } from '../../interop/import-file.ts';
+import { type LoadedAnyGraph, loadAnyGraphFile } from '../../interop/load-graph-file.ts';
 import { CliError } from '../exit.ts';
 import { formatProblem, loadProblems } from '../util/problems.ts';
 import { applyOverrides } from './overrides.ts';
@@ -55,9 +55,9 @@ async function planGraph(
   options: BatchPlanOptions,
   problems: string[],
 ): Promise<Omit<Job, 'index'>[]> {
-  let loaded: LoadedGraph;
+  let loaded: LoadedAnyGraph;
   try {
-    loaded = await loadGraphFile(file);
+    loaded = await loadAnyGraphFile(file);
   } catch (error) {
     problems.push(...loadProblems(file, error));
     return [];

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../../main/engine/compile/validate.ts';
 import { defaultRegistry } from '../../../main/engine/registry.ts';
-import { GraphLoadError, loadGraphFile } from '../../../main/graph/load.ts';
+import { GraphLoadError } from '../../../main/graph/load.ts';
 import { importApiPrompt } from '../../../main/interop/comfy/api-format.ts';
 import { importUiWorkflow } from '../../../main/interop/comfy/ui-format.ts';
+import { loadAnyGraphFile as loadGraphFile } from '../../../main/interop/load-graph-file.ts';
 import { fixture } from './helpers.ts';
 
 type UiNode = { id: number; widgets_values?: unknown; inputs?: { link: number | null }[] };

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphLoadError, loadGraphFile } from '../../../main/graph/load.ts';
+import { GraphLoadError } from '../../../main/graph/load.ts';
 import { graphFromForeignBytes } from '../../../main/interop/host-import.ts';
+import { loadAnyGraphFile as loadGraphFile } from '../../../main/interop/load-graph-file.ts';
 import { COMFY_FIXTURES, fixture, structure } from './helpers.ts';
 
 const png = (name: string) => join(COMFY_FIXTURES, name);
