@@ -1,5 +1,6 @@
 // The `diffgraph` command line (bin/diffgraph.mjs imports this). One file per command in commands/.
 import { Command, CommanderError } from 'commander';
+import { farmCommand } from './commands/farm.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
@@ -7,6 +8,7 @@ import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenizeCommand } from './commands/tokenize.ts';
 import { validateCommand } from './commands/validate.ts';
+import { workerCommand } from './commands/worker.ts';
 import { CliError, EXIT, type ExitCode } from './exit.ts';
 import { packageVersion } from './util/versions.ts';
 
@@ -32,6 +34,8 @@ Examples:
     infoCommand(),
     tokenizeCommand(),
     serveCommand(),
+    workerCommand(),
+    farmCommand(setExitCode),
   ]) {
     program.addCommand(command);
   }
