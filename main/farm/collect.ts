@@ -26,9 +26,10 @@ export interface CollectOptions {
   batch: BatchRecord;
   outDir: string;
   sharedRoot: string | null;
-  manifest: Manifest;
+  /** Where finished runs are recorded (manifest.json, or the editor's run in `serve --redis`). */
+  manifest: Pick<Manifest, 'runIds' | 'add'>;
   reporter: FarmReporter;
-  interrupt: Interrupt;
+  interrupt: Pick<Interrupt, 'requested' | 'onCancel'>;
   continueOnError: boolean;
   pollMs: number;
   /** Jobs waiting this long for a model set no live worker holds are failed. */

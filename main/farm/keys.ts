@@ -63,8 +63,8 @@ export class FarmKeys {
     return `${this.prefix}:collecting:${jobId}`;
   }
 
-  /** List of chunks of one output file of one attempt of a job. */
-  output(jobId: string, attempt: number, file: number): string {
+  /** List of chunks of one output file of one processing of a job. */
+  output(jobId: string, attempt: string, file: number): string {
     return `${this.prefix}:output:${jobId}:${attempt}:${file}`;
   }
 }

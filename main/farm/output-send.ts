@@ -26,7 +26,8 @@ export interface SendTarget {
   redis: Redis;
   keys: FarmKeys;
   jobId: string;
-  attempt: number;
+  /** Attempt number plus a random tag: unique per processing of the job. */
+  attempt: string;
   /** The engine's output folder on this worker (file names are sent relative to it). */
   outputRoot: string;
   /** The shared folder when this job's outputs stay there (the engine writes inside it). */

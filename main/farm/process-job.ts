@@ -1,6 +1,7 @@
 // Runs one farm job on this worker's engine. Failures that a retry cannot fix (malformed job, bad
 // graph, a node error such as a missing model, a cancelled batch) throw UnrecoverableError, so
 // BullMQ fails them at once instead of burning attempts; an engine crash or a timeout is retried.
+import { randomBytes } from 'node:crypto';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -43,6 +44,9 @@ export async function processJob(job: Job, context: WorkerContext): Promise<Farm
     throw new UnrecoverableError(CANCELLED_REASON);
   }
   const attempt = job.attemptsMade + 1;
+  // A stalled job taken over by another worker keeps its attempt number: this tag keeps the two
+  // workers' output keys apart (only the one that completes is ever collected).
+  const tag = `${attempt}-${randomBytes(4).toString('hex')}`;
   await progress(job, { type: 'assigned', worker: context.name, attempt });
   // The same checks as any graph from a file: the worker's engine validates it (and confines its
   // file paths: the engine was started with allowAbsolutePaths false). Nothing in it is code.
@@ -52,10 +56,10 @@ export async function processJob(job: Job, context: WorkerContext): Promise<Farm
       `${data.file}: invalid graph: ${problems.map((p) => formatProblem(p)).join('; ')}`,
     );
   }
-  const runId = `${job.id}.${attempt}`;
+  const runId = `${job.id}.${tag}`;
   context.running.set(String(job.id), { runId, batch: data.batch });
   try {
-    return await runOnEngine(job, data, attempt, runId, context);
+    return await runOnEngine(job, data, { attempt, tag, runId }, context);
   } finally {
     context.running.delete(String(job.id));
   }
@@ -64,8 +68,7 @@ export async function processJob(job: Job, context: WorkerContext): Promise<Farm
 async function runOnEngine(
   job: Job,
   data: FarmJobData,
-  attempt: number,
-  runId: string,
+  { attempt, tag, runId }: { attempt: number; tag: string; runId: string },
   context: WorkerContext,
 ): Promise<FarmJobResult> {
   const startedAt = new Date().toISOString();
@@ -101,7 +104,7 @@ async function runOnEngine(
     redis: context.redis,
     keys: context.keys,
     jobId: String(job.id),
-    attempt,
+    attempt: tag,
     outputRoot: context.outputRoot,
     sharedRoot: data.transfer === 'shared' ? context.sharedRoot : null,
     limits: context.limits,

@@ -162,6 +162,9 @@ export class FarmWorker {
       maxStalledCount: 2,
       name: this.options.name,
     });
+    worker.on('active', (job) =>
+      this.options.log(`job ${job.id}: started (attempt ${job.attemptsMade + 1})`),
+    );
     worker.on('completed', (job) => this.options.log(`job ${job.id}: done`));
     worker.on('failed', (job, error) => this.options.log(`job ${job?.id}: failed: ${error.message}`));
     worker.on('error', (error) => this.options.log(`queue ${modelSet}: ${error.message}`));

@@ -4,11 +4,17 @@ import type { NodeSchema } from '../../nodes/api.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../engine/events.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo, ModelReference } from '../runtime/index.ts';
 
+export interface RunOptions {
+  runId?: string;
+  /** Called when a render-farm worker takes the run (engines that run locally never call it). */
+  onWorker?: (worker: string) => void;
+}
+
 export interface EngineLike {
   catalogue(): Promise<NodeSchema[]>;
   validate(doc: unknown): Promise<GraphProblem[]>;
   /** One run at a time; the host passes its own run id, which the events then carry. */
-  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }): Promise<RunResult>;
+  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: RunOptions): Promise<RunResult>;
   cancel(runId?: string): void;
   listModels(): Promise<ModelInfo[]>;
   loadedModels(): Promise<LoadedModelInfo[]> | LoadedModelInfo[];

@@ -10,6 +10,7 @@ Examples:
   $ diffgraph serve                         (http://127.0.0.1:8188, this machine only)
   $ diffgraph serve --port 9000 --models ~/sd-models
   $ diffgraph serve --host 0.0.0.0          (other machines: needs the printed access token)
+  $ diffgraph serve --redis redis://farm-host:6379   (runs go to the render farm)
 
 Any host other than loopback requires the access token on every request ($DIFFGRAPH_TOKEN, else a random one).`;
 
@@ -19,6 +20,8 @@ interface ServeOptions {
   models?: string;
   out?: string;
   device: DeviceName;
+  redis?: string;
+  queue: string;
 }
 
 export function serveCommand(): Command {
@@ -29,6 +32,8 @@ export function serveCommand(): Command {
     .option('--models <dir>', 'models folder (default: $DIFFGRAPH_MODELS or ~/Diffgraph/models)')
     .option('--out <dir>', 'output folder (default: ~/Diffgraph/output)')
     .addOption(new Option('--device <name>', 'inference device').choices(DEVICE_NAMES).default('auto'))
+    .option('--redis <url>', "send the editor's runs to a render farm on this Redis (see `diffgraph worker`)")
+    .option('--queue <name>', 'farm name (with --redis)', 'default')
     .addHelpText('after', EXAMPLES)
     .action(async (options: ServeOptions) => {
       // Loaded on demand: the server pulls in HTTP/WebSocket code no other command needs.
@@ -42,12 +47,20 @@ export function serveCommand(): Command {
       const paths = { ...defaults, models: cli.models, output: cli.output };
       // The server makes up a token for a non-loopback host unless DIFFGRAPH_TOKEN gives one.
       const token = process.env.DIFFGRAPH_TOKEN || undefined;
+      const engine = options.redis
+        ? await (await import('../../farm/farm-engine.ts')).startFarmEngine({
+            ...options,
+            redis: options.redis,
+            paths,
+          })
+        : undefined;
       const server = await startServer({
         host: options.host,
         port: options.port,
         token,
         paths,
         device: options.device,
+        engine,
       });
       process.stdout.write(`Diffgraph is serving ${server.url}\n`);
       if (server.token) {
