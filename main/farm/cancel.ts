@@ -1,4 +1,4 @@
-// Cancel a batch: remove the jobs still waiting, mark it (workers skip its jobs), and tell the
+// Cancel a batch: mark it (workers skip its jobs), remove the jobs still waiting, and tell the
 // workers running its jobs to cancel them (they end as failed with CANCELLED_REASON).
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,6 +10,8 @@ export async function cancelBatch(
   batch: string,
   jobs: readonly { jobId: string; queue: Queue }[],
 ): Promise<void> {
+  // The flag first: a job a worker takes while the rest are being removed ends at once as cancelled.
+  await redis.set(keys.cancelled(batch), '1', 'EX', 7 * 24 * 3600);
   for (const { jobId, queue } of jobs) {
     const job = await queue.getJob(jobId);
     if (!job) continue;
@@ -18,7 +20,6 @@ export async function cancelBatch(
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized')
       await job.remove().catch(() => {});
   }
-  // Then the flag (jobs a worker took meanwhile end as cancelled) and the message to running ones.
-  await redis.set(keys.cancelled(batch), '1', 'EX', 7 * 24 * 3600);
+  // Workers running its jobs cancel them on this message.
   await redis.publish(keys.cancelChannel, batch);
 }

@@ -150,8 +150,12 @@ export class Collector {
       entry.job = planEntry(parsed.data);
     }
     const state = await bull.getState();
-    if (state === 'completed') await this.finish(jobId, entry, bull, null);
-    else if (state === 'failed') await this.finish(jobId, entry, bull, bull.failedReason || 'failed');
+    if (state !== 'completed' && state !== 'failed') return;
+    // Read it again: it may have finished after the first read (which then lacks its result).
+    const ended = await BullJob.fromId<FarmJobData, FarmJobResult>(queue, jobId);
+    if (!ended) return;
+    if (state === 'completed') await this.finish(jobId, entry, ended, null);
+    else await this.finish(jobId, entry, ended, ended.failedReason || 'failed');
   }
 
   /** Record a finished job once: claim it, write outputs and the manifest entry, then drop it from Redis. */

@@ -30,5 +30,7 @@ export async function openFarm(redisOption: string | undefined, farm: string): P
   }
   redis.disconnect();
   const live = new Redis(connection);
+  // ioredis reconnects by itself (Redis restarted, network dropped); commands wait meanwhile.
+  live.on('error', () => {});
   return { url, connection, redis: live, keys, close: async () => void live.disconnect() };
 }

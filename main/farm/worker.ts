@@ -64,6 +64,8 @@ export class FarmWorker {
     const models = (await client.listModels()).map(({ name, sha256 }) => ({ name, sha256 }));
     const keys = new FarmKeys(options.farm);
     const redis = new Redis(options.redis);
+    // ioredis reconnects by itself; commands wait meanwhile (the log would only repeat the outage).
+    redis.on('error', () => {});
     const context: WorkerContext = {
       client,
       redis,
@@ -75,7 +77,9 @@ export class FarmWorker {
       limits: options.limits,
       running: new Map(),
     };
-    const worker = new FarmWorker(options, context, models, redis.duplicate());
+    const subscriber = redis.duplicate();
+    subscriber.on('error', () => {});
+    const worker = new FarmWorker(options, context, models, subscriber);
     await worker.begin();
     return worker;
   }

@@ -1,9 +1,11 @@
 // A real farm for the integration tests: Debian's redis-server on a free loopback port in a temp
 // folder (AOF on), and `diffgraph worker` subprocesses (one intra-op thread each).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { APP_ROOT } from '../../../main/paths.ts';
 import { startCli } from '../cli/harness.ts';
 
 export async function freePort(): Promise<number> {
@@ -78,7 +80,7 @@ export interface WorkerProcess {
 }
 
 /** Short locks so a SIGKILLed worker's job is retried within seconds. */
-export const FAST_FAULTS = ['--heartbeat-ms', '500', '--lock-ms', '3000', '--stalled-ms', '1000'];
+export const FAST_FAULTS = ['--heartbeat-ms', '500', '--lock-ms', '5000', '--stalled-ms', '2000'];
 
 export function startWorker(name: string, redisUrl: string, extra: string[] = []): WorkerProcess {
   const args = [
@@ -97,8 +99,11 @@ export function startWorker(name: string, redisUrl: string, extra: string[] = []
   const { child, done } = startCli(args);
   let stderr = '';
   const waiters: { test: (text: string) => boolean; resolve: () => void }[] = [];
+  const logFile = join(APP_ROOT, 'test-output', `farm-${name}.log`);
   child.stderr?.on('data', (chunk: Buffer | string) => {
     stderr += chunk.toString();
+    // Kept after the run (test-output/ is ignored by git) to see what a worker did when a test fails.
+    appendFileSync(logFile, chunk.toString());
     for (const waiter of [...waiters]) {
       if (waiter.test(stderr)) {
         waiters.splice(waiters.indexOf(waiter), 1);
