@@ -1,5 +1,6 @@
 // The render farm end to end with a real Redis and real `diffgraph` processes: a submitter and
 // three workers. w1 and w2 also hold the tiny fixture pipeline; w3 has only the bundled model.
+import { spawnSync } from 'node:child_process';
 import { cp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,19 @@ describe('render farm (BullMQ on a real Redis)', { timeout: 90_000 }, () => {
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
     await expectExactlyOnce(out, 12);
+  });
+
+  it('a network drop (every client connection killed by Redis) is reconnected and the batch completes', async () => {
+    const { out, child, done } = submit([DEFAULT_GRAPH, '--set', 'schedule.steps=100', '--seeds', '1-8']);
+    await waitForStdout(child, /done in/);
+    const killed = spawnSync('redis-cli', ['-p', String(redis.port), 'client', 'kill', 'type', 'normal'], {
+      encoding: 'utf8',
+    });
+    expect(killed.stdout.trim()).toMatch(/^[1-9]\d*$/); // it did drop connections
+    spawnSync('redis-cli', ['-p', String(redis.port), 'client', 'kill', 'type', 'pubsub']);
+    const result = await done;
+    expect(result.code, result.stderr).toBe(0);
+    await expectExactlyOnce(out, 8);
   });
 
   it('SIGKILL of a worker mid-job: the job is retried on another worker, outputs arrive once', async () => {
