@@ -87,8 +87,8 @@ async function main(): Promise<void> {
     console.log(`queue overhead per job (1 worker vs local): ${overhead.toFixed(1)} ms`);
     console.log(`speed-up 2 workers / 1 worker: ${(results[0].ms / results[1].ms).toFixed(2)}x`);
     console.log(
-      `bytes through Redis per image: ${(results[0].bytes / JOBS / 1024).toFixed(1)} KiB ` +
-        `(PNG ${(avgPng / 1024).toFixed(1)} KiB; the rest is job data, progress, polling)`,
+      `bytes through Redis per image (its network in + out): ${(results[0].bytes / JOBS / 1024).toFixed(1)} KiB; ` +
+        `the PNG (${(avgPng / 1024).toFixed(1)} KiB) crosses twice, the rest is job data, progress and BullMQ's scripts`,
     );
   } finally {
     await Promise.all(workers.map(stopWorker));

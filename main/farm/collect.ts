@@ -17,6 +17,7 @@ import { type FarmJobData, type FarmJobResult, type FarmProgress, farmJobData } 
 import type { FarmKeys } from './keys.ts';
 import { discardOutput, receiveOutput } from './output-receive.ts';
 import type { FarmReporter } from './reporter.ts';
+import type { ModelRequirement } from './requirements.ts';
 import { unservedReason } from './submit.ts';
 
 export interface CollectOptions {
@@ -49,8 +50,12 @@ export interface CollectCounts {
 interface Pending {
   queue: string;
   job: Job | null;
+  requirements: ModelRequirement[] | null;
   worker: string | null;
 }
+
+/** Every job is looked at this often even without an event (events are lost while Redis is away). */
+const SWEEP_MS = 2000;
 
 export class Collector {
   readonly counts: CollectCounts = { done: 0, failed: 0, cancelled: 0, skipped: 0 };
@@ -60,6 +65,9 @@ export class Collector {
   private readonly collectorId = randomBytes(6).toString('hex');
   private readonly unservedSince = new Map<string, number>();
   private stopping = false;
+  /** Jobs an event said have finished, checked at the next poll. */
+  private readonly finished = new Set<string>();
+  private lastSweep = 0;
 
   constructor(private readonly options: CollectOptions) {}
 
@@ -67,7 +75,8 @@ export class Collector {
   async run(): Promise<CollectCounts> {
     const recorded = await this.options.manifest.runIds();
     for (const { jobId, queue } of this.options.batch.jobs) {
-      if (!recorded.has(jobId)) this.pending.set(jobId, { queue, job: null, worker: null });
+      if (!recorded.has(jobId))
+        this.pending.set(jobId, { queue, job: null, requirements: null, worker: null });
     }
     const cancels = this.options.cancelOnInterrupt ?? true;
     this.options.interrupt.onCancel(() => void (cancels ? this.stop() : undefined));
@@ -109,6 +118,8 @@ export class Collector {
         prefix: this.options.keys.prefix,
       });
       events.on('progress', ({ jobId, data }) => this.progress(jobId, data as FarmProgress));
+      events.on('completed', ({ jobId }) => this.finished.add(jobId));
+      events.on('failed', ({ jobId }) => this.finished.add(jobId));
       events.on('error', () => {}); // reconnects on its own; the poll loop does not depend on events
       this.events.push(events);
     }
@@ -125,12 +136,18 @@ export class Collector {
     this.options.reporter.event(entry.job, { ...message, runId: jobId } as EngineEvent);
   }
 
+  /** Check the jobs events said have finished; every SWEEP_MS, all of them (a large batch costs Redis little). */
   private async pollOnce(): Promise<void> {
-    const ids = [...this.pending.keys()];
+    const sweep = Date.now() - this.lastSweep >= SWEEP_MS;
+    const ids = sweep ? [...this.pending.keys()] : [...this.finished].filter((id) => this.pending.has(id));
+    this.finished.clear();
     for (let at = 0; at < ids.length; at += 32) {
       await Promise.all(ids.slice(at, at + 32).map((jobId) => this.check(jobId)));
     }
-    await this.failUnserved();
+    if (sweep) {
+      this.lastSweep = Date.now();
+      await this.failUnserved();
+    }
   }
 
   private async check(jobId: string): Promise<void> {
@@ -148,6 +165,7 @@ export class Collector {
       const parsed = farmJobData.safeParse(bull.data);
       if (!parsed.success) throw new Error(`job ${jobId} in Redis is not a Diffgraph farm job`);
       entry.job = planEntry(parsed.data);
+      entry.requirements = parsed.data.requirements;
     }
     const state = await bull.getState();
     if (state !== 'completed' && state !== 'failed') return;
@@ -207,9 +225,8 @@ export class Collector {
     const { redis, keys } = this.options;
     const workers = await liveWorkers(redis, keys);
     for (const [jobId, entry] of this.pending) {
-      const bull = entry.job ? await BullJob.fromId<FarmJobData>(this.queue(entry.queue), jobId) : null;
-      if (!bull || !entry.job) continue;
-      const reason = unservedReason(bull.data.requirements, workers, keys.farm);
+      if (!entry.job || !entry.requirements) continue;
+      const reason = unservedReason(entry.requirements, workers, keys.farm);
       if (!reason) {
         this.unservedSince.delete(entry.queue);
         continue;
@@ -217,7 +234,8 @@ export class Collector {
       const since = this.unservedSince.get(entry.queue) ?? Date.now();
       this.unservedSince.set(entry.queue, since);
       if (Date.now() - since < this.options.unservedGraceMs) continue;
-      if ((await bull.getState()) !== 'waiting') continue;
+      const bull = await BullJob.fromId<FarmJobData>(this.queue(entry.queue), jobId);
+      if (!bull || (await bull.getState()) !== 'waiting') continue;
       await bull.remove().catch(() => {});
       const run = endedRun(entry.job, jobId, this.options.batch, reason, null);
       await this.options.manifest.add(run);
