@@ -124,7 +124,11 @@ export function startWorker(name: string, redisUrl: string, extra: string[] = []
         () => reject(new Error(`worker ${name}: no "${text}" in:\n${stderr}`)),
         timeoutMs,
       );
-      waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+      const settle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      waiters.push({ test, resolve: settle });
     });
   return { name, child, log: () => stderr, waitFor, exited: done };
 }
