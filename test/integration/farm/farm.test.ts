@@ -1,9 +1,10 @@
 // The render farm end to end with a real Redis and real `diffgraph` processes: a submitter and
 // three workers. w1 and w2 also hold the tiny fixture pipeline; w3 has only the bundled model.
 import { spawnSync } from 'node:child_process';
-import { cp, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFarmEngine } from '../../../main/farm/farm-engine.ts';
 import { BUNDLED_GRAPHS_DIR } from '../../../main/paths.ts';
 import { ensureFixtureModels } from '../../fixtures/models.ts';
 import { GRAPHS_DIR, type ManifestJson, readManifest, runCli, startCli, tempDir } from '../cli/harness.ts';
@@ -159,6 +160,34 @@ describe('render farm (BullMQ on a real Redis)', { timeout: 90_000 }, () => {
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
     await expectExactlyOnce(out, 8);
+  });
+
+  it('serve --redis: an editor run goes to the farm, names its worker, and its image lands in the output folder', async () => {
+    const output = newOut();
+    const engine = await startFarmEngine({
+      redis: redis.url,
+      queue: 'default',
+      paths: { models: join(temp.dir, 'empty'), input: join(temp.dir, 'input'), output },
+      device: 'cpu',
+    });
+    try {
+      const doc = JSON.parse(await readFile(DEFAULT_GRAPH, 'utf8'));
+      doc.nodes.schedule.widgets.steps = 2;
+      const assigned: string[] = [];
+      const events: string[] = [];
+      const result = await engine.run(doc, (event) => events.push(event.type), {
+        runId: 'editor-1',
+        onWorker: (worker) => assigned.push(worker),
+      });
+      expect(result.status, result.error?.message).toBe('done');
+      expect(assigned).toHaveLength(1);
+      expect(['w1', 'w2', 'w3']).toContain(assigned[0]);
+      expect(events).toContain('node-output');
+      expect(events.at(-1)).toBe('run-done');
+      expect(result.outputs.map((file) => basename(file.path))).toEqual(await pngs(output));
+    } finally {
+      await engine.close();
+    }
   });
 
   it('SIGKILL of a worker mid-job: the job is retried on another worker, outputs arrive once', async () => {
