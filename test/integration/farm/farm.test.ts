@@ -190,6 +190,26 @@ describe('render farm (BullMQ on a real Redis)', { timeout: 90_000 }, () => {
     }
   });
 
+  it('--shared-out on another farm name: outputs stay on the share, and the farms never mix', async () => {
+    const share = join(temp.dir, 'share');
+    const isolated = startWorker('w4', redis.url, ['--queue', 'isolated', '--shared-out', share]);
+    workers.set('w4', isolated);
+    await isolated.waitFor('ready');
+    const out = newOut();
+    const args = [DEFAULT_GRAPH, ...QUICK, '--seeds', '1-4', '--queue', 'isolated', '--shared-out', share];
+    const result = await submit(args, out).done;
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = await expectExactlyOnce(out, 4);
+    for (const run of manifest.runs) expect((run as { worker?: string }).worker).toBe('w4');
+    // Collected files are moved off the share; nothing of the farm went through the default farm.
+    expect(await readdir(join(share, '.farm-staging', 'w4'))).toEqual([]);
+    expect(isolated.log()).not.toMatch(/job \S+: failed/);
+    const status = await farmStatus();
+    expect((status as unknown as { workers: { name: string }[] }).workers.map((w) => w.name)).not.toContain(
+      'w4',
+    );
+  });
+
   it('SIGKILL of a worker mid-job: the job is retried on another worker, outputs arrive once', async () => {
     const { out, done } = submit([DEFAULT_GRAPH, '--set', 'schedule.steps=300', '--seeds', '1-4']);
     const victim = workers.get('w1') as WorkerProcess;
