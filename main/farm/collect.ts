@@ -122,6 +122,7 @@ export class Collector {
       events.on('failed', ({ jobId }) => this.finished.add(jobId));
       events.on('error', () => {}); // reconnects on its own; the poll loop does not depend on events
       this.events.push(events);
+      await events.waitUntilReady();
     }
   }
 

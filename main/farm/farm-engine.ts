@@ -83,6 +83,11 @@ async function runOnFarm(
     attempts: 3,
   });
   let ended: ManifestRun | null = null;
+  let reportedWorker = false;
+  const onWorker = (worker: string) => {
+    reportedWorker = true;
+    runOptions.onWorker?.(worker);
+  };
   if (unroutable.length > 0) return failed(runId, unroutable[0].reason, onEvent);
   const collector = new Collector({
     ...farm,
@@ -95,7 +100,7 @@ async function runOnFarm(
         ended = run;
       },
     },
-    reporter: editorReporter(runId, onEvent, runOptions.onWorker),
+    reporter: editorReporter(runId, onEvent, onWorker),
     interrupt: { requested: false, onCancel: () => {} },
     continueOnError: true,
     pollMs: 100,
@@ -109,6 +114,8 @@ async function runOnFarm(
   }
   const run = ended as ManifestRun | null;
   const ms = performance.now() - started;
+  // A job taken before the progress stream was read reports its worker only in its result.
+  if (run?.worker && run.worker !== 'none' && !reportedWorker) onWorker(run.worker);
   if (!run || run.status === 'cancelled') {
     onEvent({ type: 'run-cancelled', runId });
     return { runId, status: 'cancelled', ms, outputs: [] };
