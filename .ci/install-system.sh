@@ -24,5 +24,5 @@ if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee "$src" >/dev/null
 fi
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q chromium
+$SUDO apt-get install -y -q chromium redis-server
 $SUDO apt-get install -y -q -t bookworm-backports mesa-vulkan-drivers

@@ -5,6 +5,7 @@ import { terminalSafe } from '../util/terminal-safe.ts';
 import { convertCommand } from './commands/convert.ts';
 import { evalCommand } from './commands/eval.ts';
 import { exportCommand } from './commands/export.ts';
+import { farmCommand } from './commands/farm.ts';
 import { importCommand } from './commands/import.ts';
 import { infoCommand } from './commands/info.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -14,6 +15,7 @@ import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenizeCommand } from './commands/tokenize.ts';
 import { validateCommand } from './commands/validate.ts';
+import { workerCommand } from './commands/worker.ts';
 import { CliError, EXIT, type ExitCode } from './exit.ts';
 import { packageVersion } from './util/versions.ts';
 
@@ -59,6 +61,8 @@ Examples:
     serveCommand(),
     scoreCommand(),
     evalCommand(),
+    workerCommand(),
+    farmCommand(setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -65,7 +65,13 @@ export class RunQueue {
 
   state(): QueueState {
     return {
-      items: this.entries.map(({ runId, title, state, queuedAt }) => ({ runId, title, state, queuedAt })),
+      items: this.entries.map(({ runId, title, state, queuedAt, worker }) => ({
+        runId,
+        title,
+        state,
+        queuedAt,
+        ...(worker ? { worker } : {}),
+      })),
     };
   }
 
@@ -97,8 +103,13 @@ export class RunQueue {
     const started = this.now();
     let result: RunResult;
     try {
+      const onWorker = (worker: string) => {
+        entry.worker = worker;
+        this.announce();
+      };
       const engineResult = await this.options.engine.run(entry.graph, (event) => this.forward(entry, event), {
         runId: entry.runId,
+        onWorker,
       });
       result = { ...engineResult, runId: entry.runId };
     } catch (error) {

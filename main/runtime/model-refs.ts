@@ -35,7 +35,7 @@ function wiredValue(doc: GraphLike, nodeId: string, widget: string): unknown {
 }
 
 /** Every model name the graph's widgets (or primitives wired into them) hold. */
-function modelNames(doc: GraphLike, widgetsOf: WidgetsOf): string[] {
+export function modelNames(doc: GraphLike, widgetsOf: WidgetsOf): string[] {
   const names = new Set<string>();
   const nodes = doc.nodes && typeof doc.nodes === 'object' ? doc.nodes : {};
   for (const [id, node] of Object.entries(nodes)) {

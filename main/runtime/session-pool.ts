@@ -138,6 +138,7 @@ export class SessionPool {
         executionProviders: executionProviders(device),
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        ...intraOpThreads(),
         // Idle intra-op threads sleep instead of spinning after each run: spinning took the cores
         // the sampler, previews and PNG encoding need between U-Net calls (bench/txt2img.ts).
         extra: { session: { intra_op: { allow_spinning: '0' } } },
@@ -239,4 +240,10 @@ export class SessionHandle {
     if (loaded.retired) loaded = await this.get();
     return this.pool.run(loaded, feeds);
   }
+}
+
+/** $DIFFGRAPH_INTRA_OP_THREADS caps ORT's threads per session (farm workers sharing a machine use 1). */
+function intraOpThreads(): { intraOpNumThreads?: number } {
+  const threads = Number(process.env.DIFFGRAPH_INTRA_OP_THREADS);
+  return Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
 }

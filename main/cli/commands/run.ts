@@ -13,6 +13,7 @@ Examples:
   $ diffgraph run graph.json --set schedule.steps=30 --set positive.text="a blue square" --seed 42
   $ diffgraph run output/img_00003.png --repeat 4          (a SaveImage PNG carries its graph)
   $ diffgraph run a.json b.json --continue-on-error --json > events.jsonl
+  $ diffgraph run graph.json --seeds 1-1000 --redis redis://farm-host:6379   (on the render farm)
 
 Exit codes: 0 all runs succeeded, 1 a run failed, 2 bad input (nothing ran), 130 interrupted.
 A manifest.json in the output folder lists every run (graph, overrides, seed, outputs, timings, status).`;
@@ -36,6 +37,21 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     .addOption(new Option('--device <name>', 'inference device').choices(DEVICE_NAMES).default('auto'))
     .option('--json', 'JSON lines on stdout (engine events, run and batch summaries)', false)
     .option('--continue-on-error', 'keep going after a failed run', false)
+    .option('--redis <url>', 'run on a render farm: enqueue on this Redis (see `diffgraph worker`)')
+    .option('--queue <name>', 'farm name (with --redis)', 'default')
+    .option('--shared-out <dir>', 'with --redis: workers leave outputs in this shared folder')
+    .option(
+      '--job-timeout <ms>',
+      'with --redis: cancel and retry a run after this long (0: none)',
+      parseCount(0),
+      0,
+    )
+    .option(
+      '--attempts <n>',
+      'with --redis: tries per run (a dead worker or timeout uses one)',
+      parseCount(1),
+      3,
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (graphs: string[], options: RunOptions) => {
       // Loaded on demand so `--help` and the other commands start fast.

@@ -11,6 +11,7 @@ Examples:
   $ diffgraph serve                         (http://127.0.0.1:8188, this machine only)
   $ diffgraph serve --port 9000 --models ~/sd-models
   $ diffgraph serve --host 0.0.0.0          (other machines: needs the printed access token)
+  $ diffgraph serve --redis redis://farm-host:6379   (runs go to the render farm)
 
 Any host other than loopback requires the access token on every request ($DIFFGRAPH_TOKEN, else a random one).`;
 
@@ -20,6 +21,8 @@ interface ServeOptions {
   models?: string;
   out?: string;
   device: DeviceName;
+  redis?: string;
+  queue: string;
 }
 
 export function serveCommand(): Command {
@@ -30,6 +33,8 @@ export function serveCommand(): Command {
     .option('--models <dir>', 'models folder (default: $DIFFGRAPH_MODELS or ~/Diffgraph/models)')
     .option('--out <dir>', 'output folder (default: ~/Diffgraph/output)')
     .addOption(new Option('--device <name>', 'inference device').choices(DEVICE_NAMES).default('auto'))
+    .option('--redis <url>', "send the editor's runs to a render farm on this Redis (see `diffgraph worker`)")
+    .option('--queue <name>', 'farm name (with --redis)', 'default')
     .addHelpText('after', EXAMPLES)
     .action(async (options: ServeOptions) => {
       // A weak DIFFGRAPH_TOKEN is refused before anything starts (bad input: exit 2, no stack trace).
@@ -47,12 +52,20 @@ export function serveCommand(): Command {
       const paths = { ...defaults, models: cli.models, output: cli.output };
       // The server makes up a token for a non-loopback host unless DIFFGRAPH_TOKEN gives one.
       const token = process.env.DIFFGRAPH_TOKEN || undefined;
+      const engine = options.redis
+        ? await (await import('../../farm/farm-engine.ts')).startFarmEngine({
+            ...options,
+            redis: options.redis,
+            paths,
+          })
+        : undefined;
       const server = await startServer({
         host: options.host,
         port: options.port,
         token,
         paths,
         device: options.device,
+        engine,
       });
       process.stdout.write(`Diffgraph is serving ${server.url}\n`);
       if (server.token) {

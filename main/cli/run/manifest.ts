@@ -20,6 +20,8 @@ export interface ManifestRun {
   seedWidgets: Record<string, number>;
   repeat: number;
   device: string;
+  /** The farm worker that ran it (`diffgraph run --redis`); absent for local runs. */
+  worker?: string;
   status: 'done' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt: string;
@@ -53,6 +55,11 @@ export class Manifest {
     return new Set(
       runs.flatMap((run) => (run.outputs ?? []).map((output) => relative(dir, resolve(dir, output.path)))),
     );
+  }
+
+  /** Run ids already recorded (a farm collector skips jobs another collector already wrote). */
+  async runIds(): Promise<Set<string>> {
+    return new Set((await readManifest(this.path)).runs.map((run) => run.runId));
   }
 
   /** Record a run: re-read the file under a lock so runs another process appended meanwhile are kept. */

@@ -29,6 +29,12 @@ export interface RunOptions {
   device: DeviceName;
   json: boolean;
   continueOnError: boolean;
+  /** Run on a render farm (BullMQ on Redis) instead of a local engine. */
+  redis?: string;
+  queue: string;
+  sharedOut?: string;
+  jobTimeout: number;
+  attempts: number;
 }
 
 export async function runGraphs(files: string[], options: RunOptions): Promise<ExitCode> {
@@ -43,6 +49,11 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
     throw new CliError([`--out ${options.out}: cannot create the folder: ${errorMessage(error)}`]);
   });
   const manifest = await Manifest.open(paths.output);
+  if (options.redis !== undefined) {
+    const { runOnFarm } = await import('../../farm/farm-run.ts');
+    const setup = { registry, roots: modelSearchPath(paths), out: paths.output, manifest };
+    return runOnFarm(jobs, setup, { ...options, redis: options.redis });
+  }
   const reporter = makeReporter(options.json);
   await reportLeftovers(paths.output, manifest, reporter);
   const interrupt = new Interrupt((message) => reporter.notice(message));

@@ -42,10 +42,16 @@ export type PassThroughName = keyof typeof PASS_THROUGH;
 export const PASS_THROUGH_NAMES = methodNames(PASS_THROUGH);
 export const ENGINE_CALL_NAMES: readonly EngineCallName[] = [...PASS_THROUGH_NAMES, 'run', 'cancel'];
 
+export interface RunOptions {
+  runId?: string;
+  /** Called when a render-farm worker takes the run (engines that run locally never call it). */
+  onWorker?: (worker: string) => void;
+}
+
 /** The engine as the host and the CLI use it, in process or behind a transport. */
 export type EngineLike = Pick<EngineCalls, PassThroughName> & {
   /** Queues a run (the engine runs one at a time, in call order); resolves when it has finished. */
-  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }): Promise<RunResult>;
+  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: RunOptions): Promise<RunResult>;
   cancel(runId?: string): void;
   close(): Promise<void> | void;
 };

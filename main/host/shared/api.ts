@@ -14,6 +14,8 @@ export interface QueueItem {
   title: string;
   state: 'queued' | 'running';
   queuedAt: number;
+  /** The render-farm worker running it (`diffgraph serve --redis`). */
+  worker?: string;
 }
 
 export interface QueueState {

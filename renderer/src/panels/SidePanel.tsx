@@ -47,7 +47,9 @@ function Queue() {
       {queue.map((item) => (
         <div key={item.runId} className={`dg-queue-item dg-${item.state}`} data-testid="queue-item">
           <span className="dg-queue-title">{item.title}</span>
-          <span className="dg-queue-state">{item.state}</span>
+          <span className="dg-queue-state">
+            {item.worker ? `${item.state} on ${item.worker}` : item.state}
+          </span>
           <button
             type="button"
             data-testid={`cancel-${item.runId}`}
