@@ -1,19 +1,12 @@
 // `diffgraph farm status|collect`: look at a render farm, and finish collecting a batch.
 import { Command } from 'commander';
 import type { ExitCode } from '../exit.ts';
+import type { FarmCommandOptions } from '../farm/options.ts';
 
 const EXAMPLES = `
 Examples:
   $ diffgraph farm status --redis redis://farm-host:6379
   $ diffgraph farm collect 3fa9c1d2e0 --redis redis://farm-host:6379   (after the submitter was stopped)`;
-
-export interface FarmCommandOptions {
-  redis?: string;
-  queue: string;
-  json?: boolean;
-  out?: string;
-  sharedOut?: string;
-}
 
 export function farmCommand(setExitCode: (code: ExitCode) => void): Command {
   const farm = new Command('farm')
@@ -26,7 +19,7 @@ export function farmCommand(setExitCode: (code: ExitCode) => void): Command {
     .option('--queue <name>', 'farm name', 'default')
     .option('--json', 'one JSON object on stdout', false)
     .action(async (options: FarmCommandOptions) => {
-      const { farmStatus } = await import('../../farm/status.ts');
+      const { farmStatus } = await import('../farm/status.ts');
       await farmStatus(options);
     });
   farm
@@ -39,7 +32,7 @@ export function farmCommand(setExitCode: (code: ExitCode) => void): Command {
     .option('--shared-out <dir>', 'the shared folder, if the batch used one')
     .option('--json', 'JSON lines on stdout', false)
     .action(async (batch: string, options: FarmCommandOptions) => {
-      const { collectCommand } = await import('../../farm/farm-collect.ts');
+      const { collectCommand } = await import('../farm/farm-collect.ts');
       setExitCode(await collectCommand(batch, options));
     });
   for (const sub of farm.commands) sub.exitOverride();

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { DEVICE_NAMES } from '../../../nodes/api.ts';
 import type { ExitCode } from '../exit.ts';
-import type { RunOptions } from '../run/run-graphs.ts';
+import type { PlannedBatch, RunOptions } from '../run/run-graphs.ts';
 import { parseCount, parseSeed, parseSeedList } from '../run/seeds.ts';
 import { collectOverride } from '../run/set-option.ts';
 
@@ -56,6 +56,14 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     .action(async (graphs: string[], options: RunOptions) => {
       // Loaded on demand so `--help` and the other commands start fast.
       const { runGraphs } = await import('../run/run-graphs.ts');
-      setExitCode(await runGraphs(graphs, options));
+      const { redis } = options;
+      const farm =
+        redis === undefined
+          ? undefined
+          : async ({ jobs, ...setup }: PlannedBatch) => {
+              const { runOnFarm } = await import('../farm/farm-run.ts');
+              return runOnFarm(jobs, setup, { ...options, redis });
+            };
+      setExitCode(await runGraphs(graphs, options, farm));
     });
 }

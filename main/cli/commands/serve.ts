@@ -53,7 +53,7 @@ export function serveCommand(): Command {
       // The server makes up a token for a non-loopback host unless DIFFGRAPH_TOKEN gives one.
       const token = process.env.DIFFGRAPH_TOKEN || undefined;
       const engine = options.redis
-        ? await (await import('../../farm/farm-engine.ts')).startFarmEngine({
+        ? await (await import('../farm/farm-engine.ts')).startFarmEngine({
             ...options,
             redis: options.redis,
             paths,

@@ -1,6 +1,7 @@
 // `diffgraph worker`: join a render farm (BullMQ on Redis) and run its jobs on this machine.
 import { Command, Option } from 'commander';
-import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
+import { DEVICE_NAMES } from '../../../nodes/api.ts';
+import type { WorkerCommandOptions } from '../farm/options.ts';
 import { parseCount } from '../run/seeds.ts';
 
 const EXAMPLES = `
@@ -10,21 +11,6 @@ Examples:
   $ diffgraph worker --redis redis://farm-host --shared-out /mnt/renders   (outputs stay on the share)
 
 Stop with Ctrl-C or SIGTERM: jobs in hand finish first. A SIGKILLed worker's job goes to another worker.`;
-
-export interface WorkerCommandOptions {
-  redis?: string;
-  queue: string;
-  models?: string;
-  input?: string;
-  device: DeviceName;
-  concurrency: number;
-  name?: string;
-  sharedOut?: string;
-  threads?: number;
-  heartbeatMs: number;
-  lockMs: number;
-  stalledMs: number;
-}
 
 export function workerCommand(): Command {
   return new Command('worker')
@@ -54,7 +40,7 @@ export function workerCommand(): Command {
     )
     .addHelpText('after', EXAMPLES)
     .action(async (options: WorkerCommandOptions) => {
-      const { runWorker } = await import('../../farm/worker-main.ts');
+      const { runWorker } = await import('../farm/worker-main.ts');
       await runWorker(options);
     });
 }

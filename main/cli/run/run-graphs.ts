@@ -2,7 +2,7 @@
 // start one engine and run the batch. Loaded only when `run` is invoked.
 import { mkdir } from 'node:fs/promises';
 import type { DeviceName } from '../../../nodes/api.ts';
-import { defaultRegistry } from '../../engine/registry.ts';
+import { defaultRegistry, type NodeRegistry } from '../../engine/registry.ts';
 import { EngineClient } from '../../engine/transport/client.ts';
 import { removeStaleTempFiles, unlistedOutputs } from '../../util/stale-files.ts';
 import { CliError, type ExitCode } from '../exit.ts';
@@ -10,7 +10,7 @@ import { modelSearchPath, resolveCliPaths } from '../util/paths.ts';
 import { errorMessage } from '../util/problems.ts';
 import { runBatch } from './batch.ts';
 import { Interrupt } from './interrupt.ts';
-import { planBatch } from './jobs.ts';
+import { type Job, planBatch } from './jobs.ts';
 import { Manifest } from './manifest.ts';
 import type { Reporter } from './report.ts';
 import { BarsReporter } from './report-bars.ts';
@@ -37,7 +37,24 @@ export interface RunOptions {
   attempts: number;
 }
 
-export async function runGraphs(files: string[], options: RunOptions): Promise<ExitCode> {
+/** The planned batch, for a runner other than the local engine (the render farm). */
+export interface PlannedBatch {
+  jobs: Job[];
+  registry: NodeRegistry;
+  /** Model folders, in search order. */
+  roots: readonly string[];
+  out: string;
+  manifest: Manifest;
+}
+
+/** Runs the batch somewhere else (`--redis`); the CLI command supplies it so run/ needs no farm code. */
+export type RemoteRunner = (batch: PlannedBatch) => Promise<ExitCode>;
+
+export async function runGraphs(
+  files: string[],
+  options: RunOptions,
+  remote?: RemoteRunner,
+): Promise<ExitCode> {
   if (options.seed !== undefined && options.seeds) {
     throw new CliError(['use either --seed or --seeds, not both']);
   }
@@ -49,11 +66,7 @@ export async function runGraphs(files: string[], options: RunOptions): Promise<E
     throw new CliError([`--out ${options.out}: cannot create the folder: ${errorMessage(error)}`]);
   });
   const manifest = await Manifest.open(paths.output);
-  if (options.redis !== undefined) {
-    const { runOnFarm } = await import('../../farm/farm-run.ts');
-    const setup = { registry, roots: modelSearchPath(paths), out: paths.output, manifest };
-    return runOnFarm(jobs, setup, { ...options, redis: options.redis });
-  }
+  if (remote) return remote({ jobs, registry, roots: modelSearchPath(paths), out: paths.output, manifest });
   const reporter = makeReporter(options.json);
   await reportLeftovers(paths.output, manifest, reporter);
   const interrupt = new Interrupt((message) => reporter.notice(message));

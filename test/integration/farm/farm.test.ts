@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFarmEngine } from '../../../main/farm/farm-engine.ts';
+import { startFarmEngine } from '../../../main/cli/farm/farm-engine.ts';
 import { BUNDLED_GRAPHS_DIR } from '../../../main/paths.ts';
 import { ensureFixtureModels } from '../../fixtures/models.ts';
 import { GRAPHS_DIR, type ManifestJson, readManifest, runCli, startCli, tempDir } from '../cli/harness.ts';

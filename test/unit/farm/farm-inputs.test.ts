@@ -3,11 +3,11 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../../main/cli/exit.ts';
-import { farmJobData } from '../../../main/farm/job-data.ts';
-import { FarmKeys } from '../../../main/farm/keys.ts';
-import { receiveOutput, splitNumberedName } from '../../../main/farm/output-receive.ts';
-import { redactRedisUrl, redisOptions } from '../../../main/farm/redis-url.ts';
-import { holdsAll, modelSetKey } from '../../../main/farm/requirements.ts';
+import { farmJobData } from '../../../main/cli/farm/job-data.ts';
+import { FarmKeys } from '../../../main/cli/farm/keys.ts';
+import { receiveOutput, splitNumberedName } from '../../../main/cli/farm/output-receive.ts';
+import { redactRedisUrl, redisOptions } from '../../../main/cli/farm/redis-url.ts';
+import { holdsAll, modelSetKey } from '../../../main/cli/farm/requirements.ts';
 
 describe('redis URL', () => {
   it('takes user, password (percent-decoded), host, port and database from the URL', () => {

@@ -72,7 +72,7 @@ describe('A1111 / Forge PNGs', () => {
   });
 
   it('reads Forge settings: Schedule type and quoted values', async () => {
-    const { doc, importReport } = await loadGraphFile(png('a1111-basic.png'));
+    const { doc } = await loadGraphFile(png('a1111-basic.png'));
     expect(doc.nodes.sampler.widgets).toEqual({
       sampler: 'euler_ancestral',
       cfg: 4.5,

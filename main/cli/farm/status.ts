@@ -1,10 +1,10 @@
 // `diffgraph farm status`: live workers (name, device, models, running jobs), the queue of each
 // model set with its job counts, and recent batches.
 import { Queue } from 'bullmq';
-import type { FarmCommandOptions } from '../cli/commands/farm.ts';
 import { liveWorkers } from './advert.ts';
 import { recentBatches } from './batch-record.ts';
 import { checkFarmName } from './keys.ts';
+import type { FarmCommandOptions } from './options.ts';
 import { redactRedisUrl } from './redis-url.ts';
 import { describeRequirements, type ModelRequirement } from './requirements.ts';
 import { openFarm } from './session.ts';

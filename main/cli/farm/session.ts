@@ -2,8 +2,8 @@
 // command connection, and the farm's key names.
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CliError } from '../cli/exit.ts';
-import { errorMessage } from '../cli/util/problems.ts';
+import { CliError } from '../exit.ts';
+import { errorMessage } from '../util/problems.ts';
 import { FarmKeys } from './keys.ts';
 import { redactRedisUrl, redisOptions, redisUrlFrom } from './redis-url.ts';
 

@@ -1,10 +1,10 @@
 // On a terminal: the batch bar plus one bar per farm worker (its current run, node, sampler step),
 // finished runs logged above them with the worker that ran each. Everything goes to stderr.
 import cliProgress from 'cli-progress';
-import type { Job } from '../cli/run/jobs.ts';
-import type { ManifestRun } from '../cli/run/manifest.ts';
-import { type BatchStart, type BatchSummary, describeJob, runLine, summaryLine } from '../cli/run/report.ts';
-import type { EngineEvent } from '../engine/events.ts';
+import type { EngineEvent } from '../../engine/events.ts';
+import type { Job } from '../run/jobs.ts';
+import type { ManifestRun } from '../run/manifest.ts';
+import { type BatchStart, type BatchSummary, describeJob, runLine, summaryLine } from '../run/report.ts';
 import type { FarmReporter } from './reporter.ts';
 
 type Bar = cliProgress.SingleBar;

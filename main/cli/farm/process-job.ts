@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { formatProblem } from '../engine/compile/validate.ts';
-import type { EngineEvent } from '../engine/events.ts';
-import type { EngineClient } from '../engine/transport/client.ts';
+import { formatProblem } from '../../engine/compile/validate.ts';
+import type { EngineEvent } from '../../engine/events.ts';
+import type { EngineClient } from '../../engine/transport/client.ts';
 import {
   CANCELLED_REASON,
   type FarmJobData,

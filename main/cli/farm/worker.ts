@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { RedisOptions } from 'bullmq';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { EngineClient, type EngineClientOptions } from '../engine/transport/client.ts';
+import { EngineClient, type EngineClientOptions } from '../../engine/transport/client.ts';
 import { publishAdvert, removeAdvert, type WorkerAdvert } from './advert.ts';
 import { FarmKeys } from './keys.ts';
 import type { SendLimits } from './output-send.ts';

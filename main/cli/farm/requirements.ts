@@ -4,9 +4,9 @@
 // lacks its models — no job is taken only to be put back — and a set no live worker holds is
 // visible (its queue has jobs, no advertised worker matches) so the submitter can fail those jobs.
 import { createHash } from 'node:crypto';
-import type { NodeRegistry } from '../engine/registry.ts';
-import type { GraphDocument } from '../graph/schema.ts';
-import { modelNames, modelReferences } from '../runtime/model-refs.ts';
+import type { NodeRegistry } from '../../engine/registry.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
+import { modelNames, modelReferences } from '../../runtime/model-refs.ts';
 
 /** A model a job needs: by content hash when known (the submitter has it or the graph records it), else by name. */
 export interface ModelRequirement {

@@ -4,7 +4,7 @@
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { OutputFileInfo } from '../engine/events.ts';
+import type { OutputFileInfo } from '../../engine/events.ts';
 import type { FarmOutput } from './job-data.ts';
 import type { FarmKeys } from './keys.ts';
 

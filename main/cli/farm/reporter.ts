@@ -1,11 +1,12 @@
 // Reporting a farm batch through the batch runner's reporters: a job assigned to a worker counts
 // as started (JSON lines and plain lines as for a local batch); on a terminal, one bar per worker.
-import type { Job } from '../cli/run/jobs.ts';
-import type { ManifestRun } from '../cli/run/manifest.ts';
-import type { BatchStart, BatchSummary, Reporter } from '../cli/run/report.ts';
-import { JsonReporter } from '../cli/run/report-json.ts';
-import { LineReporter } from '../cli/run/report-lines.ts';
-import type { EngineEvent } from '../engine/events.ts';
+
+import type { EngineEvent } from '../../engine/events.ts';
+import type { Job } from '../run/jobs.ts';
+import type { ManifestRun } from '../run/manifest.ts';
+import type { BatchStart, BatchSummary, Reporter } from '../run/report.ts';
+import { JsonReporter } from '../run/report-json.ts';
+import { LineReporter } from '../run/report-lines.ts';
 import { WorkerBarsReporter } from './report-worker-bars.ts';
 
 export interface FarmReporter extends Reporter {

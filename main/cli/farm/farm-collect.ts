@@ -2,14 +2,14 @@
 // in the manifest are skipped; Ctrl-C stops collecting (the batch keeps running on the farm).
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { FarmCommandOptions } from '../cli/commands/farm.ts';
-import { CliError, type ExitCode } from '../cli/exit.ts';
-import { Interrupt } from '../cli/run/interrupt.ts';
-import { Manifest } from '../cli/run/manifest.ts';
+import { CliError, type ExitCode } from '../exit.ts';
+import { Interrupt } from '../run/interrupt.ts';
+import { Manifest } from '../run/manifest.ts';
 import { loadBatch } from './batch-record.ts';
 import { Collector } from './collect.ts';
 import { finishBatch } from './farm-run.ts';
 import { checkFarmName } from './keys.ts';
+import type { FarmCommandOptions } from './options.ts';
 import { makeFarmReporter } from './reporter.ts';
 import { openFarm } from './session.ts';
 

@@ -1,15 +1,15 @@
 // `diffgraph serve --redis`: the editor's engine, except that runs go to the farm. Catalogue,
 // validation and model lists still come from a local engine (the editor needs them instantly);
 // each run is a one-job batch, collected into the server's output folder.
-import type { DeviceName } from '../../nodes/api.ts';
-import type { Job } from '../cli/run/jobs.ts';
-import type { ManifestRun } from '../cli/run/manifest.ts';
-import type { EngineEvent, RunResult } from '../engine/events.ts';
-import { defaultRegistry, type NodeRegistry } from '../engine/registry.ts';
-import { EngineClient } from '../engine/transport/client.ts';
-import type { EngineLike, RunOptions } from '../engine/transport/engine-calls.ts';
-import type { GraphDocument } from '../graph/schema.ts';
-import { BUNDLED_MODELS_DIR } from '../paths.ts';
+import type { DeviceName } from '../../../nodes/api.ts';
+import type { EngineEvent, RunResult } from '../../engine/events.ts';
+import { defaultRegistry, type NodeRegistry } from '../../engine/registry.ts';
+import { EngineClient } from '../../engine/transport/client.ts';
+import type { EngineLike, RunOptions } from '../../engine/transport/engine-calls.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
+import { BUNDLED_MODELS_DIR } from '../../paths.ts';
+import type { Job } from '../run/jobs.ts';
+import type { ManifestRun } from '../run/manifest.ts';
 import { Collector } from './collect.ts';
 import { checkFarmName } from './keys.ts';
 import type { FarmReporter } from './reporter.ts';

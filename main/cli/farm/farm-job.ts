@@ -1,10 +1,10 @@
 // A BullMQ job seen from the collector: its plan entry (for reports) rebuilt from the job data,
 // and its manifest entry built from the result or the failure.
 import type { Job as BullJob } from 'bullmq';
-import type { Job } from '../cli/run/jobs.ts';
-import type { ManifestRun } from '../cli/run/manifest.ts';
-import type { OutputFileInfo } from '../engine/events.ts';
-import type { GraphDocument } from '../graph/schema.ts';
+import type { OutputFileInfo } from '../../engine/events.ts';
+import type { GraphDocument } from '../../graph/schema.ts';
+import type { Job } from '../run/jobs.ts';
+import type { ManifestRun } from '../run/manifest.ts';
 import type { BatchRecord } from './batch-record.ts';
 import { CANCELLED_REASON, type FarmJobData, type FarmJobResult } from './job-data.ts';
 

@@ -2,9 +2,9 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { WorkerCommandOptions } from '../cli/commands/worker.ts';
-import { modelSearchPath, resolveCliPaths } from '../cli/util/paths.ts';
+import { modelSearchPath, resolveCliPaths } from '../util/paths.ts';
 import { checkFarmName } from './keys.ts';
+import type { WorkerCommandOptions } from './options.ts';
 import { DEFAULT_SEND_LIMITS } from './output-send.ts';
 import { redactRedisUrl, redisOptions, redisUrlFrom } from './redis-url.ts';
 import { FarmWorker } from './worker.ts';

@@ -4,9 +4,9 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { OutputFileInfo } from '../engine/events.ts';
-import { writeNewNumberedFile } from '../util/atomic-write.ts';
-import { isInside } from '../util/path-inside.ts';
+import type { OutputFileInfo } from '../../engine/events.ts';
+import { writeNewNumberedFile } from '../../util/atomic-write.ts';
+import { isInside } from '../../util/path-inside.ts';
 import type { FarmOutput } from './job-data.ts';
 
 export async function receiveOutput(

@@ -2,7 +2,7 @@
 // (TLS, certificate checked against the host name). BullMQ needs maxRetriesPerRequest null: commands
 // wait through a reconnect (Redis restarted, network dropped) instead of failing.
 import type { RedisOptions } from 'bullmq';
-import { CliError } from '../cli/exit.ts';
+import { CliError } from '../exit.ts';
 
 export function redisOptions(url: string): RedisOptions {
   let parsed: URL;

@@ -1,6 +1,6 @@
 // Names in Redis. Everything of one farm lives under `diffgraph:<farm>:` (BullMQ's prefix too), so
 // farms sharing a Redis never see each other's jobs, workers or outputs.
-import { CliError } from '../cli/exit.ts';
+import { CliError } from '../exit.ts';
 
 export const DEFAULT_FARM = 'default';
 

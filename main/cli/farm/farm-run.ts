@@ -1,11 +1,12 @@
 // `diffgraph run --redis`: the planned batch goes to the farm instead of a local engine; outputs
 // come back into --out with the same manifest, reports and exit codes as a local batch.
-import type { ExitCode } from '../cli/exit.ts';
-import { EXIT } from '../cli/exit.ts';
-import { Interrupt } from '../cli/run/interrupt.ts';
-import type { Job } from '../cli/run/jobs.ts';
-import type { Manifest } from '../cli/run/manifest.ts';
-import type { NodeRegistry } from '../engine/registry.ts';
+
+import type { NodeRegistry } from '../../engine/registry.ts';
+import type { ExitCode } from '../exit.ts';
+import { EXIT } from '../exit.ts';
+import { Interrupt } from '../run/interrupt.ts';
+import type { Job } from '../run/jobs.ts';
+import type { Manifest } from '../run/manifest.ts';
 import { type CollectCounts, Collector } from './collect.ts';
 import { endedRun } from './farm-job.ts';
 import { checkFarmName } from './keys.ts';
