@@ -3,6 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './flow/Canvas.tsx';
 import { useDocumentPersistence } from './hooks/useDocumentPersistence.ts';
+import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
@@ -37,6 +38,7 @@ function DocumentEffects() {
   useValidation();
   useDocumentPersistence();
   useFitOnOpen();
+  useFocusRequests();
   return null;
 }
 
