@@ -47,6 +47,8 @@ export interface IntWidget extends WidgetBase {
   min?: number;
   max?: number;
   step?: number;
+  /** Values must be whole multiples of this (validation refuses others), e.g. 8 for pixel sizes. */
+  multipleOf?: number;
 }
 export interface FloatWidget extends WidgetBase {
   kind: 'float';

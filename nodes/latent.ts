@@ -60,8 +60,8 @@ export const latentNodes: NodeDefinition[] = [
     description: 'A batch of zero latents for an image of the given pixel size (latents are 1/8 of it)',
     inputs: [],
     widgets: [
-      { name: 'width', kind: 'int', default: 512, min: 8, max: 8192, step: 8 },
-      { name: 'height', kind: 'int', default: 512, min: 8, max: 8192, step: 8 },
+      { name: 'width', kind: 'int', default: 512, min: 8, max: 8192, step: 8, multipleOf: 8 },
+      { name: 'height', kind: 'int', default: 512, min: 8, max: 8192, step: 8, multipleOf: 8 },
       { name: 'batch', kind: 'int', default: 1, min: 1, max: 64 },
       { name: 'channels', kind: 'int', default: 4, min: 1, max: 64 },
     ],

@@ -12,7 +12,7 @@ export function checkWidgetValue(spec: WidgetSpec, value: unknown): string | nul
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value))
         return `expected a whole number, got ${show(value)}`;
-      return checkRange(value, spec.min, spec.max);
+      return checkRange(value, spec.min, spec.max) ?? checkMultiple(value, spec.multipleOf);
     case 'seed':
       if (typeof value !== 'number' || !Number.isInteger(value))
         return `expected a whole-number seed, got ${show(value)}`;
@@ -39,6 +39,10 @@ function checkRange(value: number, min: number | undefined, max: number | undefi
   if (min !== undefined && value < min) return `${value} is below the minimum ${min}`;
   if (max !== undefined && value > max) return `${value} is above the maximum ${max}`;
   return null;
+}
+
+function checkMultiple(value: number, multipleOf: number | undefined): string | null {
+  return multipleOf && value % multipleOf !== 0 ? `${value} is not a multiple of ${multipleOf}` : null;
 }
 
 function show(value: unknown): string {

@@ -13,6 +13,7 @@ import {
 } from '../../runtime/index.ts';
 import { graphModelReferences } from '../../runtime/model-refs.ts';
 import { Engine } from '../engine.ts';
+import { validateWithModels } from '../model-shape-checks.ts';
 import { NodeRegistry } from '../registry.ts';
 import { createRuntimeServices } from '../runtime-services.ts';
 import type { EngineCalls } from './engine-calls.ts';
@@ -37,7 +38,7 @@ function engineCalls(engine: Engine): EngineCalls {
   const { runtime } = engine;
   return {
     catalogue: async () => engine.registry.schemas(),
-    validate: async (doc) => engine.validate(doc),
+    validate: (doc) => validateWithModels(engine, doc),
     run: (doc, runId) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
     cancel: async (runId) => engine.cancel(runId),
     listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),

@@ -35,6 +35,7 @@ export function Widget({ nodeId, node, spec }: WidgetProps) {
           max={spec.max}
           step={spec.step ?? (spec.kind === 'int' ? 1 : 0.1)}
           integer={spec.kind === 'int'}
+          multipleOf={spec.kind === 'int' ? spec.multipleOf : undefined}
           onChange={change}
           testId={testId}
         />
