@@ -1,14 +1,15 @@
 // The status bar's "N problems", opened: every problem validation found, each naming its node and
 // field; a click selects the node and centres it.
 import { useState } from 'react';
-import { nodeLabel } from '../doc/types.ts';
 import { editor } from '../store/editor.ts';
 import { focusNode } from '../store/focus.ts';
+import { nodeName } from '../store/refusal.ts';
 import { useSlice } from '../store/store.ts';
 
 export function ProblemCount() {
   const problems = useSlice(editor, (s) => s.problems);
   const doc = useSlice(editor, (s) => s.doc);
+  const schemas = useSlice(editor, (s) => s.catalogue?.byType);
   const [open, setOpen] = useState(false);
   const count = problems.length;
   if (count === 0)
@@ -38,7 +39,7 @@ export function ProblemCount() {
                 disabled={p.nodeId === null}
                 onClick={() => p.nodeId && focusNode(p.nodeId)}
               >
-                {p.nodeId !== null && <b>{nodeLabel(doc, p.nodeId)}</b>}
+                {p.nodeId !== null && <b>{nodeName(doc, schemas, p.nodeId)}</b>}
                 {p.field && <span className="dg-muted"> · {p.field}</span>}
                 {p.nodeId !== null && ': '}
                 {p.message}

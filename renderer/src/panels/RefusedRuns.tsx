@@ -1,13 +1,14 @@
 // Runs validation refused, in the queue panel: each problem names its node; a click shows the node.
-import { nodeLabel } from '../doc/types.ts';
 import { editor } from '../store/editor.ts';
 import { focusNode } from '../store/focus.ts';
+import { nodeName } from '../store/refusal.ts';
 import { dismissRefused } from '../store/run-state.ts';
 import { useSlice } from '../store/store.ts';
 
 export function RefusedRuns() {
   const refused = useSlice(editor, (s) => s.run.refused);
   const doc = useSlice(editor, (s) => s.doc);
+  const schemas = useSlice(editor, (s) => s.catalogue?.byType);
   return refused.map((entry) => (
     <div key={entry.id} className="dg-queue-item dg-refused" data-testid="refused-run">
       <div className="dg-refused-head">
@@ -35,7 +36,7 @@ export function RefusedRuns() {
                 title="Select and show this node"
                 onClick={() => p.nodeId && focusNode(p.nodeId)}
               >
-                <b>{nodeLabel(doc, p.nodeId)}</b>: {p.message}
+                <b>{nodeName(doc, schemas, p.nodeId)}</b>: {p.message}
               </button>
             )}
           </li>

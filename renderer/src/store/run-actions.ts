@@ -20,7 +20,7 @@ export async function queueRun(): Promise<void> {
     if (problems.length > 0) {
       if (editor.get().doc === doc) setProblems(problems);
       editor.set((st) => ({ run: refuseRun(st.run, `refused-${++refusedSeq}`, problems, Date.now()) }));
-      toast(describeRefusal(problems, s.doc), 'error');
+      toast(describeRefusal(problems, s.doc, s.catalogue?.byType), 'error');
       return;
     }
     const title = doc.title || s.file?.name || 'Untitled';
@@ -63,7 +63,7 @@ export function followHostEvents(): () => void {
       // A run refused by validation: show its problems on the nodes, as live validation does.
       if (e.problems?.length) {
         setProblems(e.problems);
-        toast(describeRefusal(e.problems, editor.get().doc), 'error');
+        toast(describeRefusal(e.problems, editor.get().doc, editor.get().catalogue?.byType), 'error');
       } else if (e.nodeId === null) toast(e.message, 'error');
     }
   };

@@ -10,7 +10,7 @@ import {
   pruneRunNodes,
   type RunView,
 } from '../../../renderer/src/store/run-state.ts';
-import { txt2img } from './fixtures.ts';
+import { SCHEMAS, txt2img } from './fixtures.ts';
 
 const url = (p: string) => `/files${p}`;
 const play = (events: HostEvent[], from: RunView = emptyRunView()) =>
@@ -102,10 +102,18 @@ describe('refused runs', () => {
     expect(view.nodes).toBe(before.nodes);
   });
 
-  it('the message names each problem with its node title or type', () => {
+  it('the message names each problem with its node title or display name', () => {
     const doc = txt2img();
+    const schemas = new Map(SCHEMAS.map((s) => [s.type, s]));
+    const size: GraphProblem = {
+      nodeId: 'empty',
+      field: 'width',
+      code: 'bad-widget-value',
+      message: 'too big',
+    };
+    expect(describeRefusal([size], doc, schemas)).toBe('Run refused, 1 problem: Empty Latent: too big');
     doc.nodes.sampler.title = 'My sampler';
-    expect(describeRefusal(problems, doc)).toBe(
+    expect(describeRefusal(problems, doc, schemas)).toBe(
       'Run refused, 2 problems: My sampler: needs a LATENT input; The graph has no output node',
     );
   });
