@@ -17,6 +17,7 @@ import { useFlowChanges } from '../hooks/useFlowChanges.ts';
 import { useFlowModel } from '../hooks/useFlowModel.ts';
 import { useShellMenu } from '../hooks/useShellMenu.ts';
 import { useShortcuts } from '../hooks/useShortcuts.ts';
+import { useSpacePan } from '../hooks/useSpacePan.ts';
 import { commit, editor } from '../store/editor.ts';
 import { openLocalFile } from '../store/file-actions.ts';
 import { useSlice } from '../store/store.ts';
@@ -24,6 +25,7 @@ import { ConnectionHint } from './ConnectionHint.tsx';
 import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
 import { GroupNode, NoteNode, PlaceholderNode } from './DecorNodes.tsx';
 import type { WireData } from './derive.ts';
+import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
 import { WireEdge } from './WireEdge.tsx';
@@ -128,11 +130,16 @@ export function Canvas() {
 
   // A press on empty canvas starts a pan, never a text selection: otherwise Chromium hit-tests for
   // a selection on every pointer move of the pan. Focus still leaves a field, as on any click.
-  const onMouseDownCapture = useCallback((e: MouseEvent) => {
-    if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
-    e.preventDefault();
-    (document.activeElement as HTMLElement | null)?.blur?.();
-  }, []);
+  const spacePan = useSpacePan();
+  const onMouseDownCapture = useCallback(
+    (e: MouseEvent) => {
+      if (spacePan(e)) return;
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      e.preventDefault();
+      (document.activeElement as HTMLElement | null)?.blur?.();
+    },
+    [spacePan],
+  );
 
   const onDrop = useCallback((e: DragEvent) => {
     const file = e.dataTransfer.files[0];
@@ -197,6 +204,7 @@ export function Canvas() {
           {minimap && <MiniMap />}
           <ConnectionHint />
         </ReactFlow>
+        <EmptyHint />
       </CanvasContext.Provider>
     </div>
   );

@@ -11,7 +11,7 @@ export function ProblemCount() {
   const doc = useSlice(editor, (s) => s.doc);
   const schemas = useSlice(editor, (s) => s.catalogue?.byType);
   const [open, setOpen] = useState(false);
-  const count = problems.length;
+  const count = doc && Object.keys(doc.nodes).length === 0 ? 0 : problems.length;
   if (count === 0)
     return (
       <span className="dg-status-ok" data-testid="problem-count">

@@ -1,5 +1,6 @@
 // Bottom bar: problems with the whole graph, counts, and transient messages (toasts).
 import type { GraphProblem } from '../../../main/engine/events.ts';
+import { isEmptyDoc } from '../flow/EmptyHint.tsx';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
 import { ProblemCount } from './ProblemList.tsx';
@@ -7,7 +8,8 @@ import { ProblemCount } from './ProblemList.tsx';
 const NONE: GraphProblem[] = [];
 
 export function StatusBar() {
-  const graphProblems = useSlice(editor, (s) => s.problemsByNode[''] ?? NONE);
+  // An empty graph's "no output node" is not an error yet: the canvas shows a hint instead.
+  const graphProblems = useSlice(editor, (s) => (isEmptyDoc(s) ? NONE : (s.problemsByNode[''] ?? NONE)));
   const nodes = useSlice(editor, (s) => Object.keys(s.doc.nodes).length);
   const host = useSlice(editor, (s) => s.hostState);
   return (

@@ -1,0 +1,75 @@
+// Issue #15 item 6, as a user sees it: search that ranks names first and says when nothing fits,
+// Space+drag to pan, and an empty canvas that says what to do instead of showing an error.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
+import { type EditorServer, startEditorServer } from './support/server.ts';
+
+let server: EditorServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startEditorServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const viewport = (page: import('playwright-core').Page) =>
+  page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+
+describe('ComfyUI habits', () => {
+  it('an empty canvas shows a hint, not an error', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    expect(await page.getByTestId('empty-hint').count()).toBe(0);
+    await page.getByTestId('new').click();
+    await page.getByTestId('empty-hint').waitFor();
+    expect(await page.getByTestId('empty-hint').textContent()).toContain(
+      'Double-click the canvas to add a node',
+    );
+    await expect.poll(() => page.getByTestId('problem-count').textContent()).toBe('No problems');
+    expect(await page.getByTestId('graph-problem').count()).toBe(0);
+    await screenshot(page, 'empty-canvas-hint');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('search puts name matches first, skips scattered letters and says when nothing fits', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    await page.mouse.dblclick(900, 150);
+    await page.getByTestId('palette-input').fill('decode');
+    const first = page.locator('[data-testid^="palette-item-"]').first();
+    expect(await first.getAttribute('data-testid')).toBe('palette-item-VAEDecode');
+    await page.getByTestId('palette-input').fill('lora');
+    const lora = await page
+      .locator('[data-testid^="palette-item-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    // The catalogue has no LoRA node: scattered l-o-r-a letters in descriptions must not match.
+    expect(lora.every((id) => /lora/i.test(id ?? ''))).toBe(true);
+    await page.getByTestId('palette-input').fill('zzqx');
+    expect(await page.locator('.dg-palette-empty').textContent()).toBe('No matching nodes');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('Space+drag pans the canvas, even from on top of a node, without opening anything', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    const before = await viewport(page);
+    const position = (await readDoc(page)).nodes.sampler.position;
+    const header = await page.getByTestId('node-sampler').locator('.dg-node-header').boundingBox();
+    if (!header) throw new Error('no sampler header');
+    await page.mouse.move(header.x + 40, header.y + header.height / 2);
+    await page.keyboard.down('Space');
+    await page.mouse.down();
+    await page.mouse.move(700, 300, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Space');
+    expect(await viewport(page)).not.toBe(before);
+    // The view moved, not the node under the pointer.
+    expect((await readDoc(page)).nodes.sampler.position).toEqual(position);
+    expect(await page.getByTestId('palette').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
