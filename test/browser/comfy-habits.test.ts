@@ -72,4 +72,19 @@ describe('ComfyUI habits', () => {
     expect(await page.getByTestId('palette').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('a wire dropped on a node body connects to its first socket that takes it', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    const from = await page.getByTestId('handle-latent-out-latent').boundingBox();
+    const body = await page.getByTestId('node-decode').boundingBox();
+    if (!from || !body) throw new Error('nodes not on screen');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(body.x + body.width / 2, body.y + body.height - 6, { steps: 10 });
+    await page.mouse.up();
+    const doc = await readDoc(page);
+    expect(doc.edges).toContainEqual({ from: ['latent', 'latent'], to: ['decode', 'latent'] });
+    expect(await page.getByTestId('palette').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
