@@ -87,4 +87,21 @@ describe('ComfyUI habits', () => {
     expect(await page.getByTestId('palette').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('Ctrl+Shift+V pastes keeping the input wires; Ctrl+V does not', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    await page.getByTestId('node-sampler').locator('.dg-node-header').click();
+    await page.keyboard.press('Control+c');
+    await page.mouse.move(300, 850);
+    await page.keyboard.press('Control+v');
+    await page.mouse.move(900, 850);
+    await page.keyboard.press('Control+Shift+v');
+    const doc = await readDoc(page);
+    const into = (id: string) =>
+      doc.edges.filter((e) => e.to[0] === id).map((e) => `${e.from[0]}.${e.from[1]}>${e.to[1]}`);
+    expect(into('sampler_2')).toEqual([]);
+    expect(into('sampler_3').sort()).toEqual(into('sampler').sort());
+    expect(into('sampler_3')).toHaveLength(5);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
