@@ -104,4 +104,23 @@ describe('ComfyUI habits', () => {
     expect(into('sampler_3')).toHaveLength(5);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('Queue ×3 queues three runs, each with the seed the previous one moved on to', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    await page.getByTestId('widget-sampler-seed-control').selectOption('increment');
+    const seed = (await readDoc(page)).nodes.sampler.widgets.seed as number;
+    await page.getByTestId('queue-count').fill('3');
+    expect(await page.getByTestId('run').textContent()).toBe('▶ Run ×3');
+    await page.getByTestId('run').click();
+    await page.getByTestId('tab-gallery').click();
+    await expect.poll(() => page.getByTestId('gallery-item').count(), { timeout: 60_000 }).toBe(3);
+    const captions = await page.locator('.dg-gallery-item figcaption').allTextContents();
+    expect(captions.map((c) => c.split(' ·')[0]).sort()).toEqual([
+      `seed ${seed}`,
+      `seed ${seed + 1}`,
+      `seed ${seed + 2}`,
+    ]);
+    expect((await readDoc(page)).nodes.sampler.widgets.seed).toBe(seed + 3);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

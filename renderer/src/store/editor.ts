@@ -99,6 +99,8 @@ export interface EditorState {
   fitPending: boolean;
   /** A node the view should centre (a click on a problem); `seq` makes a repeat click count. */
   focusRequest: { nodeId: string; seq: number } | null;
+  /** How many runs Run queues at once (ComfyUI's batch count, "Queue ×N"). */
+  queueCount: number;
 }
 
 export function initialState(): EditorState {
@@ -132,6 +134,7 @@ export function initialState(): EditorState {
     docEpoch: 0,
     fitPending: false,
     focusRequest: null,
+    queueCount: 1,
   };
 }
 

@@ -12,7 +12,7 @@ let refusedSeq = 0;
  * Validates, then queues the document. A refused run is listed with its problems and leaves the
  * seeds alone; a queued one moves the seeds on ("control after generate"), outside undo.
  */
-export async function queueRun(): Promise<void> {
+export async function queueRun(count = editor.get().queueCount): Promise<void> {
   const s = editor.get();
   const doc = s.doc;
   try {
@@ -23,14 +23,21 @@ export async function queueRun(): Promise<void> {
       toast(describeRefusal(problems, s.doc, s.catalogue?.byType), 'error');
       return;
     }
-    const title = doc.title || s.file?.name || 'Untitled';
-    const { runId } = await host().queue(doc, title);
-    editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
-    const schemas = s.catalogue?.byType;
-    if (schemas) commitQuietly((d) => applySeedControls(d, schemas));
+    // Queue ×N: each run takes the seeds the previous one moved on to.
+    for (let i = 0; i < Math.max(1, count); i++) await queueOne();
   } catch (error) {
     toast(`Could not queue the run: ${(error as Error).message}`, 'error');
   }
+}
+
+async function queueOne(): Promise<void> {
+  const s = editor.get();
+  const doc = s.doc;
+  const title = doc.title || s.file?.name || 'Untitled';
+  const { runId } = await host().queue(doc, title);
+  editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
+  const schemas = s.catalogue?.byType;
+  if (schemas) commitQuietly((d) => applySeedControls(d, schemas));
 }
 
 export async function cancelRun(runId?: string): Promise<void> {
