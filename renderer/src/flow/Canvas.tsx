@@ -33,7 +33,8 @@ import { WireEdge } from './WireEdge.tsx';
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
 const edgeTypes = { wire: WireEdge };
 const SNAP: [number, number] = [20, 20];
-const FIT = { padding: 0.15, maxZoom: 1 };
+/** First view of a graph: readable text (zoom ≥ 0.75, ~11 px labels) over seeing every node at once. */
+export const FIT = { padding: 0.15, maxZoom: 1, minZoom: 0.75 };
 const closeMenu = () => editor.set({ menu: null });
 
 export function Canvas() {
