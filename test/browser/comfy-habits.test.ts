@@ -123,4 +123,25 @@ describe('ComfyUI habits', () => {
     expect((await readDoc(page)).nodes.sampler.widgets.seed).toBe(seed + 3);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('a primitive made from the seed widget starts at its value and keeps "randomize"', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    const seed = (await readDoc(page)).nodes.sampler.widgets.seed;
+    await page.getByTestId('widget-sampler-seed').hover();
+    await page.getByTestId('to-input-sampler-seed').click();
+    const handle = await page.getByTestId('handle-sampler-in-seed').boundingBox();
+    if (!handle) throw new Error('no seed socket');
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(1150, 720, { steps: 10 });
+    await page.mouse.up();
+    await page.getByTestId('palette-input').fill('int');
+    await page.getByTestId('palette-item-Int').click();
+    const doc = await readDoc(page);
+    const id = doc.edges.find((e) => e.to[0] === 'sampler' && e.to[1] === 'seed')?.from[0] ?? '';
+    expect(doc.nodes[id]?.type).toBe('Int');
+    expect(doc.nodes[id].widgets.value).toBe(seed);
+    expect(await page.getByTestId(`widget-${id}-value-control`).inputValue()).toBe('randomize');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
