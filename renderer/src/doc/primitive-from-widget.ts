@@ -15,6 +15,7 @@ export function adoptWidget(
   if (!node || !spec) return doc;
   const value = node.widgets[spec.name] ?? spec.default;
   let next = setWidget(doc, primitiveId, primitiveWidget, value);
-  if (spec.kind === 'seed') next = setSeedControl(next, primitiveId, primitiveWidget, seedControlOf(node, spec));
+  if (spec.kind === 'seed')
+    next = setSeedControl(next, primitiveId, primitiveWidget, seedControlOf(node, spec));
   return next;
 }

@@ -25,7 +25,9 @@ function defaultGraph(size: { width: number; height: number }) {
 
 describe('model shape checks', () => {
   it('accepts the size the shipped model was exported for', async () => {
-    expect(await modelShapeProblems(defaultGraph({ width: 128, height: 128 }), registry, runtime)).toEqual([]);
+    expect(await modelShapeProblems(defaultGraph({ width: 128, height: 128 }), registry, runtime)).toEqual(
+      [],
+    );
   });
 
   it('names the model, the size it takes and the size asked for, on the latent node', async () => {
