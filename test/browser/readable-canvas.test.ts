@@ -39,4 +39,13 @@ describe('a readable canvas', () => {
     expect(icon.headers()['content-type']).toContain('svg');
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('marks optional inputs in words, with a tooltip', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    const mark = page.getByTestId('optional-sampler-negative');
+    expect(await mark.textContent()).toBe('optional');
+    expect(await mark.getAttribute('title')).toBe('Optional input: the node runs without it');
+    expect(await page.getByTestId('optional-sampler-model').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
