@@ -41,7 +41,10 @@ function checkRange(value: number, min: number | undefined, max: number | undefi
   return null;
 }
 
-/** Whole-number widgets with a step (pixel sizes in 8s) take only values on that grid, as `run` does. */
+/**
+ * Whole-number widgets with a step (pixel sizes in 8s) take only values on that grid, as `run` does.
+ * The editor's number fields apply the same rule (renderer/src/doc/number-text.ts).
+ */
 function checkStep(value: number, min: number | undefined, step: number | undefined): string | null {
   if (step === undefined || !Number.isInteger(step) || step <= 1) return null;
   const offset = value - (min ?? 0);

@@ -1,8 +1,9 @@
 // The editor's layout: toolbar, canvas with its overlays, side panel, status bar.
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
-import { Canvas } from './flow/Canvas.tsx';
+import { Canvas, FIT } from './flow/Canvas.tsx';
 import { useDocumentPersistence } from './hooks/useDocumentPersistence.ts';
+import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
@@ -22,7 +23,7 @@ function useFitOnOpen(): void {
     const empty = Object.keys(editor.get().doc.nodes).length === 0;
     const frame = requestAnimationFrame(async () => {
       if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
-      else await flow.fitView({ padding: 0.15, maxZoom: 1 });
+      else await flow.fitView(FIT);
       editor.set({ fitPending: false });
     });
     return () => cancelAnimationFrame(frame);
@@ -37,6 +38,7 @@ function DocumentEffects() {
   useValidation();
   useDocumentPersistence();
   useFitOnOpen();
+  useFocusRequests();
   return null;
 }
 

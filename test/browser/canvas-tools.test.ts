@@ -30,7 +30,7 @@ async function select(page: Page, ...ids: string[]): Promise<void> {
 }
 
 describe('canvas tools', () => {
-  it('number fields step, scroll, scrub and clamp; widgets turn into inputs and back', async () => {
+  it('number fields step, scroll and scrub, and refuse typed values out of range; widgets turn into inputs and back', async () => {
     const { page, errors } = await openEditor(browser, server.url);
     const steps = page.getByTestId('widget-schedule-steps');
     await steps.getByRole('button', { name: 'increase steps' }).click();
@@ -49,7 +49,12 @@ describe('canvas tools', () => {
     await steps.locator('.dg-number-body').click();
     await page.keyboard.type('0');
     await page.keyboard.press('Enter');
-    expect((await readDoc(page)).nodes.schedule.widgets.steps).toBe(1);
+    // Typed text out of range is an error on the field (issue #15), not clamped in silence.
+    expect(await page.getByTestId('widget-schedule-steps-error').textContent()).toBe(
+      '0 is below the minimum 1',
+    );
+    expect((await readDoc(page)).nodes.schedule.widgets.steps).toBe(33);
+    await page.keyboard.press('Escape');
 
     await page.getByTestId('widget-latent-width').hover();
     await page.getByTestId('to-input-latent-width').click();

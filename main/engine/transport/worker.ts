@@ -12,6 +12,7 @@ import {
   unloadModels,
 } from '../../runtime/index.ts';
 import { Engine } from '../execute/engine.ts';
+import { validateWithModels } from '../model-shape-checks.ts';
 import { NodeRegistry } from '../registry.ts';
 import { createRuntimeServices } from '../runtime-services.ts';
 import type { EngineCalls } from './engine-calls.ts';
@@ -36,7 +37,7 @@ function engineCalls(engine: Engine): EngineCalls {
   const { runtime } = engine;
   return {
     catalogue: async () => engine.registry.schemas(),
-    validate: async (doc) => engine.validate(doc),
+    validate: (doc) => validateWithModels(engine, doc),
     run: (doc, runId) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
     cancel: async (runId) => engine.cancel(runId),
     listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),

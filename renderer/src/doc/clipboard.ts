@@ -14,9 +14,30 @@ export function copySelection(
   const edges = doc.edges
     .filter((e) => ids.has(e.from[0]) && ids.has(e.to[0]))
     .map((e) => structuredClone(e));
+  // Wires from outside the selection, for a paste that keeps input links (Ctrl+Shift+V).
+  const incoming = doc.edges
+    .filter((e) => !ids.has(e.from[0]) && ids.has(e.to[0]))
+    .map((e) => ({ from: e.from, to: e.to }));
   const noteSet = new Set(noteIds);
   const notes = (doc.notes ?? []).filter((n) => noteSet.has(n.id)).map((n) => structuredClone(n));
-  return { format: 'diffgraph', version: 1, nodes, edges, ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    format: 'diffgraph',
+    version: 1,
+    nodes,
+    edges,
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(incoming.length > 0 ? { incoming } : {}),
+  };
+}
+
+/** The clip's wires from nodes outside it (recorded at copy time). */
+function incomingOf(clip: GraphDoc): DocEdge[] {
+  const raw = clip.incoming;
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (e): e is DocEdge =>
+      Array.isArray(e?.from) && Array.isArray(e?.to) && e.from.every((v: unknown) => typeof v === 'string'),
+  );
 }
 
 export function serialiseClip(clip: GraphDoc): string {
@@ -48,6 +69,7 @@ export function pasteClip(
   doc: GraphDoc,
   clip: GraphDoc,
   at: Vec2,
+  options: { keepInputLinks?: boolean } = {},
 ): { doc: GraphDoc; nodeIds: string[]; noteIds: string[] } {
   const [ox, oy] = topLeft(clip);
   const dx = Math.round(at[0] - ox);
@@ -71,6 +93,14 @@ export function pasteClip(
       to: [to, e.to[1]],
       ...(points ? { points } : {}),
     });
+  }
+  // Ctrl+Shift+V: wires that fed the copied nodes from outside feed the copies too, where the
+  // feeding node is in this document.
+  if (options.keepInputLinks) {
+    for (const e of incomingOf(clip)) {
+      const to = idMap.get(e.to[0]);
+      if (to && doc.nodes[e.from[0]]) edges.push({ from: [e.from[0], e.from[1]], to: [to, e.to[1]] });
+    }
   }
   const used = new Set((doc.notes ?? []).map((n) => n.id));
   const noteIds: string[] = [];

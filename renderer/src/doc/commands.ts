@@ -111,6 +111,11 @@ export function setSeedControl(doc: GraphDoc, id: string, widget: string, contro
   return updateNode(doc, id, (n) => ({ ...n, seedControl: { ...n.seedControl, [widget]: control } }));
 }
 
+/** An int widget run as a seed: a seed widget, or an int given an after-run control (a primitive). */
+export function actsAsSeed(kind: string, node: DocNode, name: string): boolean {
+  return kind === 'seed' || (kind === 'int' && node.seedControl?.[name] !== undefined);
+}
+
 export function seedControlOf(node: DocNode, widget: WidgetSpec): SeedControl {
   return node.seedControl?.[widget.name] ?? (widget.kind === 'seed' ? (widget.control ?? 'fixed') : 'fixed');
 }
@@ -126,7 +131,7 @@ export function applySeedControls(
   let next = doc;
   for (const [id, node] of Object.entries(doc.nodes)) {
     for (const widget of schemas.get(node.type)?.widgets ?? []) {
-      if (widget.kind !== 'seed' || node.widgetInputs?.includes(widget.name)) continue;
+      if (!actsAsSeed(widget.kind, node, widget.name) || node.widgetInputs?.includes(widget.name)) continue;
       const value = Number(node.widgets[widget.name] ?? widget.default);
       const seed = nextSeed(value, seedControlOf(node, widget), random);
       if (seed !== value) next = setWidget(next, id, widget.name, seed);

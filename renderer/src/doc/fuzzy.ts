@@ -37,28 +37,50 @@ export function acceptsSocket(schema: NodeSchema, filter: SocketFilter): string 
   return schema.widgets.find((w) => WIDGET_SOCKET[w.kind] === filter.type)?.name ?? null;
 }
 
+/**
+ * Score when every word of `query` starts a word of `text` (for long prose such as descriptions,
+ * where letters scattered through sentences would match almost anything); null otherwise.
+ */
+export function wordScore(query: string, text: string): number | null {
+  const words = text.toLowerCase().split(/[^a-z0-9]+/);
+  const terms = query
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (terms.length === 0) return 0;
+  let score = 0;
+  for (const term of terms) {
+    const hit = words.find((w) => w.startsWith(term));
+    if (!hit) return null;
+    score += term.length + (hit === term ? 2 : 0);
+  }
+  return score;
+}
+
+/** Tiers, best first: the node's name or type, its category, then words of its description. */
+function matchTier(schema: NodeSchema, query: string): { tier: number; score: number } | null {
+  const name = Math.max(fuzzyScore(query, schema.displayName) ?? -1, fuzzyScore(query, schema.type) ?? -1);
+  if (name >= 0) return { tier: 0, score: name };
+  const category = fuzzyScore(query, schema.category);
+  if (category !== null) return { tier: 1, score: category };
+  const description = wordScore(query, schema.description);
+  return description !== null ? { tier: 2, score: description } : null;
+}
+
 export function searchNodes(
   schemas: readonly NodeSchema[],
   query: string,
   filter?: SocketFilter,
 ): NodeSchema[] {
-  const scored: { schema: NodeSchema; score: number }[] = [];
+  const scored: { schema: NodeSchema; tier: number; score: number }[] = [];
   for (const schema of schemas) {
     if (filter && !acceptsSocket(schema, filter)) continue;
-    const fields = [
-      [schema.displayName, 1.5],
-      [schema.type, 1.2],
-      [schema.category, 1],
-      [schema.description, 0.5],
-    ] as const;
-    let best: number | null = null;
-    for (const [text, weight] of fields) {
-      const s = fuzzyScore(query, text);
-      if (s !== null && (best === null || s * weight > best)) best = s * weight;
-    }
-    if (best !== null) scored.push({ schema, score: best });
+    const match = matchTier(schema, query);
+    if (match) scored.push({ schema, ...match });
   }
   const byName = (a: NodeSchema, b: NodeSchema) =>
     a.category.localeCompare(b.category) || a.displayName.localeCompare(b.displayName);
-  return scored.sort((a, b) => b.score - a.score || byName(a.schema, b.schema)).map((s) => s.schema);
+  return scored
+    .sort((a, b) => a.tier - b.tier || b.score - a.score || byName(a.schema, b.schema))
+    .map((s) => s.schema);
 }

@@ -17,6 +17,7 @@ import { useFlowChanges } from '../hooks/useFlowChanges.ts';
 import { useFlowModel } from '../hooks/useFlowModel.ts';
 import { useShellMenu } from '../hooks/useShellMenu.ts';
 import { useShortcuts } from '../hooks/useShortcuts.ts';
+import { useSpacePan } from '../hooks/useSpacePan.ts';
 import { commit, editor } from '../store/editor.ts';
 import { openLocalFile } from '../store/file-actions.ts';
 import { useSlice } from '../store/store.ts';
@@ -24,6 +25,7 @@ import { ConnectionHint } from './ConnectionHint.tsx';
 import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
 import { GroupNode, NoteNode, PlaceholderNode } from './DecorNodes.tsx';
 import type { WireData } from './derive.ts';
+import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
 import { WireEdge } from './WireEdge.tsx';
@@ -31,7 +33,8 @@ import { WireEdge } from './WireEdge.tsx';
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
 const edgeTypes = { wire: WireEdge };
 const SNAP: [number, number] = [20, 20];
-const FIT = { padding: 0.15, maxZoom: 1 };
+/** First view of a graph: readable text (zoom ≥ 0.75, ~11 px labels) over seeing every node at once. */
+export const FIT = { padding: 0.15, maxZoom: 1, minZoom: 0.75 };
 const closeMenu = () => editor.set({ menu: null });
 
 export function Canvas() {
@@ -128,11 +131,16 @@ export function Canvas() {
 
   // A press on empty canvas starts a pan, never a text selection: otherwise Chromium hit-tests for
   // a selection on every pointer move of the pan. Focus still leaves a field, as on any click.
-  const onMouseDownCapture = useCallback((e: MouseEvent) => {
-    if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
-    e.preventDefault();
-    (document.activeElement as HTMLElement | null)?.blur?.();
-  }, []);
+  const spacePan = useSpacePan();
+  const onMouseDownCapture = useCallback(
+    (e: MouseEvent) => {
+      if (spacePan(e)) return;
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      e.preventDefault();
+      (document.activeElement as HTMLElement | null)?.blur?.();
+    },
+    [spacePan],
+  );
 
   const onDrop = useCallback((e: DragEvent) => {
     const file = e.dataTransfer.files[0];
@@ -197,6 +205,7 @@ export function Canvas() {
           {minimap && <MiniMap />}
           <ConnectionHint />
         </ReactFlow>
+        <EmptyHint />
       </CanvasContext.Provider>
     </div>
   );

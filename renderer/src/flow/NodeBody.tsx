@@ -92,7 +92,15 @@ function InputLabel({ id, port }: { id: string; port: Port }) {
   return (
     <>
       {port.name}
-      {port.optional && <span className="dg-optional">?</span>}
+      {port.optional && (
+        <span
+          className="dg-optional"
+          data-testid={`optional-${id}-${port.name}`}
+          title="Optional input: the node runs without it"
+        >
+          optional
+        </span>
+      )}
       {port.kind === 'widget' && (
         <button
           type="button"

@@ -9,6 +9,7 @@ export function RunBadge({ run }: { run?: NodeRunState }) {
     cached: 'cached',
     done: run.ms !== undefined ? formatMs(run.ms) : 'done',
     error: 'error',
+    skipped: 'not run',
   };
   return (
     <span className={`dg-badge dg-badge-${run.phase}`} data-testid="node-badge">

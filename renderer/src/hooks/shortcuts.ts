@@ -47,7 +47,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Alt+C', label: 'Collapse / expand selection', run: () => flagSelection('collapsed') },
   { keys: 'L', label: 'Auto-layout selection (or whole graph)', run: layoutSelection },
   { keys: 'F', label: 'Fit view', run: (f) => f.fitView() },
-  { keys: 'Space', label: 'Search nodes to add', run: (f) => editor.set({ palette: f.center() }) },
+  // Space is not bound: held down, it lets a drag pan the canvas (ComfyUI's habit, React Flow's default).
   {
     keys: 'Ctrl+K',
     label: 'Search nodes to add',

@@ -9,6 +9,11 @@ export function useClipboardEvents(pointer: () => { x: number; y: number }): voi
   const where = useRef(pointer);
   where.current = pointer;
   useEffect(() => {
+    // Ctrl+Shift+V pastes keeping the wires into the copied nodes (the paste event has no modifiers).
+    let keepLinks = false;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() === 'v') keepLinks = (e.ctrlKey || e.metaKey) && e.shiftKey;
+    };
     const onCopy = (e: ClipboardEvent) => {
       if (isTyping(e.target) || !e.clipboardData) return;
       const text = e.type === 'cut' ? cutSelection() : clipText();
@@ -20,12 +25,16 @@ export function useClipboardEvents(pointer: () => { x: number; y: number }): voi
       if (isTyping(e.target) || !e.clipboardData) return;
       const text = e.clipboardData.getData('text/plain');
       e.preventDefault();
-      if (!pasteText(text, where.current())) toast('The clipboard holds no Diffgraph nodes');
+      const keep = keepLinks;
+      keepLinks = false;
+      if (!pasteText(text, where.current(), keep)) toast('The clipboard holds no Diffgraph nodes');
     };
+    document.addEventListener('keydown', onKey, true);
     document.addEventListener('copy', onCopy);
     document.addEventListener('cut', onCopy);
     document.addEventListener('paste', onPaste);
     return () => {
+      document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('copy', onCopy);
       document.removeEventListener('cut', onCopy);
       document.removeEventListener('paste', onPaste);

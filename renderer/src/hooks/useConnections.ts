@@ -10,7 +10,9 @@ import {
 import { useCallback } from 'react';
 import { connect } from '../doc/commands.ts';
 import { type ConnectionCheck, checkConnection, type WireEnds } from '../doc/connection-rules.ts';
+import { wireToNode } from '../doc/drop-on-node.ts';
 import { sourceType, targetType } from '../doc/ports.ts';
+import { nodeLabel } from '../doc/types.ts';
 import { commit, editor, toast } from '../store/editor.ts';
 
 export function wireOf(c: Connection | Edge): WireEnds | null {
@@ -75,8 +77,19 @@ export function useConnections() {
         if (!check.ok) toast(check.reason, 'error');
         return;
       }
-      if (state.toNode || !connecting.type) return;
       const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      // Dropped on a node's body: its first socket that takes the wire.
+      const onNode = (document.elementFromPoint(point.clientX, point.clientY) as HTMLElement | null)
+        ?.closest('.react-flow__node')
+        ?.getAttribute('data-id');
+      const s = editor.get();
+      if (onNode && s.doc.nodes[onNode]) {
+        const wire = s.catalogue ? wireToNode(s.doc, s.catalogue.byType, connecting, onNode) : null;
+        if (wire) connectWire(wire);
+        else toast(`${nodeLabel(s.doc, onNode)} has no socket that takes this wire`, 'error');
+        return;
+      }
+      if (state.toNode || !connecting.type) return;
       const screen = { x: point.clientX, y: point.clientY };
       editor.set({
         palette: {

@@ -7,6 +7,7 @@ import { confirmDiscard, loadRunGraph } from '../store/file-actions.ts';
 import { cancelRun } from '../store/run-actions.ts';
 import type { GalleryItem } from '../store/run-state.ts';
 import { useSlice } from '../store/store.ts';
+import { RefusedRuns } from './RefusedRuns.tsx';
 
 export function SidePanel() {
   const panel = useSlice(editor, (s) => s.sidePanel);
@@ -43,6 +44,7 @@ function Queue() {
   const status = useSlice(editor, (s) => s.run.status);
   return (
     <div className="dg-queue" data-testid="queue">
+      <RefusedRuns />
       {queue.length === 0 && <p className="dg-muted">Nothing queued. Press Run (Ctrl+Enter).</p>}
       {queue.map((item) => (
         <div key={item.runId} className={`dg-queue-item dg-${item.state}`} data-testid="queue-item">

@@ -1,21 +1,21 @@
 // Bottom bar: problems with the whole graph, counts, and transient messages (toasts).
 import type { GraphProblem } from '../../../main/engine/events.ts';
+import { isEmptyDoc } from '../flow/EmptyHint.tsx';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
+import { ProblemCount } from './ProblemList.tsx';
 
 const NONE: GraphProblem[] = [];
 
 export function StatusBar() {
-  const graphProblems = useSlice(editor, (s) => s.problemsByNode[''] ?? NONE);
-  const count = useSlice(editor, (s) => s.problems.length);
+  // An empty graph's "no output node" is not an error yet: the canvas shows a hint instead.
+  const graphProblems = useSlice(editor, (s) => (isEmptyDoc(s) ? NONE : (s.problemsByNode[''] ?? NONE)));
   const nodes = useSlice(editor, (s) => Object.keys(s.doc.nodes).length);
   const host = useSlice(editor, (s) => s.hostState);
   return (
     <footer className="dg-status">
       <span>{nodes} nodes</span>
-      <span className={count > 0 ? 'dg-status-problem' : 'dg-status-ok'} data-testid="problem-count">
-        {count === 0 ? 'No problems' : `${count} problem${count === 1 ? '' : 's'}`}
-      </span>
+      <ProblemCount />
       {graphProblems.map((p) => (
         <span key={p.message} className="dg-status-problem" data-testid="graph-problem">
           {p.message}

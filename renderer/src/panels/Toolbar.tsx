@@ -11,6 +11,7 @@ export function Toolbar() {
   const dirty = useSlice(editor, isDirty);
   const running = useSlice(editor, (s) => s.run.queue.length > 0);
   const snap = useSlice(editor, (s) => s.snap);
+  const queueCount = useSlice(editor, (s) => s.queueCount);
   const minimap = useSlice(editor, (s) => s.minimap);
   const canUndo = useSlice(editor, (s) => s.history.past.length > 0);
   const canRedo = useSlice(editor, (s) => s.history.future.length > 0);
@@ -112,8 +113,22 @@ export function Toolbar() {
         onClick={() => void queueRun()}
         title="Run (Ctrl+Enter)"
       >
-        ▶ Run
+        ▶ Run{queueCount > 1 ? ` ×${queueCount}` : ''}
       </button>
+      <label className="dg-queue-count" title="How many runs Run queues (seeds move on between them)">
+        ×
+        <input
+          type="number"
+          min={1}
+          max={100}
+          value={queueCount}
+          data-testid="queue-count"
+          onChange={(e) => {
+            const n = Math.trunc(Number(e.target.value));
+            if (Number.isFinite(n) && n >= 1 && n <= 100) editor.set({ queueCount: n });
+          }}
+        />
+      </label>
     </header>
   );
 }

@@ -18,13 +18,13 @@ export function cutSelection(): string | null {
 }
 
 /** Pastes graph JSON at a canvas position; returns false when the text is not a graph. */
-export function pasteText(text: string, at: { x: number; y: number }): boolean {
+export function pasteText(text: string, at: { x: number; y: number }, keepInputLinks = false): boolean {
   const clip = parseClip(text);
   if (!clip) return false;
   if (Object.keys(clip.nodes).length === 0 && !clip.notes?.length) return false;
   let created: string[] = [];
   commit((d) => {
-    const r = pasteClip(d, clip, [at.x, at.y]);
+    const r = pasteClip(d, clip, [at.x, at.y], { keepInputLinks });
     created = [...r.nodeIds, ...r.noteIds.map((n) => NOTE_PREFIX + n)];
     return r.doc;
   });

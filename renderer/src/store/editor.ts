@@ -14,7 +14,7 @@ import {
   undo as undoStep,
 } from '../doc/history.ts';
 import { emptyDoc, type GraphDoc, type NodeSchema, type SocketType } from '../doc/types.ts';
-import { emptyRunView, type RunView } from './run-state.ts';
+import { emptyRunView, forgetDocumentRuns, pruneRunNodes, type RunView } from './run-state.ts';
 import { createStore } from './store.ts';
 
 export interface FileRef {
@@ -97,6 +97,10 @@ export interface EditorState {
   docEpoch: number;
   /** True from opening a document until the view has framed it: nodes draw in low detail meanwhile. */
   fitPending: boolean;
+  /** A node the view should centre (a click on a problem); `seq` makes a repeat click count. */
+  focusRequest: { nodeId: string; seq: number } | null;
+  /** How many runs Run queues at once (ComfyUI's batch count, "Queue ×N"). */
+  queueCount: number;
 }
 
 export function initialState(): EditorState {
@@ -129,6 +133,8 @@ export function initialState(): EditorState {
     hostState: 'connecting',
     docEpoch: 0,
     fitPending: false,
+    focusRequest: null,
+    queueCount: 1,
   };
 }
 
@@ -139,7 +145,22 @@ export function commit(change: (doc: GraphDoc) => GraphDoc, groupKey: string | n
   const s = editor.get();
   const next = change(s.doc);
   if (next === s.doc) return;
-  editor.set({ doc: next, history: record(s.history, s.doc, groupKey, performance.now()) });
+  editor.set({
+    doc: next,
+    history: record(s.history, s.doc, groupKey, performance.now()),
+    run: pruneRunNodes(s.run, s.doc, next),
+  });
+}
+
+/**
+ * An edit the app makes on its own (seeds after a run): no undo step, and a document that was
+ * saved stays saved (ComfyUI keeps "control after generate" out of history too).
+ */
+export function commitQuietly(change: (doc: GraphDoc) => GraphDoc): void {
+  const s = editor.get();
+  const next = change(s.doc);
+  if (next === s.doc) return;
+  editor.set({ doc: next, savedDoc: isDirty(s) ? s.savedDoc : next });
 }
 
 export function sealHistory(): void {
@@ -149,13 +170,13 @@ export function sealHistory(): void {
 export function undo(): void {
   const s = editor.get();
   const step = undoStep(s.history, s.doc);
-  if (step) editor.set({ doc: step.doc, history: step.history });
+  if (step) editor.set({ doc: step.doc, history: step.history, run: pruneRunNodes(s.run, s.doc, step.doc) });
 }
 
 export function redo(): void {
   const s = editor.get();
   const step = redoStep(s.history, s.doc);
-  if (step) editor.set({ doc: step.doc, history: step.history });
+  if (step) editor.set({ doc: step.doc, history: step.history, run: pruneRunNodes(s.run, s.doc, step.doc) });
 }
 
 /** Replaces the document (open, new, template) with a fresh undo history. */
@@ -171,6 +192,7 @@ export function replaceDocument(doc: GraphDoc, file: FileRef | null): void {
     selectedEdges: new Set(),
     problems: [],
     problemsByNode: {},
+    run: forgetDocumentRuns(s.run, Object.keys(s.runDocs)),
   }));
 }
 

@@ -1,6 +1,7 @@
 // Adding a node from the search palette, wiring it to the dragged socket when there is one.
 import { addNode, connect, toggleWidgetInput } from '../doc/commands.ts';
 import { acceptsSocket } from '../doc/fuzzy.ts';
+import { adoptWidget } from '../doc/primitive-from-widget.ts';
 import type { NodeSchema } from '../doc/types.ts';
 import { commit, editor, type PaletteState } from './editor.ts';
 
@@ -25,7 +26,15 @@ export function addFromPalette(schema: NodeSchema): void {
     const port = acceptsSocket(schema, p.filter);
     if (!port) return r.doc;
     const w = p.wireFrom;
-    if (w.from === 'target') return connect(r.doc, { from: [r.id, port], to: [w.nodeId, w.handle] });
+    if (w.from === 'target') {
+      const schemas = editor.get().catalogue?.byType;
+      const primitive = schema.category === 'primitives' && schema.widgets.length === 1;
+      const adopted =
+        schemas && primitive
+          ? adoptWidget(r.doc, schemas, r.id, schema.widgets[0].name, { nodeId: w.nodeId, widget: w.handle })
+          : r.doc;
+      return connect(adopted, { from: [r.id, port], to: [w.nodeId, w.handle] });
+    }
     const isWidget = !schema.inputs.some((i) => i.name === port);
     const doc = isWidget ? toggleWidgetInput(r.doc, r.id, port) : r.doc;
     return connect(doc, { from: [w.nodeId, w.handle], to: [r.id, port] });

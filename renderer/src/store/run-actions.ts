@@ -2,21 +2,42 @@
 import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { applySeedControls } from '../doc/commands.ts';
 import { host } from '../host/host.ts';
-import { commit, editor, setProblems, toast } from './editor.ts';
-import { applyHostEvent } from './run-state.ts';
+import { commitQuietly, editor, setProblems, toast } from './editor.ts';
+import { describeRefusal } from './refusal.ts';
+import { applyHostEvent, refuseRun } from './run-state.ts';
 
-export async function queueRun(): Promise<void> {
+let refusedSeq = 0;
+
+/**
+ * Validates, then queues the document. A refused run is listed with its problems and leaves the
+ * seeds alone; a queued one moves the seeds on ("control after generate"), outside undo.
+ */
+export async function queueRun(count = editor.get().queueCount): Promise<void> {
   const s = editor.get();
   const doc = s.doc;
   try {
-    const title = doc.title || s.file?.name || 'Untitled';
-    const { runId } = await host().queue(doc, title);
-    editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
-    const schemas = s.catalogue?.byType;
-    if (schemas) commit((d) => applySeedControls(d, schemas), 'seed-control');
+    const problems = await host().validate(doc);
+    if (problems.length > 0) {
+      if (editor.get().doc === doc) setProblems(problems);
+      editor.set((st) => ({ run: refuseRun(st.run, `refused-${++refusedSeq}`, problems, Date.now()) }));
+      toast(describeRefusal(problems, s.doc, s.catalogue?.byType), 'error');
+      return;
+    }
+    // Queue ×N: each run takes the seeds the previous one moved on to.
+    for (let i = 0; i < Math.max(1, count); i++) await queueOne();
   } catch (error) {
     toast(`Could not queue the run: ${(error as Error).message}`, 'error');
   }
+}
+
+async function queueOne(): Promise<void> {
+  const s = editor.get();
+  const doc = s.doc;
+  const title = doc.title || s.file?.name || 'Untitled';
+  const { runId } = await host().queue(doc, title);
+  editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
+  const schemas = s.catalogue?.byType;
+  if (schemas) commitQuietly((d) => applySeedControls(d, schemas));
 }
 
 export async function cancelRun(runId?: string): Promise<void> {
@@ -45,10 +66,12 @@ export function followHostEvents(): () => void {
       run: events.reduce((view, e) => applyHostEvent(view, e, (p) => h.fileUrl(p)), s.run),
     }));
     for (const e of events) {
-      if (e.type !== 'run-failed') continue;
+      if (e.type !== 'run-failed' || editor.get().run.foreign.includes(e.runId)) continue;
       // A run refused by validation: show its problems on the nodes, as live validation does.
-      if (e.problems?.length) setProblems(e.problems);
-      if (e.nodeId === null) toast(e.message, 'error');
+      if (e.problems?.length) {
+        setProblems(e.problems);
+        toast(describeRefusal(e.problems, editor.get().doc, editor.get().catalogue?.byType), 'error');
+      } else if (e.nodeId === null) toast(e.message, 'error');
     }
   };
   const stop = h.onEvent((event: HostEvent) => {

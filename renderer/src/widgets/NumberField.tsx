@@ -1,6 +1,8 @@
 // A number field that edits like ComfyUI's: drag sideways to scrub, wheel or arrows to step,
-// click to type. Values are clamped to min/max and rounded to the step's precision.
+// click to type. Scrubbing and stepping clamp to min/max; typed text that does not fit is shown
+// as an error on the field instead (never clamped or dropped in silence).
 import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
+import { parseNumberText } from '../doc/number-text.ts';
 
 export interface NumberFieldProps {
   label: string;
@@ -9,6 +11,7 @@ export interface NumberFieldProps {
   max?: number;
   step: number;
   integer: boolean;
+  gridStep?: number;
   onChange(value: number): void;
   testId: string;
 }
@@ -30,6 +33,7 @@ const PX_PER_STEP = 6;
 export function NumberField(props: NumberFieldProps) {
   const { label, value, step, onChange, testId } = props;
   const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const drag = useRef<{ x: number; start: number; moved: boolean } | null>(null);
   const set = (v: number) => onChange(clampNumber(v, props));
 
@@ -51,8 +55,19 @@ export function NumberField(props: NumberFieldProps) {
     if (d && !d.moved) setEditing(String(value));
   };
   const finish = (text: string | null) => {
+    if (text === null) {
+      setEditing(null);
+      setError(null);
+      return;
+    }
+    const parsed = parseNumberText(text, props);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
     setEditing(null);
-    if (text !== null && text.trim() !== '' && Number.isFinite(Number(text))) set(Number(text));
+    setError(null);
+    onChange(parsed.value);
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') finish(editing);
@@ -62,7 +77,7 @@ export function NumberField(props: NumberFieldProps) {
 
   return (
     <div
-      className="dg-number nodrag nowheel"
+      className={`dg-number nodrag nowheel ${error ? 'dg-number-invalid' : ''}`}
       data-testid={testId}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
@@ -80,11 +95,16 @@ export function NumberField(props: NumberFieldProps) {
       {editing !== null ? (
         <input
           className="dg-number-input"
+          aria-invalid={error !== null}
+          title={error ?? undefined}
           // biome-ignore lint/a11y/noAutofocus: the field opens for typing on click
           autoFocus
           value={editing}
           onFocus={(e) => e.target.select()}
-          onChange={(e) => setEditing(e.target.value)}
+          onChange={(e) => {
+            setEditing(e.target.value);
+            setError(null);
+          }}
           onBlur={() => finish(editing)}
           onKeyDown={onKey}
         />
@@ -102,6 +122,11 @@ export function NumberField(props: NumberFieldProps) {
       >
         ›
       </button>
+      {error && (
+        <div className="dg-number-error" role="alert" data-testid={`${testId}-error`}>
+          {error}
+        </div>
+      )}
     </div>
   );
 }

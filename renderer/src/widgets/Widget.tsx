@@ -1,6 +1,6 @@
 // One inline widget row, chosen by the widget's kind from the node schema.
 import type { SeedControl, WidgetSpec } from '../../../nodes/api.ts';
-import { seedControlOf, setSeedControl, setWidget } from '../doc/commands.ts';
+import { actsAsSeed, seedControlOf, setSeedControl, setWidget } from '../doc/commands.ts';
 import type { DocNode } from '../doc/types.ts';
 import { commit, sealHistory } from '../store/editor.ts';
 import { NumberField } from './NumberField.tsx';
@@ -22,6 +22,19 @@ export function Widget({ nodeId, node, spec }: WidgetProps) {
   const change = (value: unknown) =>
     commit((d) => setWidget(d, nodeId, spec.name, value), `widget:${nodeId}:${spec.name}`);
 
+  // An int primitive made from a seed keeps the seed's after-run control, so it draws as a seed.
+  if (spec.kind === 'int' && actsAsSeed(spec.kind, node, spec.name))
+    return (
+      <SeedWidget
+        nodeId={nodeId}
+        node={node}
+        spec={spec}
+        label={label}
+        value={Number(raw)}
+        onChange={change}
+        testId={testId}
+      />
+    );
   switch (spec.kind) {
     case 'int':
     case 'float':
@@ -35,6 +48,7 @@ export function Widget({ nodeId, node, spec }: WidgetProps) {
           max={spec.max}
           step={spec.step ?? (spec.kind === 'int' ? 1 : 0.1)}
           integer={spec.kind === 'int'}
+          gridStep={spec.kind === 'int' && spec.step !== undefined && spec.step > 1 ? spec.step : undefined}
           onChange={change}
           testId={testId}
         />

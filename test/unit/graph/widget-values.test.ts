@@ -15,6 +15,12 @@ const flag: WidgetSpec = { name: 'tiled', kind: 'boolean', default: false };
 const text: WidgetSpec = { name: 'text', kind: 'string', default: '', multiline: true };
 
 describe('checkWidgetValue', () => {
+  it('refuses a size that is not a multiple of what the widget demands', () => {
+    const width: WidgetSpec = { name: 'width', kind: 'int', default: 512, min: 8, step: 8 };
+    expect(checkWidgetValue(width, 516)).toBe('expected a multiple of 8, got 516');
+    expect(checkWidgetValue(width, 520)).toBeNull();
+  });
+
   it('accepts values of the right kind and range', () => {
     expect([
       checkWidgetValue(steps, 30),

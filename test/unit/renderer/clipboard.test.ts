@@ -43,6 +43,25 @@ describe('clipboard', () => {
     expect(doc.edges).toHaveLength(txt2img().edges.length);
   });
 
+  it('Ctrl+Shift+V keeps the wires that fed the copied nodes from outside; a plain paste does not', () => {
+    const doc = txt2img();
+    const clip = parseClip(serialiseClip(copySelection(doc, ['pos', 'sampler'])));
+    if (!clip) throw new Error('clip did not round-trip');
+    const plain = pasteClip(doc, clip, [1000, 500]).doc;
+    expect(plain.edges.slice(doc.edges.length)).toHaveLength(1);
+    const linked = pasteClip(doc, clip, [1000, 500], { keepInputLinks: true }).doc;
+    expect(linked.edges.slice(doc.edges.length)).toEqual([
+      { from: ['text_encode', 'conditioning'], to: ['sampler_2', 'positive'] },
+      { from: ['pipe', 'clip'], to: ['text_encode', 'clip'] },
+      { from: ['pipe', 'model'], to: ['sampler_2', 'model'] },
+      { from: ['neg', 'conditioning'], to: ['sampler_2', 'negative'] },
+      { from: ['empty', 'latent'], to: ['sampler_2', 'latent'] },
+    ]);
+    // Into a document without the feeding nodes, only the inner wire comes along.
+    const other = { ...doc, nodes: { decode: doc.nodes.decode }, edges: [] };
+    expect(pasteClip(other, clip, [0, 0], { keepInputLinks: true }).doc.edges).toHaveLength(1);
+  });
+
   it('pasted widget values are copies, not shared objects', () => {
     const doc = txt2img();
     doc.nodes.pos.widgets.text = 'cat';

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { setWidget } from '../../../renderer/src/doc/commands.ts';
 import {
   commit,
+  commitQuietly,
   editor,
   initialState,
   isDirty,
@@ -54,5 +55,22 @@ describe('editor store', () => {
     const byNode = editor.get().problemsByNode;
     expect(byNode.sampler.map((p) => p.field)).toEqual(['latent', 'steps']);
     expect(byNode[''].map((p) => p.code)).toEqual(['no-output-node']);
+  });
+
+  it('seed changes after a run are no undo step and keep a saved document saved', () => {
+    commitQuietly((d) => setWidget(d, 'sampler', 'seed', 6));
+    expect(isDirty(editor.get())).toBe(false);
+    expect(editor.get().history.past).toHaveLength(0);
+    commit((d) => setWidget(d, 'pos', 'text', 'x'));
+    commitQuietly((d) => setWidget(d, 'sampler', 'seed', 7));
+    expect(isDirty(editor.get())).toBe(true);
+    expect(editor.get().history.past).toHaveLength(1);
+  });
+
+  it('opening another document drops the run state shown on the old one', () => {
+    editor.set((s) => ({ run: { ...s.run, runId: 'r1', nodes: { sampler: { phase: 'done', ms: 15 } } } }));
+    replaceDocument(txt2img(), null);
+    expect(editor.get().run.nodes).toEqual({});
+    expect(editor.get().run.foreign).toContain('r1');
   });
 });
