@@ -49,7 +49,7 @@ describe('canvas tools', () => {
     await steps.locator('.dg-number-body').click();
     await page.keyboard.type('0');
     await page.keyboard.press('Enter');
-    // Typed text out of range is an error on the field (issue #15), not clamped in silence.
+    // Typed text out of range is an error on the field, not clamped in silence.
     expect(await page.getByTestId('widget-schedule-steps-error').textContent()).toBe(
       '0 is below the minimum 1',
     );

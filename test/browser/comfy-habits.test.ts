@@ -1,4 +1,4 @@
-// Issue #15 item 6, as a user sees it: search that ranks names first and says when nothing fits,
+// As a user sees it: search that ranks names first and says when nothing fits,
 // Space+drag to pan, and an empty canvas that says what to do instead of showing an error.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

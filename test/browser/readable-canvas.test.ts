@@ -1,4 +1,4 @@
-// Issue #15 item 5 (part): a graph opens at a zoom where its text is readable, and the page has an icon.
+// A graph opens at a zoom where its text is readable, and the page has an icon.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openEditor } from './support/browser.ts';

@@ -1,4 +1,4 @@
-// Issue #15 items 1-2, as a user sees them: run state belongs to the document and the run that made
+// As a user sees them: run state belongs to the document and the run that made
 // it, and a run that validation refuses says why, names the nodes, and leaves the seed alone.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Issue #15 item 3, as a user sees it: sizes the model cannot take, sizes off the 8-pixel grid and
+// As a user sees it: sizes the model cannot take, sizes off the 8-pixel grid and
 // number text that is not a number are errors before the run, on the field; the problem count
 // opens a list whose entries show the node.
 import type { Browser, Page } from 'playwright-core';

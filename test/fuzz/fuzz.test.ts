@@ -1,4 +1,4 @@
-// Fuzz test (issue #11): a seeded set of malformed graphs and PNGs. Every case must end like
+// Fuzz test: a seeded set of malformed graphs and PNGs. Every case must end like
 // `diffgraph validate` promises — exit 0 or 2 — with no stack trace, no raw control characters,
 // in bounded time and memory (a child process with a capped heap reports its peak RSS); a few
 // cases also go through the real CLI. Replay a failure with the seed and case number it names.

@@ -1,4 +1,4 @@
-// A seeded generator of malformed graph files and PNGs for the fuzz test (issue #11): mutations of
+// A seeded generator of malformed graph files and PNGs for the fuzz test: mutations of
 // the shipped default graph (wrong types, missing and extra fields, hostile ids, bad wires, huge
 // sizes, deep nesting, broken JSON text) and of a PNG carrying it (bad chunks, bad zlib, bombs).
 // The same seed always gives the same cases, so a failure names a case that can be replayed.

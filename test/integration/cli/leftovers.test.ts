@@ -1,4 +1,4 @@
-// `diffgraph run` against a full disk and after `kill -9` (issue #11, items 8 and 9): the disk-full
+// `diffgraph run` against a full disk and after `kill -9`: the disk-full
 // run reports it plainly (no stack trace), leaves no temp file and a valid manifest; the run after a
 // killed one removes its temp files, takes over its lock at once and names its unlisted outputs.
 import { execFileSync } from 'node:child_process';

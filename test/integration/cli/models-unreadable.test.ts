@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): `diffgraph models` crashed on one unreadable folder. It now
+// Regression: `diffgraph models` crashed on one unreadable folder. It now
 // names the folder on stderr and lists every other model. Root reads any folder, so as root the
 // command runs as user nobody (setpriv) to meet a real permission error.
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): DIFFGRAPH_TOKEN=a was accepted. `diffgraph serve` now refuses a
+// Regression: DIFFGRAPH_TOKEN=a was accepted. `diffgraph serve` now refuses a
 // token under 128 bits before starting anything: exit 2, one plain line, no stack trace.
 import { describe, expect, it } from 'vitest';
 import { runCli, SLOW_TEST_MS } from './harness.ts';

@@ -75,7 +75,7 @@ describe('the app protocol', () => {
     );
   });
 
-  // Regression (issue #11, item 10): /files served any content type, with no CSP, on the origin
+  // Regression: /files served any content type, with no CSP, on the origin
   // the IPC check trusts.
   it('serves only raster images from /files, each with a CSP that runs nothing', async () => {
     const image = await handleAppRequest(fileUrlFor(`${APP_ORIGIN}/`, 'output/img_00001.png'), deps);

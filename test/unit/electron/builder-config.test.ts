@@ -47,7 +47,7 @@ describe('electron-builder.yml', () => {
     expect(pkg.main).toBe('main/electron/main.cjs');
   });
 
-  // Regression (issue #11, item 10): no fuses were set and the app was not packaged as asar.
+  // Regression: no fuses were set and the app was not packaged as asar.
   it('packages as asar, with what native code opens by path unpacked', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toEqual(

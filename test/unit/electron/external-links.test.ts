@@ -1,4 +1,4 @@
-// Regression (issue #11, item 10): shell.openExternal opened any https URL without asking.
+// Regression: shell.openExternal opened any https URL without asking.
 import { describe, expect, it } from 'vitest';
 import { externalLinkDecision, openExternalLink } from '../../../main/electron/external-links.ts';
 import { unpackedPath } from '../../../main/util/asar-path.ts';

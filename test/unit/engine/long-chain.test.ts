@@ -1,4 +1,4 @@
-// Regression (issue #11, item 5): a 10,000-node chain overflowed the stack in the planner's
+// Regression: a 10,000-node chain overflowed the stack in the planner's
 // recursive visit. Walks are iterative now: 100,000 nodes validate, and a long chain runs.
 import { describe, expect, it } from 'vitest';
 import { walkPostOrder } from '../../../main/engine/compile/graph-walk.ts';

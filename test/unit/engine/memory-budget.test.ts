@@ -1,4 +1,4 @@
-// Regression (issue #11, item 3): 8192×8192 × batch 64 passed validation and grew to 10 GB before
+// Regression: 8192×8192 × batch 64 passed validation and grew to 10 GB before
 // the process died. Such a run is now refused by validation and by the engine before any node
 // runs, with the estimate and the budget named.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): node ids with terminal escape codes were printed raw.
+// Regression: node ids with terminal escape codes were printed raw.
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../main/engine/compile/validate.ts';
 import { terminalSafe } from '../../../main/util/terminal-safe.ts';

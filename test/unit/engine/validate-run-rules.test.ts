@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): `validate` passed width 12 and a wired scaling factor of 0 that
+// Regression: `validate` passed width 12 and a wired scaling factor of 0 that
 // `run` rejects. Both now apply one set of widget rules.
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../../main/engine/compile/validate.ts';

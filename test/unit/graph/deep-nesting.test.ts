@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): unknown fields nested 3,000 deep gave "Maximum call stack size
+// Regression: unknown fields nested 3,000 deep gave "Maximum call stack size
 // exceeded"; a depth limit now gives a clear error naming the limit and where it was passed.
 import { describe, expect, it } from 'vitest';
 import { parseGraphJson } from '../../../main/graph/load.ts';

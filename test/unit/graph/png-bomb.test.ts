@@ -1,4 +1,4 @@
-// Regression (issue #11, item 2): text chunks were inflated without a limit, so a 1 MB PNG could
+// Regression: text chunks were inflated without a limit, so a 1 MB PNG could
 // cost gigabytes. Each case reads a crafted PNG in a child process and checks its peak memory.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Regression (issue #11, item 4): node ids that are Object.prototype names crashed validate/run
+// Regression: node ids that are Object.prototype names crashed validate/run
 // with a stack trace, edges to them passed validation, and "__proto__" silently vanished.
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../../main/engine/compile/validate.ts';

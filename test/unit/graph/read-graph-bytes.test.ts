@@ -1,4 +1,4 @@
-// Regression (issue #11, item 9): reading a graph from /dev/zero grew without bound and from a
+// Regression: reading a graph from /dev/zero grew without bound and from a
 // FIFO blocked forever. Only regular files are read, up to a size limit.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';

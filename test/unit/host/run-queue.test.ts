@@ -157,7 +157,7 @@ describe('RunQueue with an engine that picks its own run ids', () => {
   });
 });
 
-// Regression (issue #11, item 9): the queue was unbounded (10 queued 50 MB graphs took 1.2 GB).
+// Regression: the queue was unbounded (10 queued 50 MB graphs took 1.2 GB).
 describe('RunQueue bounds', () => {
   it('refuses runs beyond MAX_QUEUED_RUNS waiting, naming the limit, and accepts again once one starts', async () => {
     const { engine, queue } = setup();

@@ -1,4 +1,4 @@
-// Regression (issue #11, item 7): bodies up to 128 MiB were parsed on the server's main thread;
+// Regression: bodies up to 128 MiB were parsed on the server's main thread;
 // 100 MB of "[" blocked every other request for 20 s. Bodies are now limited per call, deep
 // nesting is refused by a linear scan before parsing, and other requests keep being answered.
 import { rm } from 'node:fs/promises';

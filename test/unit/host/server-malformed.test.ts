@@ -1,4 +1,4 @@
-// Regression (issue #11, item 1): a single malformed request — an upgrade whose target is
+// Regression: a single malformed request — an upgrade whose target is
 // `http://[`, a token cookie with a broken %-escape — once threw inside a handler and ended
 // `diffgraph serve`. Each must get a 4xx (or a closed socket) while the server keeps serving.
 import { rm } from 'node:fs/promises';

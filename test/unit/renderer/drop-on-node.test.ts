@@ -1,4 +1,4 @@
-// Issue #15 item 6: a wire dropped on a node body goes to the first socket that takes it.
+// A wire dropped on a node body goes to the first socket that takes it.
 import { describe, expect, it } from 'vitest';
 import { wireToNode } from '../../../renderer/src/doc/drop-on-node.ts';
 import { SCHEMAS, txt2img } from './fixtures.ts';

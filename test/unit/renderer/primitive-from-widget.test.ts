@@ -1,4 +1,4 @@
-// Issue #15 item 6: a primitive made from a widget starts at its value and keeps its after-run control.
+// A primitive made from a widget starts at its value and keeps its after-run control.
 import { describe, expect, it } from 'vitest';
 import type { NodeSchema } from '../../../nodes/api.ts';
 import { addNode, applySeedControls } from '../../../renderer/src/doc/commands.ts';

@@ -1,4 +1,4 @@
-// Run state belongs to a document and a run (issue #15, items 1 and 2).
+// Run state belongs to a document and a run.
 import { describe, expect, it } from 'vitest';
 import type { GraphProblem } from '../../../main/engine/events.ts';
 import type { HostEvent } from '../../../main/host/shared/api.ts';

@@ -1,4 +1,4 @@
-// Issue #15 item 6: name matches first; descriptions match whole word starts, never scattered letters.
+// Name matches first; descriptions match whole word starts, never scattered letters.
 import { describe, expect, it } from 'vitest';
 import type { NodeSchema } from '../../../nodes/api.ts';
 import { searchNodes, wordScore } from '../../../renderer/src/doc/fuzzy.ts';

@@ -1,4 +1,4 @@
-// Regressions (issue #11, items 8 and 9): a failed write (a full disk) left a partial temp file;
+// Regression: a failed write (a full disk) left a partial temp file;
 // a killed run's lock delayed the next run by 10 s and its temp files were never removed.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
