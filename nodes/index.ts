@@ -1,5 +1,6 @@
 // The built-in node catalogue: one file per node family.
 import type { NodeDefinition } from './api.ts';
+import { evaluationNodes } from './evaluation.ts';
 import { imageNodes } from './image.ts';
 import { latentNodes } from './latent.ts';
 import { loaderNodes } from './loaders.ts';
@@ -19,5 +20,6 @@ export function builtinNodes(): NodeDefinition[] {
     ...vaeNodes,
     ...imageNodes,
     ...primitiveNodes,
+    ...evaluationNodes,
   ];
 }

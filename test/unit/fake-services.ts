@@ -8,6 +8,7 @@ import type {
   NodeOutputFile,
   NodeServices,
 } from '../../nodes/api.ts';
+import type { EvaluationService } from '../../nodes/evaluation-service.ts';
 
 function unexpected(service: string): never {
   throw new Error(`the test did not expect a call to ctx.services.${service}`);
@@ -56,6 +57,7 @@ export function fakeServices(overrides: Partial<NodeServices> = {}): NodeService
     models: refuse<ModelLoaders>('models'),
     images: refuse<ImageCodec>('images'),
     files: refuse<NodeFiles>('files'),
+    evaluation: refuse<EvaluationService>('evaluation'),
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import type {
   RuntimeServices,
   WidgetSpec,
 } from '../../../nodes/api.ts';
+import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
 import { createModelLoaders } from './models.ts';
@@ -39,6 +40,7 @@ const SERVICE_FACTORIES: ServiceFactories = {
   models: createModelLoaders,
   images: createImageCodec,
   files: createNodeFiles,
+  evaluation: createEvaluation,
 };
 
 /** Services built on first access, so a node that uses none costs nothing. */

@@ -21,6 +21,7 @@ const EXPECTED_IMAGES: Record<string, number> = {
   'ddpm-vs-ddim.json': 2,
   'langevin.json': 1,
   'cfg-sweep.json': 4,
+  'evaluate-samplers.json': 0, // scores, no images
 };
 
 /** What the descriptions promise each image shows (its nearest set image, "size colour shape position"). */
