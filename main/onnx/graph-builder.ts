@@ -141,7 +141,15 @@ export class GraphBuilder {
     if (domain) this.domains.add(domain);
     const output = Array.from({ length: count }, () => this.fresh(op.toLowerCase()));
     const attribute = Object.entries(attrs).map(([k, v]) => makeAttribute(k, v));
-    this.nodes.push({ opType: op, domain, input: [...inputs], output, attribute, name: output[0] });
+    // The default domain is left unset (as ONNX's own helpers write it), so existing models stay byte-identical.
+    this.nodes.push({
+      opType: op,
+      ...(domain ? { domain } : {}),
+      input: [...inputs],
+      output,
+      attribute,
+      name: output[0],
+    });
     return output;
   }
 

@@ -19,7 +19,8 @@ describe('RunQueue with a farm engine', () => {
     };
     const queue = new RunQueue({ engine, emit: (e) => events.push(e), newRunId: () => 'r1', now: () => 5 });
     queue.enqueue({}, 'A');
-    expect(queue.state().items[0]).toEqual({ runId: 'r1', title: 'A', state: 'running', queuedAt: 5 });
+    // Accepted by the engine, not started: an entry turns running on its run-started event.
+    expect(queue.state().items[0]).toEqual({ runId: 'r1', title: 'A', state: 'queued', queuedAt: 5 });
     assign('gpu-01');
     expect(queue.state().items[0].worker).toBe('gpu-01');
     const lastQueue = events.filter((e) => e.type === 'queue').at(-1) as { queue: { items: QueueItem[] } };
