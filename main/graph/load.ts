@@ -88,7 +88,8 @@ export async function loadGraphFile<Report = never>(
   let bytes: Buffer;
   const isPng = extname(path).toLowerCase() === '.png';
   try {
-    bytes = await readGraphBytes(path, isPng ? MAX_GRAPH_PNG_BYTES : MAX_GRAPH_JSON_BYTES);
+    const isImage = isPng || extname(path).toLowerCase() === '.webp'; // ComfyUI WebPs carry workflows too
+    bytes = await readGraphBytes(path, isImage ? MAX_GRAPH_PNG_BYTES : MAX_GRAPH_JSON_BYTES);
   } catch (error) {
     if (error instanceof GraphReadError) throw new GraphLoadError(path, error.message);
     const { code, message } = error as NodeJS.ErrnoException;

@@ -33,7 +33,7 @@ export interface HostCoreOptions {
   readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
 }
 
-const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 const CLOSE_SETTLE_MS = 3000;
 
 export class HostCore implements HostCoreApi {

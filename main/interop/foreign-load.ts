@@ -3,7 +3,13 @@
 import { extname } from 'node:path';
 import { jsonTextTooDeepAt, MAX_JSON_DEPTH } from '../util/json-depth.ts';
 import type { ImportReport } from './comfy/types.ts';
-import { ImportError, type ImportResult, importForeignJson, importForeignPng } from './import-file.ts';
+import {
+  ImportError,
+  type ImportResult,
+  importForeignJson,
+  importForeignPng,
+  importForeignWebp,
+} from './import-file.ts';
 
 export type ForeignImport = ImportResult | { error: string };
 
@@ -18,7 +24,11 @@ function parseJsonOrNull(bytes: Buffer): unknown {
 
 export function importForeignFile(bytes: Buffer, path: string): ForeignImport | null {
   try {
-    if (extname(path).toLowerCase() === '.png') return importForeignPng(bytes);
+    const ext = extname(path).toLowerCase();
+    if (ext === '.png') return importForeignPng(bytes);
+    // Diffgraph writes no WebP graphs, so a WebP without ComfyUI metadata has nothing to load.
+    if (ext === '.webp')
+      return importForeignWebp(bytes) ?? { error: 'this WebP carries no ComfyUI workflow or prompt' };
     if (jsonTextTooDeepAt(bytes.toString('utf8'), MAX_JSON_DEPTH) !== -1)
       return { error: `JSON nests deeper than ${MAX_JSON_DEPTH} levels` };
     return importForeignJson(parseJsonOrNull(bytes));

@@ -1,4 +1,4 @@
-// Opening a file another tool made: a ComfyUI workflow or API prompt (JSON or PNG), or an A1111 /
+// Opening a file another tool made: a ComfyUI workflow or API prompt (JSON, PNG or WebP), or an A1111 /
 // Forge PNG. Returns null for Diffgraph's own files, which load as they are.
 
 import { jsonTextTooDeepAt, MAX_JSON_DEPTH } from '../util/json-depth.ts';
@@ -7,6 +7,7 @@ import { importApiPrompt, isApiPrompt } from './comfy/api-format.ts';
 import type { ImportReport } from './comfy/types.ts';
 import { importUiWorkflow, isUiWorkflow } from './comfy/ui-format.ts';
 import { readPngMetadata } from './png-metadata.ts';
+import { readWebpMetadata, type WebpMetadata } from './webp-metadata.ts';
 
 export interface ImportResult {
   /** A Diffgraph graph document (not yet normalized or validated). */
@@ -29,13 +30,16 @@ export function importForeignJson(json: unknown): ImportResult | null {
   return null;
 }
 
-function parseChunk(text: string, keyword: string): unknown {
+/** Which kind of image the metadata came from, for messages ("the PNG's ...", "the WebP's ..."). */
+type ImageKind = 'PNG' | 'WebP';
+
+function parseChunk(text: string, keyword: string, kind: ImageKind): unknown {
   if (jsonTextTooDeepAt(text, MAX_JSON_DEPTH) !== -1)
-    throw new ImportError(`the PNG's "${keyword}" text nests deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new ImportError(`the ${kind}'s "${keyword}" text nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ImportError(`the PNG's "${keyword}" text is not valid JSON (${(error as Error).message})`);
+    throw new ImportError(`the ${kind}'s "${keyword}" text is not valid JSON (${(error as Error).message})`);
   }
 }
 
@@ -43,22 +47,8 @@ function parseChunk(text: string, keyword: string): unknown {
 export function importForeignPng(png: Buffer): ImportResult | null {
   const meta = readPngMetadata(png);
   if (meta.diffgraph !== undefined) return null;
-  for (const keyword of ['workflow', 'prompt'] as const) {
-    const text = meta[keyword];
-    if (text === undefined) continue;
-    let result: ImportResult | null;
-    try {
-      result = importForeignJson(parseChunk(text, keyword));
-      if (!result) throw new ImportError(`the PNG's "${keyword}" text is not a ComfyUI ${keyword}`);
-    } catch (error) {
-      const fallback = keyword === 'workflow' && meta.prompt !== undefined;
-      if (!(error instanceof ImportError) || !fallback) throw error;
-      const viaPrompt = importPromptChunk(meta.prompt as string);
-      viaPrompt.report.warnings.unshift(`${error.message}; the "prompt" chunk was used instead`);
-      return viaPrompt;
-    }
-    return result;
-  }
+  const comfy = importComfyMetadata(meta, 'PNG');
+  if (comfy) return comfy;
   if (meta.parameters !== undefined) {
     try {
       return importA1111Parameters(meta.parameters) as ImportResult;
@@ -69,9 +59,40 @@ export function importForeignPng(png: Buffer): ImportResult | null {
   return null;
 }
 
-function importPromptChunk(promptText: string): ImportResult {
-  const result = importForeignJson(parseChunk(promptText, 'prompt'));
-  if (!result) throw new ImportError(`the PNG's "prompt" text is not a ComfyUI prompt`);
+/** A WebP's ComfyUI `workflow` (preferred) or `prompt` from its EXIF; null if it has none. */
+export function importForeignWebp(webp: Buffer): ImportResult | null {
+  let meta: WebpMetadata;
+  try {
+    meta = readWebpMetadata(webp);
+  } catch (error) {
+    throw new ImportError((error as Error).message);
+  }
+  return importComfyMetadata(meta, 'WebP');
+}
+
+function importComfyMetadata(meta: WebpMetadata, kind: ImageKind): ImportResult | null {
+  for (const keyword of ['workflow', 'prompt'] as const) {
+    const text = meta[keyword];
+    if (text === undefined) continue;
+    let result: ImportResult | null;
+    try {
+      result = importForeignJson(parseChunk(text, keyword, kind));
+      if (!result) throw new ImportError(`the ${kind}'s "${keyword}" text is not a ComfyUI ${keyword}`);
+    } catch (error) {
+      const fallback = keyword === 'workflow' && meta.prompt !== undefined;
+      if (!(error instanceof ImportError) || !fallback) throw error;
+      const viaPrompt = importPromptChunk(meta.prompt as string, kind);
+      viaPrompt.report.warnings.unshift(`${error.message}; the "prompt" chunk was used instead`);
+      return viaPrompt;
+    }
+    return result;
+  }
+  return null;
+}
+
+function importPromptChunk(promptText: string, kind: ImageKind): ImportResult {
+  const result = importForeignJson(parseChunk(promptText, 'prompt', kind));
+  if (!result) throw new ImportError(`the ${kind}'s "prompt" text is not a ComfyUI prompt`);
   return result;
 }
 

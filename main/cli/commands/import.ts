@@ -1,4 +1,4 @@
-// `diffgraph import <file> --out graph.json`: a ComfyUI workflow / API prompt (JSON or PNG) or an
+// `diffgraph import <file> --out graph.json`: a ComfyUI workflow / API prompt (JSON, PNG or WebP) or an
 // A1111 PNG converted to a Diffgraph graph, with a report of what did not carry over.
 import { Command } from 'commander';
 import { CliError, EXIT, type ExitCode } from '../exit.ts';
@@ -6,7 +6,7 @@ import { CliError, EXIT, type ExitCode } from '../exit.ts';
 const EXAMPLES = `
 Examples:
   $ diffgraph import my_workflow.json --out graph.json     (ComfyUI UI or API format)
-  $ diffgraph import ComfyUI_00001_.png --out graph.json   (the workflow a ComfyUI PNG carries)
+  $ diffgraph import ComfyUI_00001_.png --out graph.json   (the workflow a ComfyUI PNG or WebP carries)
   $ diffgraph import 00012-1234.png --out graph.json       (A1111 / Forge generation parameters)
 
 Nodes with no Diffgraph equivalent are kept as "comfy:<class>" placeholders and listed with the
@@ -16,7 +16,7 @@ Exit codes: 0 imported (placeholders included), 2 unreadable or not a ComfyUI/A1
 export function importCommand(setExitCode: (code: ExitCode) => void): Command {
   return new Command('import')
     .description('convert a ComfyUI workflow or a ComfyUI/A1111 PNG into a Diffgraph graph')
-    .argument('<file>', 'ComfyUI workflow or prompt (.json), or a PNG from ComfyUI or A1111')
+    .argument('<file>', 'ComfyUI workflow or prompt (.json), a PNG from ComfyUI or A1111, or a ComfyUI WebP')
     .requiredOption('-o, --out <graph.json>', 'where to write the Diffgraph graph')
     .option('--json', 'print the report as JSON', false)
     .addHelpText('after', EXAMPLES)

@@ -12,7 +12,7 @@ export const CHECKPOINT_LOADERS = {
   folder: { type: 'LoadPipeline', widget: 'model' },
 } as const;
 
-/** The LoRA loader from issue #10; its widget and socket names are assumed to follow ComfyUI's. */
+/** The LoRA loader from issue #10: inputs model, clip; widgets lora, strength_model, strength_clip → model, clip. */
 export const LORA_LOADER = { type: 'LoadLoRA', widget: 'lora' } as const;
 
 const one = (type: string, widgets: Record<string, unknown> = {}) => [{ suffix: '', type, widgets }];

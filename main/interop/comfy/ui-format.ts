@@ -3,6 +3,7 @@
 import type { GraphDocument } from '../../graph/schema.ts';
 import { buildGraph, type GraphExtras } from './build-graph.ts';
 import { classSpec, customTitle } from './classes.ts';
+import { expandSubgraphs } from './subgraphs.ts';
 import type { ComfyNode } from './types.ts';
 import {
   type LinkTable,
@@ -91,7 +92,7 @@ function uiNode(node: Obj, ctx: ReadContext): ComfyNode {
   if (properties.diffgraph !== undefined) result.diffgraph = properties.diffgraph;
   const spec = classSpec(classType);
   if (ctx.subgraphs.has(classType)) {
-    result.decodeError = 'a ComfyUI subgraph; Diffgraph does not expand subgraphs yet';
+    result.decodeError = 'a ComfyUI subgraph that could not be expanded (the import notes say why)';
   } else if (spec) {
     const decoded = decodeWidgets(classType, spec, node.widgets_values);
     result.values = decoded.values;
@@ -127,8 +128,11 @@ function readExtras(workflow: Obj, noteNodes: Obj[]): GraphExtras {
   return { groups, notes, models };
 }
 
-export function importUiWorkflow(workflow: Obj) {
+export function importUiWorkflow(source: Obj) {
   const warnings: string[] = [];
+  const { workflow, expanded } = expandSubgraphs(source, warnings);
+  for (const id of expanded)
+    warnings.push(`subgraph instance ${id} was expanded into its inner nodes (ids "${id}:<inner id>")`);
   const table = readLinkTable(workflow, warnings);
   const definitions = isObj(workflow.definitions) ? workflow.definitions : {};
   const subgraphs = new Set(

@@ -1,5 +1,6 @@
 // ComfyUI's HTTP API on `diffgraph serve`, so ComfyUI scripts work unchanged: POST /prompt, GET/POST
-// /queue, POST /interrupt, GET /history[/id], GET /view, GET /system_stats, GET /object_info. The same
+// /queue, POST /interrupt, GET /history[/id], GET /view, POST /upload/image, GET /system_stats,
+// GET /object_info. The same token and origin rules as the rest of the server apply.
 // (ComfyUI also serves these under /api/, which is Diffgraph's own RPC here.) Unknown ones answer JSON 404.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import { COMFY_CLASSES } from '../../interop/comfy/classes.ts';
 import { importForeignJson } from '../../interop/import-file.ts';
 import { BodyTooLargeError, contentTypeOf, readBody, sendJsonText } from '../http-util.ts';
 import type { ComfyState } from './comfy-state.ts';
+import { uploadImage } from './upload-image.ts';
 
 const MAX_PROMPT_BYTES = 32 * 1024 * 1024;
 
@@ -23,7 +25,7 @@ const json = (res: ServerResponse, status: number, body: unknown) =>
   sendJsonText(res, status, JSON.stringify(body));
 
 export const COMFY_PATHS =
-  /^\/(prompt|queue|interrupt|history(\/[^/]+)?|view|system_stats|object_info|models(\/[^/]+)?)$/;
+  /^\/(prompt|queue|interrupt|history(\/[^/]+)?|view|system_stats|object_info|models(\/[^/]+)?|upload\/image)$/;
 
 async function postPrompt(req: IncomingMessage, res: ServerResponse, core: HostCore, state: ComfyState) {
   let body: { prompt?: unknown; client_id?: unknown };
@@ -152,6 +154,7 @@ export async function handleComfy(
     const entry = state.history.get(id);
     return json(res, 200, entry ? { [id]: entry } : {});
   }
+  if (path === '/upload/image' && method === 'POST') return uploadImage(req, res, core);
   if (path === '/view') return view(res, core, url);
   if (path === '/system_stats') {
     const system = {

@@ -114,7 +114,7 @@ function OpenDialog() {
         ref={fileInput}
         type="file"
         hidden
-        accept=".json,.png,application/json,image/png"
+        accept=".json,.png,.webp,application/json,image/png,image/webp"
         onChange={(e) => {
           const file = e.target.files?.[0];
           close();

@@ -144,7 +144,7 @@ export async function openLocalFile(file: File): Promise<void> {
 }
 
 async function graphOfFile(file: File): Promise<GraphDoc | null> {
-  if (file.name.toLowerCase().endsWith('.png') || file.type === 'image/png') {
+  if (/\.(png|webp)$/i.test(file.name) || file.type === 'image/png' || file.type === 'image/webp') {
     return asGraphDoc(await host().graphFromPng(new Uint8Array(await file.arrayBuffer())));
   }
   const bytes = new Uint8Array(await file.arrayBuffer());

@@ -35,6 +35,8 @@ describe('running imported ComfyUI and A1111 files', { timeout: SLOW_TEST_MS }, 
       'default-ui-1.json',
       'default-api.json',
       'comfy-both-chunks.png',
+      'comfy-animated.webp',
+      'subgraph-nested-ui-1.json',
       'a1111-basic.png',
     ].map(at);
     const out = join(dir, 'out');
@@ -44,11 +46,11 @@ describe('running imported ComfyUI and A1111 files', { timeout: SLOW_TEST_MS }, 
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
       runs: ManifestRun[];
     };
-    expect(manifest.runs.map((r) => r.status)).toEqual(Array(6).fill('done'));
+    expect(manifest.runs.map((r) => r.status)).toEqual(Array(8).fill('done'));
     const images = await Promise.all(manifest.runs.map((r) => pixels(resolve(out, r.outputs[0].path))));
     expect(images[0].length).toBe(128 * 128 * 3);
-    for (const image of images.slice(1, 5)) expect(image.equals(images[0])).toBe(true);
-    expect(images[5].length).toBe(128 * 128 * 3);
+    for (const image of images.slice(1, 7)) expect(image.equals(images[0])).toBe(true);
+    expect(images[7].length).toBe(128 * 128 * 3);
   });
 
   it('`diffgraph import` writes a graph that validates, and prints the report', async () => {

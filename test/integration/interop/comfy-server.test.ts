@@ -1,7 +1,7 @@
 // ComfyUI's HTTP + WebSocket API on a real `diffgraph serve` (startServer, real engine, shapes model),
 // driven by comfy_client.py, which does what ComfyUI's own websockets_api_example.py does.
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../../main/paths.ts';
@@ -10,6 +10,8 @@ import { makeFolders, type TestFolders } from '../../unit/host/server-helpers.ts
 
 const CLIENT = join(APP_ROOT, 'test', 'integration', 'interop', 'comfy_client.py');
 const PROMPT = join(APP_ROOT, 'test', 'fixtures', 'comfy', 'default-api.json');
+const IMG2IMG = join(APP_ROOT, 'test', 'fixtures', 'comfy', 'img2img-api.json');
+const UPLOAD = join(APP_ROOT, 'test', 'fixtures', 'comfy', 'upload-128.png');
 
 function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -71,6 +73,23 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
     expect(Object.keys(summary.images)).toEqual(['9']);
     expect(summary.images['9'][0]).toBeGreaterThan(100);
     expect(summary.status).toEqual({ status_str: 'success', completed: true, messages: [] });
+  });
+
+  it('uploads an image through /upload/image and runs a LoadImage prompt on it, as a ComfyUI script does', async () => {
+    const result = await runPython([CLIENT, address(), IMG2IMG, UPLOAD, '10']);
+    expect(result.stderr).toBe('');
+    const summary = JSON.parse(result.stdout) as {
+      uploaded: unknown;
+      images: Record<string, number[]>;
+      status: { status_str: string };
+    };
+    expect(summary.uploaded).toEqual({ name: 'upload-128.png', subfolder: 'uploads', type: 'input' });
+    expect(summary.status, JSON.stringify(summary.status)).toMatchObject({ status_str: 'success' });
+    expect(Object.keys(summary.images)).toEqual(['9']);
+    expect(summary.images['9'][0]).toBeGreaterThan(100);
+    const sent = await readFile(UPLOAD);
+    const stored = await readFile(join(folders.paths.input, 'uploads', 'upload-128.png'));
+    expect(stored.equals(sent)).toBe(true);
   });
 
   it('answers each endpoint in ComfyUI’s JSON shape', async () => {
