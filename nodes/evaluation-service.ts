@@ -1,5 +1,5 @@
 // The evaluation service nodes reach as `ctx.services.evaluation` (declared here by merging into
-// NodeServices; implemented in main/runtime/node-services/evaluation.ts): feature models and
+// NodeServices; implemented in main/services/evaluation.ts): feature models and
 // image sets on the Node side, the scores computed there in float64.
 import type { DeviceName } from './services.ts';
 import type { ImageBatch } from './types.ts';

@@ -1,9 +1,9 @@
 // What a node may ask of the process it runs in, as typed services on `ctx.services`. Declared here
-// (types only: nothing imports main/ or a native module), implemented in main/runtime/node-services/
+// (types only: nothing imports main/ or a native module), implemented in main/services/
 // and handed to each node call by the engine. Tests give nodes fakes of the same interfaces.
 //
 // Adding a service: add a member to NodeServices (here, or by declaration merging from another
-// nodes/ file) and its factory to main/runtime/node-services/index.ts; the engine does not change.
+// nodes/ file) and its factory to main/services/index.ts; the engine does not change.
 import type { ModelReference } from './model-references.ts';
 import type {
   Denoiser,

@@ -3,7 +3,7 @@
 // worker itself use it directly.
 import { randomUUID } from 'node:crypto';
 import type { Logger, ModelReference, RunScope, RuntimeServices } from '../../../nodes/api.ts';
-import { type NodeServiceProvider, runtimeNodeServices } from '../../runtime/node-services/index.ts';
+import { type NodeServiceProvider, runtimeNodeServices } from '../../services/index.ts';
 import { compileGraph, formatProblem, validateGraph } from '../compile/validate.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
 import type { NodeRegistry } from '../registry.ts';

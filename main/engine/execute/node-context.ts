@@ -8,7 +8,7 @@ import type {
   RunScope,
   RuntimeServices,
 } from '../../../nodes/api.ts';
-import type { NodeServiceProvider } from '../../runtime/node-services/index.ts';
+import type { NodeServiceProvider } from '../../services/index.ts';
 import type { OutputFileInfo } from '../events.ts';
 import type { OrderedEmitter } from './ordered-emitter.ts';
 

@@ -9,7 +9,7 @@ import {
   type RuntimeServices,
 } from '../../../nodes/api.ts';
 import { checkWidgetValue } from '../../graph/widget-values.ts';
-import type { NodeServiceProvider } from '../../runtime/node-services/index.ts';
+import type { NodeServiceProvider } from '../../services/index.ts';
 import { describeFsError } from '../../util/fs-errors.ts';
 import type { PlanStep } from '../compile/plan.ts';
 import type { EngineEvent, OutputFileInfo, RunResult } from '../events.ts';

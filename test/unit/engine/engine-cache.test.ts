@@ -5,7 +5,7 @@ import { Engine } from '../../../main/engine/execute/engine.ts';
 import { estimateBytes } from '../../../main/engine/execute/estimate-bytes.ts';
 import { GraphRun } from '../../../main/engine/execute/run.ts';
 import type { GraphDocument } from '../../../main/graph/schema.ts';
-import { runtimeNodeServices } from '../../../main/runtime/node-services/index.ts';
+import { runtimeNodeServices } from '../../../main/services/index.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';
 
 function setup(cacheBytes?: number) {

@@ -1,6 +1,6 @@
 // A minimal RuntimeServices for runtime tests (the engine's createRuntimeServices does the same job),
-// and node contexts carrying the real services (main/runtime/node-services) as the engine gives them.
-import { runtimeNodeServices } from '../../../main/runtime/node-services/index.ts';
+// and node contexts carrying the real services (main/services) as the engine gives them.
+import { runtimeNodeServices } from '../../../main/services/index.ts';
 import type {
   DeviceName,
   NodeContext,

@@ -1,12 +1,12 @@
 // ctx.services.models: the ONNX loaders (main/runtime/loaders.ts), loaded on first use so that
 // onnxruntime-node stays out of processes that only validate or list nodes.
-import type { ModelLoaders } from '../../../nodes/api.ts';
-import type { LoadContext } from '../loaders.ts';
+import type { ModelLoaders } from '../../nodes/api.ts';
+import type { LoadContext } from '../runtime/loaders.ts';
 import type { ServiceScope } from './index.ts';
 
 export function createModelLoaders(scope: ServiceScope): ModelLoaders {
   const ctx: LoadContext = { runtime: scope.runtime, graph: scope.run.graph, warn: scope.warn };
-  const loaders = () => import('../loaders.ts');
+  const loaders = () => import('../runtime/loaders.ts');
   return {
     loadPipeline: async (name, device, overrides) =>
       (await loaders()).loadPipeline(ctx, name, device, overrides),

@@ -1,13 +1,13 @@
 // ctx.services.evaluation: feature models and reference image folders for the FID, KID and
 // CLIPScore nodes (main/eval/ holds the metrics). Names resolve under the models folders, then the
 // input folder, confined like every other widget path.
-import type { DeviceName } from '../../../nodes/api.ts';
-import type { DistanceScores, EvaluationService } from '../../../nodes/evaluation-service.ts';
-import type { ImageBatch } from '../../../nodes/types.ts';
-import { ModelInputError } from '../../../nodes/widget-errors.ts';
-import type { RgbImage } from '../../eval/image-sets.ts';
-import { modelRoots, resolveModel } from '../model-resolve.ts';
-import { sessionPool } from '../session-pool.ts';
+import type { DeviceName } from '../../nodes/api.ts';
+import type { DistanceScores, EvaluationService } from '../../nodes/evaluation-service.ts';
+import type { ImageBatch } from '../../nodes/types.ts';
+import { ModelInputError } from '../../nodes/widget-errors.ts';
+import type { RgbImage } from '../eval/image-sets.ts';
+import { modelRoots, resolveModel } from '../runtime/model-resolve.ts';
+import { sessionPool } from '../runtime/session-pool.ts';
 import type { ServiceScope } from './index.ts';
 
 /** An IMAGE batch [B, H, W, 3] as one RgbImage per item (views, no copy). */
@@ -36,8 +36,8 @@ export function createEvaluation({ runtime, warn }: ServiceScope): EvaluationSer
   return {
     async distance(metric, images, reference, features, device: DeviceName): Promise<DistanceScores> {
       const [{ loadFeatureModel }, { listImages, readImage }] = await Promise.all([
-        import('../../eval/feature-model.ts'),
-        import('../../eval/image-sets.ts'),
+        import('../eval/feature-model.ts'),
+        import('../eval/image-sets.ts'),
       ]);
       const model = await loadFeatureModel(
         sessionPool(runtime),
@@ -54,7 +54,7 @@ export function createEvaluation({ runtime, warn }: ServiceScope): EvaluationSer
             `${set.count} images for ${set.dim}-dimensional features: FID is biased upwards (KID is not)`,
         );
       if (metric === 'fid') {
-        const { frechetDistance } = await import('../../eval/frechet.ts');
+        const { frechetDistance } = await import('../eval/frechet.ts');
         const r = frechetDistance(a, b);
         const scores = {
           fid: r.fid,
@@ -65,14 +65,14 @@ export function createEvaluation({ runtime, warn }: ServiceScope): EvaluationSer
         };
         return { scores, warnings };
       }
-      const { kernelInceptionDistance } = await import('../../eval/kid.ts');
+      const { kernelInceptionDistance } = await import('../eval/kid.ts');
       const r = kernelInceptionDistance(a, b);
       return { scores: { kid: r.kid, kid_std: r.std, n_a: r.n_a, n_b: r.n_b }, warnings };
     },
     async clipScore(images, prompt, clip, weighting, device) {
       const [{ loadClipPair }, { clipScore }] = await Promise.all([
-        import('../../eval/clip-model.ts'),
-        import('../../eval/clip-score.ts'),
+        import('../eval/clip-model.ts'),
+        import('../eval/clip-score.ts'),
       ]);
       const pair = await loadClipPair(sessionPool(runtime), await find(clip, 'CLIP folder', 'clip'), device);
       const set = await pair.image.extract(batchImages(images));

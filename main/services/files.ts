@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { NodeFiles, UserFolder } from '../../../nodes/api.ts';
-import { embedGraphInPng } from '../../graph/png-text.ts';
-import { writeNewNumberedFile } from '../../util/atomic-write.ts';
-import { checkPrefix, confinePath } from '../user-paths.ts';
+import type { NodeFiles, UserFolder } from '../../nodes/api.ts';
+import { embedGraphInPng } from '../graph/png-text.ts';
+import { checkPrefix, confinePath } from '../runtime/user-paths.ts';
+import { writeNewNumberedFile } from '../util/atomic-write.ts';
 import type { ServiceScope } from './index.ts';
 
 /** Drop all but the newest `keep` files named `<prefix>_NNNNN<ext>` in `dir` (names sort by number). */

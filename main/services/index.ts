@@ -5,13 +5,7 @@
 //
 // A new service is one more entry in SERVICE_FACTORIES (and its interface in NodeServices): the
 // mapped type makes a missing or mistyped entry a compile error, and the engine is not touched.
-import type {
-  ModelReference,
-  NodeServices,
-  RunScope,
-  RuntimeServices,
-  WidgetSpec,
-} from '../../../nodes/api.ts';
+import type { ModelReference, NodeServices, RunScope, RuntimeServices, WidgetSpec } from '../../nodes/api.ts';
 import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
@@ -63,7 +57,7 @@ function lazyServices(scope: ServiceScope): NodeServices {
 export const runtimeNodeServices: NodeServiceProvider = {
   services: lazyServices,
   async modelReferences(runtime, graph, widgetsOf) {
-    const { graphModelReferences } = await import('../model-refs.ts');
+    const { graphModelReferences } = await import('../runtime/model-refs.ts');
     return graphModelReferences(runtime, widgetsOf, graph);
   },
 };
