@@ -49,12 +49,7 @@ afterAll(async () => {
   await temp?.remove();
 }, 60_000);
 
-async function addWorker(
-  name: string,
-  url: string,
-  extra: string[] = [],
-  env?: () => Record<string, string>,
-) {
+async function addWorker(name: string, url: string, extra: string[] = [], env: Record<string, string> = {}) {
   const worker = startWorker(name, url, ['--models', join(temp.dir, 'empty'), ...extra], env);
   workers.push(worker);
   await worker.waitFor('ready');
