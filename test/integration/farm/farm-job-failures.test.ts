@@ -43,8 +43,10 @@ function startsOf(jobId: string): number {
 async function waitUntilFailed(queue: Queue, jobId: string): Promise<Job> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const job = await queue.getJob(jobId);
-    if (job && (await job.getState()) === 'failed') return job;
+    if ((await queue.getJobState(jobId)) === 'failed') {
+      const job = await queue.getJob(jobId); // read once failed: earlier reads lack the attempt count
+      if (job) return job;
+    }
     if (Date.now() > deadline) throw new Error(`job ${jobId} did not fail: ${worker.log()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
