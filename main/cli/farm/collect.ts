@@ -12,7 +12,7 @@ import type { Manifest, ManifestRun } from '../run/manifest.ts';
 import { liveWorkers } from './advert.ts';
 import type { BatchRecord } from './batch-record.ts';
 import { cancelBatch } from './cancel.ts';
-import { doneRun, endedRun, planEntry } from './farm-job.ts';
+import { doneRun, endedRun, planEntry, unreadableEntry } from './farm-job.ts';
 import { type FarmJobData, type FarmJobResult, type FarmProgress, farmJobData } from './job-data.ts';
 import type { FarmKeys } from './keys.ts';
 import { discardOutput, receiveOutput } from './output-receive.ts';
@@ -164,9 +164,10 @@ export class Collector {
     }
     if (!entry.job) {
       const parsed = farmJobData.safeParse(bull.data);
-      if (!parsed.success) throw new Error(`job ${jobId} in Redis is not a Diffgraph farm job`);
-      entry.job = planEntry(parsed.data);
-      entry.requirements = parsed.data.requirements;
+      // A malformed job is not ours to fix: its worker refuses it, and that failure is recorded.
+      const index = this.options.batch.jobs.find((listed) => listed.jobId === jobId)?.index ?? 0;
+      entry.job = parsed.success ? planEntry(parsed.data) : unreadableEntry(index, jobId);
+      entry.requirements = parsed.success ? parsed.data.requirements : null;
     }
     const state = await bull.getState();
     if (state !== 'completed' && state !== 'failed') return;

@@ -86,6 +86,8 @@ async function runOnFarm(
   let ended: ManifestRun | null = null;
   let reportedWorker = false;
   const onWorker = (worker: string) => {
+    // A worker took it: the editor's queue shows the run as running from now (once, even if retried).
+    if (!reportedWorker) onEvent({ type: 'run-started', runId, plan: Object.keys(job.doc.nodes ?? {}) });
     reportedWorker = true;
     runOptions.onWorker?.(worker);
   };

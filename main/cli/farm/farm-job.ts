@@ -20,6 +20,22 @@ export function planEntry(data: FarmJobData): Job {
   };
 }
 
+/**
+ * The plan entry of a job whose data is not a farm job's (tampered with, or from another version):
+ * its worker refuses it, and this is enough to report and record that failure.
+ */
+export function unreadableEntry(index: number, jobId: string): Job {
+  return {
+    index,
+    file: `(farm job ${jobId}: unreadable)`,
+    doc: { nodes: {} } as unknown as GraphDocument,
+    overrides: {},
+    seed: null,
+    seedWidgets: {},
+    repeat: 1,
+  };
+}
+
 function base(job: Job, jobId: string, batch: BatchRecord) {
   return {
     runId: jobId,

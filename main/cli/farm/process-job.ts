@@ -36,7 +36,7 @@ export async function processJob(job: Job, context: WorkerContext): Promise<Farm
   const parsed = farmJobData.safeParse(job.data);
   if (!parsed.success) {
     throw new UnrecoverableError(
-      `job ${job.id} is not a Diffgraph farm job: ${z.prettifyError(parsed.error)}`,
+      `job ${job.id} is not a Diffgraph farm job (refused by worker ${context.name}): ${z.prettifyError(parsed.error)}`,
     );
   }
   const data = parsed.data;
@@ -91,7 +91,11 @@ async function runOnEngine(
   const result = await context.client.run(data.doc, onEvent, { runId }).finally(() => {
     if (timer) clearTimeout(timer);
   });
-  if (timedOut) throw new Error(`timed out after ${data.timeoutMs} ms on worker ${context.name}`);
+  if (timedOut) {
+    // Retried like a dead worker's job, up to the submitter's --attempts; the last one's reason stays.
+    const of = `attempt ${attempt} of ${job.opts.attempts ?? 1}`;
+    throw new Error(`timed out after ${data.timeoutMs} ms (--job-timeout) on worker ${context.name}, ${of}`);
+  }
   if (result.status === 'cancelled') throw new UnrecoverableError(CANCELLED_REASON);
   if (result.status === 'failed') {
     const message = result.error?.message ?? 'unknown error';

@@ -7,6 +7,7 @@ import { checkFarmName } from './keys.ts';
 import type { WorkerCommandOptions } from './options.ts';
 import { DEFAULT_SEND_LIMITS } from './output-send.ts';
 import { redactRedisUrl, redisOptions, redisUrlFrom } from './redis-url.ts';
+import { checkRedis } from './session.ts';
 import { FarmWorker } from './worker.ts';
 
 export async function runWorker(options: WorkerCommandOptions): Promise<void> {
@@ -14,6 +15,8 @@ export async function runWorker(options: WorkerCommandOptions): Promise<void> {
   const farm = checkFarmName(options.queue);
   const name = options.name ?? `${hostname()}-${process.pid}`;
   checkFarmName(name);
+  const connection = redisOptions(url);
+  await checkRedis(url, connection);
   if (options.threads) process.env.DIFFGRAPH_INTRA_OP_THREADS = String(options.threads);
   const sharedRoot = options.sharedOut ? resolve(options.sharedOut) : null;
   // The engine writes into a private folder; files then travel through Redis or stay on the share.
@@ -24,7 +27,7 @@ export async function runWorker(options: WorkerCommandOptions): Promise<void> {
   const paths = { ...resolveCliPaths(options), output };
   const log = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
   const worker = await FarmWorker.start({
-    redis: redisOptions(url),
+    redis: connection,
     farm,
     name,
     concurrency: options.concurrency,

@@ -1,7 +1,7 @@
 // A real farm for the integration tests: Debian's redis-server on a free loopback port in a temp
 // folder (AOF on), and `diffgraph worker` subprocesses (one intra-op thread each).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ export class RedisServer {
   constructor(
     readonly port: number,
     readonly dir: string,
+    /** More redis-server flags (a password, TLS ports and files). */
+    private readonly extra: string[] = [],
   ) {}
 
   get url(): string {
@@ -45,6 +47,7 @@ export class RedisServer {
       '',
       '--appendonly',
       'yes',
+      ...this.extra,
     ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -82,7 +85,12 @@ export interface WorkerProcess {
 /** Short locks so a SIGKILLed worker's job is retried within seconds. */
 export const FAST_FAULTS = ['--heartbeat-ms', '500', '--lock-ms', '5000', '--stalled-ms', '2000'];
 
-export function startWorker(name: string, redisUrl: string, extra: string[] = []): WorkerProcess {
+export function startWorker(
+  name: string,
+  redisUrl: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): WorkerProcess {
   const args = [
     'worker',
     '--redis',
@@ -96,7 +104,7 @@ export function startWorker(name: string, redisUrl: string, extra: string[] = []
     ...FAST_FAULTS,
     ...extra,
   ];
-  const { child, done } = startCli(args);
+  const { child, done } = startCli(args, { env });
   let stderr = '';
   const waiters: { test: (text: string) => boolean; resolve: () => void }[] = [];
   const logFile = join(APP_ROOT, 'test-output', `farm-${name}.log`);
@@ -140,4 +148,30 @@ export async function stopWorker(worker: WorkerProcess): Promise<void> {
 
 export function modelsDirFor(root: string, label: string): string {
   return join(root, `models-${label}`);
+}
+
+export interface TestCa {
+  /** PEM of the throwaway CA that signed the server certificate. */
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 and localhost it signed (openssl). */
+export function makeTestCa(dir: string): TestCa {
+  const file = (name: string) => join(dir, name);
+  const steps = [
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Diffgraph test CA'],
+    ['-keyout', file('ca.key'), '-out', file('ca.crt')],
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1'],
+    ['-keyout', file('server.key'), '-out', file('server.csr')],
+    ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key')],
+    ['-CAcreateserial', '-days', '1', '-out', file('server.crt'), '-extfile', file('san.cnf')],
+  ];
+  writeFileSync(file('san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  for (let at = 0; at < steps.length; at += 2) {
+    const ran = spawnSync('openssl', [...steps[at], ...steps[at + 1]], { encoding: 'utf8' });
+    if (ran.status !== 0) throw new Error(`openssl ${steps[at][0]} failed: ${ran.stderr}`);
+  }
+  return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
 }

@@ -182,6 +182,9 @@ describe('render farm (BullMQ on a real Redis)', { timeout: 90_000 }, () => {
       expect(result.status, result.error?.message).toBe('done');
       expect(assigned).toHaveLength(1);
       expect(['w1', 'w2', 'w3']).toContain(assigned[0]);
+      // The editor's queue shows it running once a worker took it (not only when it is done).
+      expect(events.indexOf('run-started')).toBeGreaterThanOrEqual(0);
+      expect(events.indexOf('run-started')).toBeLessThan(events.indexOf('node-output'));
       expect(events).toContain('node-output');
       expect(events.at(-1)).toBe('run-done');
       expect(result.outputs.map((file) => basename(file.path))).toEqual(await pngs(output));
