@@ -33,7 +33,8 @@ export interface HostCoreOptions {
   readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
 }
 
-const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** The largest input image or PNG a client may send (uploads and graphFromPng). */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 const CLOSE_SETTLE_MS = 3000;
 
 export class HostCore implements HostCoreApi {
