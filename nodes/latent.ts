@@ -2,7 +2,8 @@
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
 import { decodeNpy, encodeNpy } from './formats/npy.ts';
 import { asDenoiser, asLatent } from './inputs.ts';
-import { seededNoise } from './math/noise.ts';
+import { inChunks } from './math/interruptible.ts';
+import { BatchNoise } from './math/noise.ts';
 import { f32 } from './math/numeric.ts';
 import { trainingTables } from './math/schedules.ts';
 import type { Latent } from './types.ts';
@@ -20,13 +21,27 @@ export function emptyLatent(width: number, height: number, batch: number, channe
   return { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape };
 }
 
-/** q(x_t | x₀) = N(√ᾱ_t·x₀, (1−ᾱ_t)·I) with seeded noise (item b from seed + b). */
-export function addNoise(latent: Latent, alphaBar: number, seed: number): Latent {
-  const noise = seededNoise(seed, latent.shape);
+/**
+ * q(x_t | x₀) = N(√ᾱ_t·x₀, (1−ᾱ_t)·I) with seeded noise (item b from seed + b). Big latents are
+ * worked in chunks that let `signal` cancel in between.
+ */
+export async function addNoise(
+  latent: Latent,
+  alphaBar: number,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<Latent> {
+  const data = await new BatchNoise(seed, latent.shape[0]).fillInterruptibly(
+    new Float32Array(latent.data.length),
+    signal,
+  );
   const a = f32(Math.sqrt(alphaBar));
   const s = f32(Math.sqrt(f32(1 - alphaBar)));
-  const data = new Float32Array(latent.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = f32(a * latent.data[i]) + f32(s * noise[i]);
+  const x0 = latent.data;
+  const mix = (start: number, end: number) => {
+    for (let i = start; i < end; i++) data[i] = f32(a * x0[i]) + f32(s * data[i]);
+  };
+  await inChunks(data.length, mix, signal);
   return { data, shape: [...latent.shape] };
 }
 
@@ -51,14 +66,12 @@ export const latentNodes: NodeDefinition[] = [
       { name: 'channels', kind: 'int', default: 4, min: 1, max: 64 },
     ],
     outputs: [{ name: 'latent', type: 'LATENT' }],
-    run: async (_ctx, inputs) => ({
-      latent: emptyLatent(
-        inputs.width as number,
-        inputs.height as number,
-        inputs.batch as number,
-        inputs.channels as number,
-      ),
-    }),
+    run: async (ctx, inputs) => {
+      // One zero-filled allocation (no loop to interrupt): a cancel that came first stops it.
+      ctx.signal.throwIfAborted();
+      const { width, height, batch, channels } = inputs as Record<string, number>;
+      return { latent: emptyLatent(width, height, batch, channels) };
+    },
   }),
   defineNode({
     type: 'AddNoise',
@@ -75,14 +88,15 @@ export const latentNodes: NodeDefinition[] = [
       { name: 'seed', kind: 'seed', default: 0, control: 'fixed' },
     ],
     outputs: [{ name: 'latent', type: 'LATENT' }],
-    run: async (_ctx, inputs) => {
+    run: async (ctx, inputs) => {
       const model = asDenoiser(inputs.model);
       const t = inputs.timestep as number;
       const table = trainingTables(model.config).alphasCumprod;
       if (!Number.isInteger(t) || t < 0 || t >= table.length) {
         throw new NodeInputError('timestep', `expected a training timestep 0..${table.length - 1}, got ${t}`);
       }
-      return { latent: addNoise(asLatent(inputs.latent), table[t], inputs.seed as number) };
+      const latent = await addNoise(asLatent(inputs.latent), table[t], inputs.seed as number, ctx.signal);
+      return { latent };
     },
   }),
   defineNode({

@@ -8,9 +8,9 @@ import { resolveInside } from '../host/confine.ts';
 import { HostError } from '../host/shared/errors.ts';
 import { servedPathFromUrl } from '../host/shared/file-url.ts';
 import { contentTypeOf } from '../server/http-util.ts';
+import { notAnImageMessage, servedFileHeaders, servedImageType } from '../server/served-files.ts';
 import { PAGE_CSP } from '../server/static-route.ts';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';
-import { SERVED_FILE_CSP, servedImageType } from './served-files.ts';
 
 export interface AppProtocolDeps {
   rendererDir: string;
@@ -48,17 +48,8 @@ async function serveFile(url: URL, deps: AppProtocolDeps): Promise<Response> {
   try {
     const path = await deps.resolveServedFile(requested);
     const type = servedImageType(path);
-    if (type === null)
-      return text(403, `"${requested}" is not an image (only PNG, JPEG, WebP, GIF and BMP are served)`);
-    return new Response(await readFile(path), {
-      status: 200,
-      headers: {
-        'content-type': type,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-        'content-security-policy': SERVED_FILE_CSP,
-      },
-    });
+    if (type === null) return text(403, notAnImageMessage(requested));
+    return new Response(await readFile(path), { status: 200, headers: servedFileHeaders(type) });
   } catch (error) {
     if (error instanceof HostError) return text(error.httpStatus, error.message);
     const code = (error as NodeJS.ErrnoException).code;

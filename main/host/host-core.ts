@@ -33,6 +33,7 @@ export interface HostCoreOptions {
   readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
 }
 
+/** The largest input image or PNG a client may send (uploads and graphFromPng). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 const CLOSE_SETTLE_MS = 3000;
 

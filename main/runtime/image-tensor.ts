@@ -1,14 +1,34 @@
 // Pixel layouts: VAEs work on [batch, 3, H, W] in -1..1; IMAGE wires carry [batch, H, W, 3] in 0..1.
+// Big batches are converted in groups of items with a turn of the event loop between them, so a
+// cancel reaches the worker (issue #11, item 3).
+import { CHUNK_VALUES, inChunks } from '../../nodes/math/interruptible.ts';
 import type { ImageBatch } from '../../nodes/types.ts';
 
 /** VAE decoder output -> IMAGE (clamped to 0..1). */
-export function vaePixelsToImage(data: Float32Array, shape: readonly number[]): ImageBatch {
+export async function vaePixelsToImage(
+  data: Float32Array,
+  shape: readonly number[],
+  signal?: AbortSignal,
+): Promise<ImageBatch> {
   const [batch, channels, height, width] = shape;
   if (channels !== 3) throw new Error(`VAE decoder gave ${channels} channels, expected 3 (RGB)`);
   const plane = height * width;
   const out = new Float32Array(batch * plane * 3);
-  for (let b = 0; b < batch; b++) planesToPixels(data, b * 3 * plane, plane, out);
+  await byItems(batch, 3 * plane, (b) => planesToPixels(data, b * 3 * plane, plane, out), signal);
   return { data: out, shape: [batch, height, width, 3] };
+}
+
+/** each(b) for every item, in groups of about CHUNK_VALUES values that `signal` may stop between. */
+function byItems(batch: number, itemValues: number, each: (b: number) => void, signal?: AbortSignal) {
+  const group = Math.max(1, Math.floor(CHUNK_VALUES / Math.max(1, itemValues)));
+  return inChunks(
+    batch,
+    (start, end) => {
+      for (let b = start; b < end; b++) each(b);
+    },
+    signal,
+    group,
+  );
 }
 
 /**
@@ -36,17 +56,18 @@ function clamp01(v: number): number {
 }
 
 /** IMAGE -> VAE encoder input [batch, 3, H, W] in -1..1. */
-export function imageToVaePixels(image: ImageBatch): Float32Array {
+export async function imageToVaePixels(image: ImageBatch, signal?: AbortSignal): Promise<Float32Array> {
   const [batch, height, width, channels] = image.shape;
   if (channels !== 3) throw new Error(`image has ${channels} channels, expected 3 (RGB)`);
   const plane = height * width;
   const out = new Float32Array(batch * 3 * plane);
-  for (let b = 0; b < batch; b++) {
+  const item = (b: number) => {
     for (let p = 0; p < plane; p++) {
       for (let c = 0; c < 3; c++)
         out[b * 3 * plane + c * plane + p] = image.data[(b * plane + p) * 3 + c] * 2 - 1;
     }
-  }
+  };
+  await byItems(batch, 3 * plane, item, signal);
   return out;
 }
 

@@ -104,7 +104,7 @@ export class OnnxVae implements VaeModel {
       outShape = output.dims;
       return readFloats(output);
     });
-    return vaePixelsToImage(concat(parts), [batch, ...outShape.slice(1)]);
+    return vaePixelsToImage(concat(parts), [batch, ...outShape.slice(1)], signal);
   }
 
   private async runEncoder(part: Part, images: ImageBatch, signal?: AbortSignal): Promise<Latent> {
@@ -114,7 +114,7 @@ export class OnnxVae implements VaeModel {
     }
     const badSize = sizeMismatch(part.signature.size, height, width, 'images');
     if (badSize) throw new Error(`${this.name}: ${badSize}`);
-    const pixels = imageToVaePixels(images);
+    const pixels = await imageToVaePixels(images, signal);
     const per = 3 * height * width;
     let outShape: readonly number[] = [];
     const parts = await inChunks(part, batch, async (start, count) => {

@@ -134,7 +134,7 @@ async function handleRequest(
   const url = parseRequestUrl(req);
   if (url === null) return sendText(res, 400, 'bad request target');
   if (COMFY_PATHS.test(url.pathname)) return handleComfy(req, res, core, comfy, url);
-  if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url.pathname.slice('/api/'.length));
+  if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url);
   if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');
   // Opening the page with ?token= leaves a cookie, so its scripts, images and socket carry the token.

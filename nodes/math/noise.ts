@@ -25,6 +25,7 @@
 // arithmetic, IEEE float64 + − × / and √, and V8's software exp/log (fdlibm ports, no platform
 // libm) are involved.
 
+import { inChunks } from './interruptible.ts';
 import { philoxSimd } from './philox-simd.ts';
 
 const M0 = 0xd2511f53;
@@ -226,6 +227,24 @@ export class BatchNoise {
   fill(out: Float32Array): Float32Array {
     const itemSize = out.length / this.batch;
     for (let b = 0; b < this.batch; b++) this.streams[b].fill(out, b * itemSize, itemSize);
+    return out;
+  }
+
+  /**
+   * The same values as fill(out), for big tensors in chunks that let a cancel in between (each
+   * item's stream continues where the previous chunk stopped, so chunking changes nothing).
+   */
+  async fillInterruptibly(out: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
+    const itemSize = out.length / this.batch;
+    const fillRange = (start: number, end: number) => {
+      for (let k = start; k < end; ) {
+        const b = Math.floor(k / itemSize);
+        const stop = Math.min(end, (b + 1) * itemSize);
+        this.streams[b].fill(out, k, stop - k);
+        k = stop;
+      }
+    };
+    await inChunks(out.length, fillRange, signal);
     return out;
   }
 }

@@ -97,7 +97,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     );
   }
   const noise = new BatchNoise(options.seed, shape[0]);
-  startingPoint(x, latent.data, plan, sampler, options, noise);
+  await startingPoint(x, latent.data, plan, sampler, options, noise);
   const model = new GuidedModel({ ...options, shape });
   const every = options.previewEvery ?? 3;
   const ctx: SamplerContext = {
@@ -127,14 +127,14 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
  * (img2img). No add_noise: the latent is √ᾱ·x₀ + √(1−ᾱ)·n at the first level (what AddNoise
  * makes), rescaled to x₀ + σ·n for σ-space samplers.
  */
-function startingPoint(
+async function startingPoint(
   x: Float32Array,
   latent: Float32Array,
   plan: SamplingPlan,
   sampler: SamplerName,
   options: SampleOptions,
   noise: BatchNoise,
-): void {
+): Promise<void> {
   const sigma = plan.sigmas[0];
   const space = samplerSpace(sampler);
   if (!options.addNoise) {
@@ -144,7 +144,8 @@ function startingPoint(
     }
     return;
   }
-  const z = noise.fill(new Float32Array(x.length));
+  // The one noise draw as large as the whole latent: in chunks a cancel can interrupt.
+  const z = await noise.fillInterruptibly(new Float32Array(x.length), options.signal);
   if (options.schedule.denoise >= 1) {
     const scale = f32(plan.initNoiseSigma);
     for (let k = 0; k < x.length; k++) x[k] = latent[k] + f32(z[k] * scale);

@@ -1,4 +1,4 @@
-// HostApi for the editor in a browser: JSON RPC over fetch and host events over a reconnecting
+// HostApi for the editor in a browser: JSON RPC over fetch (files as raw bodies) and host events over a reconnecting
 // WebSocket, talking to `diffgraph serve`. The methods come from the channel map; only the event
 // subscription, fileUrl and the connection state are written here. Browser-safe (no node imports).
 import { remoteMethods } from '../../rpc/remote-methods.ts';
@@ -47,15 +47,26 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
     // JSON turns a trailing `undefined` into null, which the schema would refuse: drop them.
     const sent: unknown[] = [...args];
     while (sent.length > 0 && sent[sent.length - 1] === undefined) sent.pop();
+    return post(new URL(`api/${name}`, root), name, 'application/json', encodeWire(sent));
+  }
+
+  /** A call that carries a file: its bytes are the raw body, the other arguments in the query. */
+  function callWithFile(name: HostChannel, bytes: Uint8Array, query: Record<string, string> = {}) {
+    const url = new URL(`api/${name}`, root);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return post(url, name, 'application/octet-stream', bytes as Uint8Array<ArrayBuffer>);
+  }
+
+  async function post(url: URL, name: string, type: string, body: BodyInit): Promise<unknown> {
     let response: Response;
     try {
-      response = await doFetch(new URL(`api/${name}`, root), {
+      response = await doFetch(url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': type,
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         },
-        body: encodeWire(sent),
+        body,
       });
     } catch (error) {
       throw new HostCallError(
@@ -94,6 +105,8 @@ export function createHttpHostApi(options: HttpHostOptions = {}): HttpHostApi {
 
   return {
     ...remoteMethods<HostApi, HostChannel>(HOST_CHANNEL_NAMES, (name, args) => call(name, args)),
+    uploadInput: (name, bytes) => callWithFile('uploadInput', bytes, { name }) as Promise<string>,
+    graphFromPng: (bytes) => callWithFile('graphFromPng', bytes),
     onEvent(listener) {
       listeners.add(listener);
       socket.start();

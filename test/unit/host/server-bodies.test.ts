@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../main/server/rpc-route.ts';
 import { type RunningServer, startServer } from '../../../main/server/server.ts';
 import { FakeEngine } from './fake-engine.ts';
-import { makeFolders, rawRequest, type TestFolders } from './server-helpers.ts';
+import { makeFolders, rawRequest, streamBody, type TestFolders } from './server-helpers.ts';
 
 let folders: TestFolders;
 let server: RunningServer;
@@ -21,37 +21,6 @@ afterEach(async () => {
   await rm(folders.base, { recursive: true, force: true });
 });
 
-/** POST `total` bytes of "[" in 1 MiB pieces (no Content-Length); resolves with the status, or 0 if cut off. */
-function streamBrackets(
-  url: string,
-  total: number,
-  onFirstChunk: () => void,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    const piece = Buffer.alloc(1024 * 1024, '[');
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        sent += piece.length;
-        if (sent === piece.length) onFirstChunk();
-        if (!req.write(piece)) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-}
-
 const queueState = () =>
   rawRequest(`${server.url}api/queueState`, {
     method: 'POST',
@@ -62,7 +31,8 @@ const queueState = () =>
 describe('request bodies', () => {
   it('a 100 MB body of "[" is refused at the limit while another request is answered', async () => {
     let other: Promise<{ status: number; ms: number }> | undefined;
-    const big = streamBrackets(`${server.url}api/validate`, 100 * 1024 * 1024, () => {
+    const brackets = { type: 'application/json', total: 100 * 1024 * 1024, fill: '[' };
+    const big = streamBody(`${server.url}api/validate`, brackets, () => {
       const started = Date.now();
       other = queueState().then((answer) => ({ status: answer.status, ms: Date.now() - started }));
     });

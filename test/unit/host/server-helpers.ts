@@ -91,3 +91,39 @@ export function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promis
     tick();
   });
 }
+
+/**
+ * POST `total` bytes of `fill` in 1 MiB pieces (no Content-Length), calling `onFirstChunk` once the
+ * first piece is written; resolves with the status and body, status 0 if the server cut it off.
+ */
+export function streamBody(
+  url: string,
+  body: { type: string; total: number; fill: string | number },
+  onFirstChunk: () => void = () => {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': body.type } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    const piece = Buffer.alloc(1024 * 1024, body.fill);
+    let sent = 0;
+    const pump = () => {
+      while (sent < body.total) {
+        const size = Math.min(piece.length, body.total - sent);
+        sent += size;
+        if (sent === size) onFirstChunk();
+        if (!req.write(size === piece.length ? piece : piece.subarray(0, size)))
+          return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
