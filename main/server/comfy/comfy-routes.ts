@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostCore } from '../../host/host-core.ts';
 import { COMFY_CLASSES } from '../../interop/comfy/classes.ts';
 import { importForeignJson } from '../../interop/import-file.ts';
-import { BodyTooLargeError, contentTypeOf, readBody, sendJsonText } from '../http-util.ts';
+import { BodyTooLargeError, readBody, sendJsonText } from '../http-util.ts';
+import { notAnImageMessage, servedFileHeaders, servedImageType } from '../served-files.ts';
 import type { ComfyState } from './comfy-state.ts';
 import { uploadImage } from './upload-image.ts';
 
@@ -76,10 +77,13 @@ async function view(res: ServerResponse, core: HostCore, url: URL) {
   const subfolder = url.searchParams.get('subfolder') ?? '';
   if (!filename || (type !== 'output' && type !== 'input'))
     return json(res, 400, { error: 'view needs filename and type output or input' });
+  // The same rule as /files: only raster images, which can do nothing but show themselves.
+  const imageType = servedImageType(filename);
+  if (!imageType) return json(res, 403, { error: notAnImageMessage(filename) });
   try {
     const path = await core.resolveServedFile([type, subfolder, filename].filter(Boolean).join('/'));
     const bytes = await readFile(path);
-    res.writeHead(200, { 'content-type': contentTypeOf(path), 'content-length': bytes.length });
+    res.writeHead(200, { ...servedFileHeaders(imageType), 'content-length': bytes.length });
     res.end(bytes);
   } catch {
     json(res, 404, { error: `no file "${filename}" in ${type}` });

@@ -114,7 +114,10 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
     expect(Object.keys((await get('/system_stats')).body)).toEqual(['system', 'devices']);
     expect((await get('/models/checkpoints')).body).toEqual(['diffgraph-shapes']);
     expect((await get('/models/no-such-folder')).status).toBe(404);
-    expect((await get('/view?filename=../../etc/passwd&type=output')).status).toBe(404);
+    expect((await get('/view?filename=../../etc/passwd.png&type=output')).status).toBe(404);
+    // Only raster images are served, as from /files: anything a browser could run is refused.
+    expect((await get('/view?filename=../../etc/passwd&type=output')).status).toBe(403);
+    expect((await get('/view?filename=page.html&type=output')).status).toBe(403);
     expect((await get('/view?filename=x.png&type=models')).status).toBe(400);
   });
 
