@@ -146,6 +146,9 @@ describe('templates', () => {
         .poll(async () => Object.keys((await readDoc(page)).nodes))
         .toEqual(Object.keys(expected.nodes));
       const doc = await readDoc(page);
+      // A graph opens at a readable zoom, and only nodes in view are drawn: fit it all in view first.
+      await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('f');
       await expect
         .poll(() => page.locator('.react-flow__node-graph').count())
         .toBe(Object.keys(doc.nodes).length);
