@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's Chromium (browser tests, driven by playwright-core)
-# and Mesa 25's Vulkan drivers from bookworm-backports (lavapipe: ONNX Runtime's WebGPU EP runs
-# on it, so the GPU code path is tested without a GPU). Mesa 22 from bookworm lacks a feature Dawn needs.
+# System packages the tests need: Debian's Chromium (browser tests, driven by playwright-core),
+# Mesa 25's Vulkan drivers from bookworm-backports (lavapipe: ONNX Runtime's WebGPU EP runs on it,
+# so the GPU code path is tested without a GPU; Mesa 22 from bookworm lacks a feature Dawn needs),
+# redis-server and openssl (render-farm tests, TLS included), and Python with python3-websocket
+# (the ComfyUI client test drives `diffgraph serve` as ComfyUI's own script examples do).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -11,7 +13,12 @@ mesa_ok() {
   dpkg --compare-versions "$v" ge 25
 }
 
-if command -v chromium >/dev/null 2>&1 && mesa_ok; then
+python_ok() {
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websocket' >/dev/null 2>&1
+}
+
+if command -v chromium >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 &&
+  command -v openssl >/dev/null 2>&1 && python_ok && mesa_ok; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,5 +31,5 @@ if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee "$src" >/dev/null
 fi
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q chromium redis-server
+$SUDO apt-get install -y -q chromium redis-server openssl python3 python3-websocket
 $SUDO apt-get install -y -q -t bookworm-backports mesa-vulkan-drivers
