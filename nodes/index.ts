@@ -1,5 +1,6 @@
 // The built-in node catalogue: one file per node family.
 import type { NodeDefinition } from './api.ts';
+import { checkpointNodes } from './checkpoints.ts';
 import { imageNodes } from './image.ts';
 import { latentNodes } from './latent.ts';
 import { loaderNodes } from './loaders.ts';
@@ -12,6 +13,7 @@ import { vaeNodes } from './vae.ts';
 export function builtinNodes(): NodeDefinition[] {
   return [
     ...loaderNodes,
+    ...checkpointNodes,
     ...textNodes,
     ...latentNodes,
     ...scheduleNodes,

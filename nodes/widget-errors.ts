@@ -2,7 +2,7 @@
 // them into NodeInputError on the widget named by `field`, so the editor marks the right widget.
 import { NodeInputError } from './api.ts';
 
-export type InputField = 'file' | 'device' | 'tokenizer' | 'encoder_file' | 'image';
+export type InputField = 'file' | 'device' | 'tokenizer' | 'encoder_file' | 'image' | 'checkpoint' | 'lora';
 
 export class ModelInputError extends Error {
   constructor(

@@ -135,7 +135,7 @@ export interface LoadedPipeline {
  * `auto` (widget and runtime both) picks the best device found; when that is the CPU, say why
  * on the node, so a user expecting their GPU sees what is missing.
  */
-async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
+export async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
   if (device !== 'auto' || ctx.runtime.device !== 'auto') return;
   const report = await autoDevices();
   if (report.auto !== 'cpu') return;
@@ -152,7 +152,17 @@ export async function loadPipeline(
   overrides: PipelineOverrides = {},
 ): Promise<LoadedPipeline> {
   await noteAutoCpu(ctx, device);
-  const dir = await resolve(ctx, model, 'pipeline');
+  return loadPipelineDir(ctx, await resolve(ctx, model, 'pipeline'), model, device, overrides);
+}
+
+/** A pipeline folder already found (`model` names it in messages and session labels). */
+export async function loadPipelineDir(
+  ctx: LoadContext,
+  dir: string,
+  model: string,
+  device: DeviceName,
+  overrides: PipelineOverrides = {},
+): Promise<LoadedPipeline> {
   const files = pipelineFiles(dir);
   const tokenizer = tokenizerAt(files.tokenizer, 'file');
   const fileConfig = readDenoiserConfig(files.schedulerConfig);

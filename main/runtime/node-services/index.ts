@@ -12,6 +12,7 @@ import type {
   RuntimeServices,
   WidgetSpec,
 } from '../../../nodes/api.ts';
+import { createCheckpointLoaders } from './checkpoints.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
 import { createModelLoaders } from './models.ts';
@@ -37,6 +38,7 @@ type ServiceFactories = { [K in keyof NodeServices]: (scope: ServiceScope) => No
 
 const SERVICE_FACTORIES: ServiceFactories = {
   models: createModelLoaders,
+  checkpoints: createCheckpointLoaders,
   images: createImageCodec,
   files: createNodeFiles,
 };
