@@ -53,7 +53,7 @@ beforeAll(async () => {
 const node = textNodes.find((n) => n.type === 'TextEncode');
 
 async function textEncode(text: string, clipSkip = 1): Promise<Conditioning> {
-  const out = await node?.run(fakeContext(), { clip, text, clip_skip: clipSkip });
+  const out = await node?.run(fakeContext().ctx, { clip, text, clip_skip: clipSkip });
   return (out as { conditioning: Conditioning }).conditioning;
 }
 
