@@ -77,6 +77,8 @@ export interface CheckpointLoaders {
     recipe: CheckpointRecipe,
     onProgress?: (done: number, total: number, label: string) => void,
   ): Promise<{ model: Denoiser; clip: TextEncoderModel; vae: VaeModel }>;
+  /** A VAE weights file (.safetensors / .ckpt, LDM or diffusers keys), built to ONNX once. */
+  loadVae(file: string, scalingFactor: number, device: DeviceName): Promise<VaeModel>;
 }
 
 /** Image files <-> IMAGE batches. */

@@ -7,8 +7,16 @@ import { type InputField, ModelInputError } from '../../nodes/widget-errors.ts';
 import type { BuildProgress, CachedLora } from '../checkpoint/build-cache.ts';
 import { cachedBuild, cacheRootFor } from '../checkpoint/build-cache.ts';
 import { ConvertInputError } from '../checkpoint/convert.ts';
+import { cachedVaeBuild } from '../checkpoint/vae-file-cache.ts';
 import { autoDevices } from './devices.ts';
-import { type LoadContext, type LoadedPipeline, loadPipelineDir, noteAutoCpu } from './loaders.ts';
+import type { VaeModel } from '../../nodes/types.ts';
+import {
+  type LoadContext,
+  type LoadedPipeline,
+  loadPipelineDir,
+  loadVaePaths,
+  noteAutoCpu,
+} from './loaders.ts';
 import { categoryFolders, type ModelCategory } from './model-folders.ts';
 import { modelRoots, recordedSha256, resolveModel } from './model-resolve.ts';
 
@@ -89,4 +97,28 @@ export async function loadCheckpoint(
     throw error;
   }
   return loadPipelineDir(ctx, dir, recipe.checkpoint, recipe.device);
+}
+
+/** A VAE weights file (LDM or diffusers layout) built once to ONNX, then opened like ONNX VAE files. */
+export async function loadVaeWeights(
+  ctx: LoadContext,
+  file: string,
+  scalingFactor: number,
+  device: DeviceName,
+): Promise<VaeModel> {
+  await noteAutoCpu(ctx, device);
+  const path = await resolveIn(ctx, file, 'vae', 'file', 'VAE file');
+  let built: Awaited<ReturnType<typeof cachedVaeBuild>>;
+  try {
+    built = await cachedVaeBuild(cacheRootFor(ctx.runtime.paths.models), path);
+  } catch (error) {
+    if (error instanceof ConvertInputError) throw new ModelInputError('file', error.message);
+    throw error;
+  }
+  return loadVaePaths(
+    ctx,
+    { decoderPath: built.decoder, encoderPath: built.encoder, name: file },
+    scalingFactor,
+    device,
+  );
 }

@@ -218,14 +218,26 @@ export async function loadVaeFiles(
 ): Promise<VaeModel> {
   await noteAutoCpu(ctx, device);
   const decoderPath = await resolve(ctx, decoderFile, 'VAE decoder file');
-  const decoder = await openSlot(ctx, decoderPath, 'vae_decoder', decoderFile, device);
-  let encoder: SessionHandle | undefined;
-  if (encoderFile.trim() !== '') {
-    const encoderPath = await resolve(ctx, encoderFile, 'VAE encoder file', 'encoder_file');
-    encoder = await openSlot(ctx, encoderPath, 'vae_encoder', encoderFile, device, {
-      field: 'encoder_file',
-      lazy: true,
-    });
-  }
-  return OnnxVae.load({ name: decoderFile, scalingFactor }, decoder, encoder);
+  const encoderPath =
+    encoderFile.trim() === ''
+      ? undefined
+      : await resolve(ctx, encoderFile, 'VAE encoder file', 'encoder_file');
+  return loadVaePaths(ctx, { decoderPath, encoderPath, name: decoderFile }, scalingFactor, device);
+}
+
+/** VAE decoder (+ encoder) files already found; `name` labels sessions and messages. */
+export async function loadVaePaths(
+  ctx: LoadContext,
+  files: { decoderPath: string; encoderPath?: string; name: string },
+  scalingFactor: number,
+  device: DeviceName,
+): Promise<VaeModel> {
+  const decoder = await openSlot(ctx, files.decoderPath, 'vae_decoder', files.name, device);
+  const encoder = files.encoderPath
+    ? await openSlot(ctx, files.encoderPath, 'vae_encoder', files.name, device, {
+        field: 'encoder_file',
+        lazy: true,
+      })
+    : undefined;
+  return OnnxVae.load({ name: files.name, scalingFactor }, decoder, encoder);
 }

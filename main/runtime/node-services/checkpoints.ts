@@ -9,5 +9,7 @@ export function createCheckpointLoaders(scope: ServiceScope): CheckpointLoaders 
   return {
     load: async (recipe, onProgress) =>
       (await import('../checkpoint-loader.ts')).loadCheckpoint(ctx, recipe, onProgress),
+    loadVae: async (file, scalingFactor, device) =>
+      (await import('../checkpoint-loader.ts')).loadVaeWeights(ctx, file, scalingFactor, device),
   };
 }
