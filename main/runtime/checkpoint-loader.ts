@@ -3,13 +3,13 @@
 // build cache (a second load only opens sessions) and load that folder as MODEL / CLIP / VAE.
 import { basename } from 'node:path';
 import type { CheckpointRecipe, DeviceName } from '../../nodes/api.ts';
+import type { VaeModel } from '../../nodes/types.ts';
 import { type InputField, ModelInputError } from '../../nodes/widget-errors.ts';
 import type { BuildProgress, CachedLora } from '../checkpoint/build-cache.ts';
 import { cachedBuild, cacheRootFor } from '../checkpoint/build-cache.ts';
 import { ConvertInputError } from '../checkpoint/convert.ts';
 import { cachedVaeBuild } from '../checkpoint/vae-file-cache.ts';
 import { autoDevices } from './devices.ts';
-import type { VaeModel } from '../../nodes/types.ts';
 import {
   type LoadContext,
   type LoadedPipeline,
