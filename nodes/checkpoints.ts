@@ -139,6 +139,9 @@ export const checkpointNodes: NodeDefinition[] = [
     run: async (ctx, inputs) => {
       const modelRecipe = requireRecipe('model', inputs.model as Denoiser);
       const clipRecipe = requireRecipe('clip', inputs.clip as TextEncoderModel);
+      // Both strengths 0: nothing to merge (as ComfyUI's LoraLoader), so no build either.
+      if (Number(inputs.strength_model) === 0 && Number(inputs.strength_clip) === 0)
+        return { model: inputs.model, clip: inputs.clip };
       const use = {
         lora: String(inputs.lora ?? ''),
         strengthModel: Number(inputs.strength_model),
