@@ -4,8 +4,11 @@
 import type { DeviceName, NodeServices, RunScope } from './services.ts';
 
 export type {
+  CheckpointLoaders,
+  CheckpointRecipe,
   DeviceName,
   ImageCodec,
+  LoraUse,
   ModelLoaders,
   ModelReference,
   NodeFiles,

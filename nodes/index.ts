@@ -1,5 +1,6 @@
 // The built-in node catalogue: one file per node family.
 import type { NodeDefinition } from './api.ts';
+import { checkpointNodes } from './checkpoints.ts';
 import { evaluationNodes } from './evaluation.ts';
 import { imageNodes } from './image.ts';
 import { latentNodes } from './latent.ts';
@@ -13,6 +14,7 @@ import { vaeNodes } from './vae.ts';
 export function builtinNodes(): NodeDefinition[] {
   return [
     ...loaderNodes,
+    ...checkpointNodes,
     ...textNodes,
     ...latentNodes,
     ...scheduleNodes,

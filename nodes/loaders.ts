@@ -8,6 +8,8 @@ import type { BetaSchedule, PredictionType } from './types.ts';
 import { onWidgets } from './widget-errors.ts';
 
 const CATEGORY = 'loaders';
+/** VAE weights files LoadVAE builds to ONNX (anything else is read as an ONNX decoder). */
+const VAE_WEIGHT_FILES = ['.safetensors', '.ckpt', '.pt', '.pth'];
 
 const deviceWidget: WidgetSpec = {
   name: 'device',
@@ -176,10 +178,17 @@ export const loaderNodes: NodeDefinition[] = [
     type: 'LoadVAE',
     displayName: 'Load VAE',
     category: CATEGORY,
-    description: 'Bare ONNX VAE decoder (and optional encoder, for image-to-image) files',
+    description:
+      'A VAE: bare ONNX decoder (and optional encoder, for image-to-image) files, or a VAE weights file (.safetensors / .ckpt, LDM or diffusers keys, e.g. the fine-tuned SD VAEs) built to ONNX once and cached',
     inputs: [],
     widgets: [
-      onnxFile('file', 'ONNX VAE decoder (input latent_sample, output sample)'),
+      {
+        ...onnxFile(
+          'file',
+          'ONNX VAE decoder (input latent_sample, output sample), or a VAE weights file in vae/ (then encoder_file is not used)',
+        ),
+        extensions: ['.onnx', ...VAE_WEIGHT_FILES],
+      } as WidgetSpec,
       onnxFile(
         'encoder_file',
         'Optional ONNX VAE encoder (input sample); leave empty for text-to-image only',
@@ -198,12 +207,18 @@ export const loaderNodes: NodeDefinition[] = [
     outputs: [{ name: 'vae', type: 'VAE' }],
     run: (ctx, inputs) =>
       onWidgets({ file: 'file', encoder_file: 'encoder_file', device: 'device' }, async () => ({
-        vae: await ctx.services.models.loadVae(
-          String(inputs.file),
-          String(inputs.encoder_file ?? ''),
-          Number(inputs.scaling_factor),
-          inputs.device as DeviceName,
-        ),
+        vae: VAE_WEIGHT_FILES.some((ext) => String(inputs.file).toLowerCase().endsWith(ext))
+          ? await ctx.services.checkpoints.loadVae(
+              String(inputs.file),
+              Number(inputs.scaling_factor),
+              inputs.device as DeviceName,
+            )
+          : await ctx.services.models.loadVae(
+              String(inputs.file),
+              String(inputs.encoder_file ?? ''),
+              Number(inputs.scaling_factor),
+              inputs.device as DeviceName,
+            ),
       })),
   }),
 ];

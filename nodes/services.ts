@@ -52,6 +52,35 @@ export interface ModelLoaders {
   ): Promise<VaeModel>;
 }
 
+/** One LoRA applied to a checkpoint (names as the widgets give them). */
+export interface LoraUse {
+  lora: string;
+  strengthModel: number;
+  strengthClip: number;
+}
+
+/** What a checkpoint-derived MODEL/CLIP is built from: LoadCheckpoint's widgets plus LoadLoRA's chain. */
+export interface CheckpointRecipe {
+  checkpoint: string;
+  prediction: 'auto' | 'epsilon' | 'v_prediction';
+  dtype: 'auto' | 'float32' | 'float16';
+  device: DeviceName;
+  loras: readonly LoraUse[];
+}
+
+/**
+ * Single-file checkpoints (.safetensors, torch .ckpt) built to ONNX on first use and cached by
+ * content, build options and LoRA set. Errors are ModelInputError on 'checkpoint' or 'lora'.
+ */
+export interface CheckpointLoaders {
+  load(
+    recipe: CheckpointRecipe,
+    onProgress?: (done: number, total: number, label: string) => void,
+  ): Promise<{ model: Denoiser; clip: TextEncoderModel; vae: VaeModel }>;
+  /** A VAE weights file (.safetensors / .ckpt, LDM or diffusers keys), built to ONNX once. */
+  loadVae(file: string, scalingFactor: number, device: DeviceName): Promise<VaeModel>;
+}
+
 /** Image files <-> IMAGE batches. */
 export interface ImageCodec {
   /** Any common format (PNG, JPEG, WebP, GIF, TIFF, AVIF) to a [1, H, W, 3] batch in 0..1. */
@@ -97,6 +126,7 @@ export interface NodeFiles {
 /** Every service a node can reach through `ctx.services`. Open to new members (see above). */
 export interface NodeServices {
   models: ModelLoaders;
+  checkpoints: CheckpointLoaders;
   images: ImageCodec;
   files: NodeFiles;
 }

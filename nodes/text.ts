@@ -1,15 +1,71 @@
-// Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77, D].
-import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
-import type { TextEncoderModel } from './types.ts';
+// Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77, D], with clip skip and
+// the A1111/ComfyUI prompt-weight syntax (nodes/text/prompt-weights.ts, applied as in emphasis.ts).
+import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
+import { applyEmphasis, isPlain, weightedRow } from './text/emphasis.ts';
+import { type PromptSegment, parsePromptWeights } from './text/prompt-weights.ts';
+import type { Conditioning, TextEncoderModel } from './types.ts';
+
+function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {
+  const room = clip.maxLength - 2;
+  ctx.warn(
+    `prompt is longer than ${room} tokens (${clip.maxLength} with start/end tokens); the end was cut off`,
+  );
+}
+
+/** Weighted and/or clip-skipped encoding, through the encoder's id-level API. */
+async function encodeWeighted(
+  ctx: NodeContext,
+  clip: TextEncoderModel,
+  segments: PromptSegment[],
+  clipSkip: number,
+): Promise<Conditioning> {
+  const { tokenIds, encodeIds } = clip;
+  if (!tokenIds || !encodeIds) {
+    throw new NodeInputError(
+      'clip',
+      `${clip.name} takes only plain prompts at clip skip 1 (prompt weights and clip skip need a CLIP from Load Checkpoint or a converted pipeline)`,
+    );
+  }
+  const embedding = segments.find((s) => s.kind === 'embedding');
+  if (embedding?.kind === 'embedding') {
+    throw new NodeInputError(
+      'text',
+      `embedding:${embedding.name}: textual-inversion embeddings are not supported yet (the text encoder takes token ids only)`,
+    );
+  }
+  const row = weightedRow(segments, {
+    maxLength: clip.maxLength,
+    empty: clip.tokenize('').ids,
+    tokenIds: (text) => tokenIds.call(clip, text),
+  });
+  if (row.truncated) warnCut(ctx, clip);
+  const states = await encodeIds.call(clip, [row.ids], clipSkip, ctx.signal).catch((error: Error) => {
+    throw new NodeInputError('clip_skip', error.message);
+  });
+  applyEmphasis(states.data, row.weights, states.shape[2]);
+  return states;
+}
 
 export const textNodes: NodeDefinition[] = [
   defineNode({
     type: 'TextEncode',
     displayName: 'Text Encode',
     category: 'conditioning',
-    description: 'Encode a prompt with the CLIP text encoder (77 tokens; longer text is cut with a warning)',
+    description:
+      'Encode a prompt with the CLIP text encoder (77 tokens; longer text is cut with a warning). Weights as in A1111: (word:1.2), (word) = ×1.1, [word] = ÷1.1, \\( \\) for literal brackets',
     inputs: [{ name: 'clip', type: 'CLIP' }],
-    widgets: [{ name: 'text', kind: 'string', default: '', multiline: true, description: 'The prompt' }],
+    widgets: [
+      { name: 'text', kind: 'string', default: '', multiline: true, description: 'The prompt' },
+      {
+        name: 'clip_skip',
+        kind: 'int',
+        default: 1,
+        min: 1,
+        max: 12,
+        description:
+          "1 = the last layer; 2 = the penultimate layer + final norm (A1111's clip skip 2, ComfyUI's CLIPSetLastLayer -2). SD 2.x pipelines already end at OpenCLIP's penultimate layer",
+      },
+    ],
     outputs: [{ name: 'conditioning', type: 'CONDITIONING' }],
     run: async (ctx, inputs) => {
       const clip = inputs.clip as TextEncoderModel;
@@ -19,13 +75,15 @@ export const textNodes: NodeDefinition[] = [
           'expected a CLIP text encoder (from Load Pipeline or Load Text Encoder)',
         );
       const text = String(inputs.text ?? '');
-      if (clip.tokenize(text).truncated) {
-        const room = clip.maxLength - 2;
-        ctx.warn(
-          `prompt is longer than ${room} tokens (${clip.maxLength} with start/end tokens); the end was cut off`,
-        );
+      const clipSkip = Number(inputs.clip_skip ?? 1);
+      const segments = parsePromptWeights(text);
+      if (clipSkip !== 1 || !isPlain(segments)) {
+        return { conditioning: await encodeWeighted(ctx, clip, segments, clipSkip) };
       }
-      return { conditioning: await clip.encode([text], ctx.signal) };
+      // Plain prompt: the text as written, minus the escapes the weight syntax defines.
+      const plain = segments.map((s) => (s.kind === 'text' ? s.text : '')).join('');
+      if (clip.tokenize(plain).truncated) warnCut(ctx, clip);
+      return { conditioning: await clip.encode([plain], ctx.signal) };
     },
   }),
 ];

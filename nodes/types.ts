@@ -65,6 +65,14 @@ export interface TextEncoderModel {
   hiddenSize: number;
   tokenize(text: string): TokenizedText;
   encode(texts: string[], signal?: AbortSignal): Promise<Conditioning>;
+  /** The BPE ids of `text` alone (no start/end token, no padding), for per-word prompt weights. */
+  tokenIds?(text: string): number[];
+  /**
+   * Hidden states [rows, maxLength, hiddenSize] of whole id rows (start, tokens, end, padding) at
+   * clip skip `clipSkip` (1: last layer + final norm; K: the output K-1 layers before the last +
+   * final norm). Encoders that cannot (a bare ONNX file without clip_skip outputs) leave it out.
+   */
+  encodeIds?(rows: readonly Int32Array[], clipSkip: number, signal?: AbortSignal): Promise<Conditioning>;
 }
 
 /** VAE: latent <-> pixels. Nodes apply `scalingFactor`; these methods take and give unscaled latents. */

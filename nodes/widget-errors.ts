@@ -8,6 +8,8 @@ export type InputField =
   | 'tokenizer'
   | 'encoder_file'
   | 'image'
+  | 'checkpoint'
+  | 'lora'
   | 'features'
   | 'reference'
   | 'clip';

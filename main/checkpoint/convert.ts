@@ -27,6 +27,8 @@ import { readVaeStructure } from './vae-structure.ts';
 export interface LoraRequest {
   path: string;
   strength: number;
+  /** The text encoder's strength when it differs from the U-Net's (LoadLoRA's strength_clip). */
+  strengthClip?: number;
 }
 
 export interface ConvertOptions {
@@ -85,14 +87,14 @@ async function applyLoras(
 ): Promise<TensorSource> {
   if (requests.length === 0) return ckpt;
   const applied: AppliedLora[] = [];
-  for (const { path, strength } of requests) {
+  for (const { path, strength, strengthClip } of requests) {
     const file = await openInput(path, 'LoRA');
     opened.push(file);
     const lora = await readLora(file, ckpt).catch((error: Error) => {
       throw new ConvertInputError(error.message);
     });
     if (lora.warning) warn(lora.warning);
-    applied.push({ lora, strengthModel: strength, strengthClip: strength });
+    applied.push({ lora, strengthModel: strength, strengthClip: strengthClip ?? strength });
   }
   return new LoraPatchedSource(ckpt, applied);
 }

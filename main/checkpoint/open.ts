@@ -16,6 +16,8 @@ export async function openTensorFile(path: string): Promise<OpenedTensorFile> {
   } finally {
     await file.close();
   }
+  // Safetensors first: its header length's low byte may be 0x80 too (a 0x..80-byte header).
+  if (head[8] === 0x7b) return openSafetensors(path); // "{" after the 8-byte length
   const isZip = head[0] === 0x50 && head[1] === 0x4b; // "PK"
   const isPickle = head[0] === 0x80; // pickle PROTO: the legacy torch format
   return isZip || isPickle ? openTorchCheckpoint(path) : openSafetensors(path);

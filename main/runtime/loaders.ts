@@ -135,7 +135,7 @@ export interface LoadedPipeline {
  * `auto` (widget and runtime both) picks the best device found; when that is the CPU, say why
  * on the node, so a user expecting their GPU sees what is missing.
  */
-async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
+export async function noteAutoCpu(ctx: LoadContext, device: DeviceName): Promise<void> {
   if (device !== 'auto' || ctx.runtime.device !== 'auto') return;
   const report = await autoDevices();
   if (report.auto !== 'cpu') return;
@@ -152,7 +152,17 @@ export async function loadPipeline(
   overrides: PipelineOverrides = {},
 ): Promise<LoadedPipeline> {
   await noteAutoCpu(ctx, device);
-  const dir = await resolve(ctx, model, 'pipeline');
+  return loadPipelineDir(ctx, await resolve(ctx, model, 'pipeline'), model, device, overrides);
+}
+
+/** A pipeline folder already found (`model` names it in messages and session labels). */
+export async function loadPipelineDir(
+  ctx: LoadContext,
+  dir: string,
+  model: string,
+  device: DeviceName,
+  overrides: PipelineOverrides = {},
+): Promise<LoadedPipeline> {
   const files = pipelineFiles(dir);
   const tokenizer = tokenizerAt(files.tokenizer, 'file');
   const fileConfig = readDenoiserConfig(files.schedulerConfig);
@@ -208,14 +218,26 @@ export async function loadVaeFiles(
 ): Promise<VaeModel> {
   await noteAutoCpu(ctx, device);
   const decoderPath = await resolve(ctx, decoderFile, 'VAE decoder file');
-  const decoder = await openSlot(ctx, decoderPath, 'vae_decoder', decoderFile, device);
-  let encoder: SessionHandle | undefined;
-  if (encoderFile.trim() !== '') {
-    const encoderPath = await resolve(ctx, encoderFile, 'VAE encoder file', 'encoder_file');
-    encoder = await openSlot(ctx, encoderPath, 'vae_encoder', encoderFile, device, {
-      field: 'encoder_file',
-      lazy: true,
-    });
-  }
-  return OnnxVae.load({ name: decoderFile, scalingFactor }, decoder, encoder);
+  const encoderPath =
+    encoderFile.trim() === ''
+      ? undefined
+      : await resolve(ctx, encoderFile, 'VAE encoder file', 'encoder_file');
+  return loadVaePaths(ctx, { decoderPath, encoderPath, name: decoderFile }, scalingFactor, device);
+}
+
+/** VAE decoder (+ encoder) files already found; `name` labels sessions and messages. */
+export async function loadVaePaths(
+  ctx: LoadContext,
+  files: { decoderPath: string; encoderPath?: string; name: string },
+  scalingFactor: number,
+  device: DeviceName,
+): Promise<VaeModel> {
+  const decoder = await openSlot(ctx, files.decoderPath, 'vae_decoder', files.name, device);
+  const encoder = files.encoderPath
+    ? await openSlot(ctx, files.encoderPath, 'vae_encoder', files.name, device, {
+        field: 'encoder_file',
+        lazy: true,
+      })
+    : undefined;
+  return OnnxVae.load({ name: files.name, scalingFactor }, decoder, encoder);
 }

@@ -75,18 +75,50 @@ export class OnnxTextEncoder implements TextEncoderModel {
     return { data, shape: [texts.length, this.maxLength, this.hiddenSize] };
   }
 
+  tokenIds(text: string): number[] {
+    return this.tokenizer.encodeTokens(text);
+  }
+
+  async encodeIds(
+    rows: readonly Int32Array[],
+    clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<Conditioning> {
+    for (const row of rows) {
+      if (row.length !== this.maxLength)
+        throw new Error(`${this.name}: an id row has ${row.length} ids, expected ${this.maxLength}`);
+    }
+    const loaded = await this.handle.get();
+    const name = clipSkip === 1 ? this.signature.output : `clip_skip.${clipSkip}`;
+    if (!loaded.io.outputs.some((o) => o.name === name)) {
+      const skips = loaded.io.outputs
+        .filter((o) => o.name.startsWith('clip_skip.'))
+        .map((o) => o.name.slice(10));
+      throw new Error(
+        `${this.name}: the text encoder has no clip skip ${clipSkip} (it offers 1${skips.map((k) => `, ${k}`).join('')})`,
+      );
+    }
+    const outputs = await this.runIds([...rows], signal);
+    const data = readFloats(outputs[name]);
+    return { data, shape: [rows.length, this.maxLength, data.length / rows.length / this.maxLength] };
+  }
+
   private remember(text: string, row: Float32Array): void {
     if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, row);
   }
 
   private async runBatch(rows: Int32Array[], signal?: AbortSignal): Promise<Float32Array> {
+    const outputs = await this.runIds(rows, signal);
+    return readFloats(outputs[this.signature.output]);
+  }
+
+  private async runIds(rows: Int32Array[], signal?: AbortSignal) {
     const shape = [rows.length, this.maxLength];
     const ids = new Int32Array(rows.length * this.maxLength);
     for (const [i, row] of rows.entries()) ids.set(row, i * this.maxLength);
     const feeds: Record<string, ort.Tensor> = { input_ids: idsTensor(ids, shape, this.signature.idsType) };
     if (this.signature.maskType) feeds.attention_mask = filledTensor(1, shape, this.signature.maskType);
-    const outputs = await this.handle.run(feeds, signal);
-    return readFloats(outputs[this.signature.output]);
+    return this.handle.run(feeds, signal);
   }
 }

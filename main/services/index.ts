@@ -6,6 +6,7 @@
 // A new service is one more entry in SERVICE_FACTORIES (and its interface in NodeServices): the
 // mapped type makes a missing or mistyped entry a compile error, and the engine is not touched.
 import type { ModelReference, NodeServices, RunScope, RuntimeServices, WidgetSpec } from '../../nodes/api.ts';
+import { createCheckpointLoaders } from './checkpoints.ts';
 import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
@@ -32,6 +33,7 @@ type ServiceFactories = { [K in keyof NodeServices]: (scope: ServiceScope) => No
 
 const SERVICE_FACTORIES: ServiceFactories = {
   models: createModelLoaders,
+  checkpoints: createCheckpointLoaders,
   images: createImageCodec,
   files: createNodeFiles,
   evaluation: createEvaluation,

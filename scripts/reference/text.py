@@ -2,6 +2,8 @@
 
     npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt text
     /usr/bin/python3 scripts/reference/text.py /tmp/ckpt
+    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt checkpoint
+    /usr/bin/python3 scripts/reference/text.py /tmp/ckpt checkpoint
 
 SD 1.x: transformers' CLIPTextModel (ported in ../shared/reference-ldm/hf_clip_text.py) as sgm's
 FrozenCLIPEmbedder runs it. SD 2.x: open_clip's text transformer with sgm's FrozenOpenCLIPEmbedder
@@ -36,10 +38,10 @@ def prompt_ids(pad):
     return torch.from_numpy(ids)
 
 
-def clip_l(path):
+def clip_l(path, heads=HEADS):
     state, _ = rm.read_safetensors(path)
     cfg = rm.CLIPTextConfig(hidden_size=WIDTH, intermediate_size=MLP, num_hidden_layers=LAYERS,
-                            num_attention_heads=HEADS, hidden_act="quick_gelu", eos_token_id=2)
+                            num_attention_heads=heads, hidden_act="quick_gelu", eos_token_id=2)
     model = rm.load(rm.CLIPTextModel(cfg), state, "cond_stage_model.transformer.")
     ids = prompt_ids(EOS)
     out = model(input_ids=ids)
@@ -74,8 +76,14 @@ def open_clip(path):
     }
 
 
-def main(ckpt_dir):
-    for layout, name, run in (("hf", "tiny-clip-l", clip_l), ("openclip", "tiny-openclip", open_clip)):
+# The whole tiny SD 1.x checkpoint's text encoder as a checkpoint loader reads it: real CLIP-L has
+# 64-wide heads, so a 64-wide tiny one has one head (`checkpoint` part, for TextEncode's node tests).
+CHECKPOINT_PARTS = (("sd1-checkpoint", "tiny-sd1", lambda path: clip_l(path, heads=WIDTH // 64)),)
+TEXT_PARTS = (("hf", "tiny-clip-l", clip_l), ("openclip", "tiny-openclip", open_clip))
+
+
+def main(ckpt_dir, part="text"):
+    for layout, name, run in CHECKPOINT_PARTS if part == "checkpoint" else TEXT_PARTS:
         path = os.path.join(ckpt_dir, name + ".safetensors")
         ids, outputs = run(path)
         arrays = {k: (v[:, KEPT] if v.dim() == 3 else v).numpy() for k, v in outputs.items()}
@@ -87,4 +95,4 @@ def main(ckpt_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

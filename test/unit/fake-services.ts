@@ -1,6 +1,7 @@
 // Fake node services for testing nodes without files, ONNX or sharp: an in-memory file store with
 // the numbering rule of the real one, and services that fail loudly when a test did not expect them.
 import type {
+  CheckpointLoaders,
   ImageCodec,
   ModelLoaders,
   NodeContext,
@@ -55,6 +56,7 @@ export function fakeServices(overrides: Partial<NodeServices> = {}): NodeService
     new Proxy({} as T, { get: (_target, key) => () => unexpected(`${name}.${String(key)}`) });
   return {
     models: refuse<ModelLoaders>('models'),
+    checkpoints: refuse<CheckpointLoaders>('checkpoints'),
     images: refuse<ImageCodec>('images'),
     files: refuse<NodeFiles>('files'),
     evaluation: refuse<EvaluationService>('evaluation'),

@@ -10,6 +10,8 @@ const BUILTIN_TYPES = [
   'LoadUNet',
   'LoadTextEncoder',
   'LoadVAE',
+  'LoadCheckpoint',
+  'LoadLoRA',
   'TextEncode',
   'EmptyLatent',
   'AddNoise',

@@ -1,0 +1,139 @@
+// Built checkpoints, cached: a converted pipeline folder (diffusers ONNX layout, written by
+// `convertCheckpoint`) per (checkpoint content, build options, LoRA set, VAE file). The cache lives
+// in `<models folder>/.diffgraph-cache/builds/<key>/` — beside the models it was built from, on the
+// same disk, and hidden from model scans (dot folders are skipped). The checkpoint's hash comes from
+// the size+mtime hash cache (model-hash.ts), so a multi-GB file is hashed once, not per load.
+//
+// Concurrency: each build writes to its own temporary folder and is renamed onto the key's folder
+// at the end; a build that loses the race (the folder appeared meanwhile) discards its copy, so a
+// reader never sees half a folder. Loads of one key in this process share one build.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileSha256 } from '../runtime/model-hash.ts';
+import type { BuildDtype } from './build/weights.ts';
+import { type ConvertResult, convertCheckpoint } from './convert.ts';
+import type { Prediction } from './prediction.ts';
+
+export const CACHE_FOLDER = '.diffgraph-cache';
+
+export interface CachedLora {
+  path: string;
+  strengthModel: number;
+  strengthClip: number;
+}
+
+export interface BuildRequest {
+  checkpoint: string;
+  loras?: readonly CachedLora[];
+  /** A separate VAE file (LDM or diffusers key layout) replacing the checkpoint's. */
+  vae?: string;
+  dtype: BuildDtype;
+  attention?: 'fused' | 'unfused';
+  prediction: Prediction | 'auto';
+}
+
+export interface CachedBuild {
+  dir: string;
+  /** False when the folder was already in the cache. */
+  built: boolean;
+  key: string;
+}
+
+/** A network finished (or started): `done` of `total` networks, named by `label`. */
+export type BuildProgress = (done: number, total: number, label: string) => void;
+
+const NETWORKS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'];
+const inFlight = new Map<string, Promise<CachedBuild>>();
+let buildsRun = 0;
+
+/** How many builds this process ran (tests check that a second load hits the cache). */
+export function buildsStarted(): number {
+  return buildsRun;
+}
+
+/** The cache key: content hashes, never paths, so a renamed model keeps its build. */
+export async function buildKey(request: BuildRequest): Promise<string> {
+  const loras = [];
+  for (const lora of request.loras ?? []) {
+    loras.push({ sha256: await fileSha256(lora.path), model: lora.strengthModel, clip: lora.strengthClip });
+  }
+  const parts = {
+    format: 1,
+    checkpoint: await fileSha256(request.checkpoint),
+    vae: request.vae ? await fileSha256(request.vae) : null,
+    dtype: request.dtype,
+    attention: request.attention ?? null,
+    prediction: request.prediction,
+    loras,
+  };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+async function build(
+  cacheRoot: string,
+  key: string,
+  request: BuildRequest,
+  onProgress?: BuildProgress,
+  onWarning?: (message: string) => void,
+): Promise<CachedBuild> {
+  const dir = join(cacheRoot, key);
+  if (existsSync(join(dir, 'model_index.json'))) return { dir, built: false, key };
+  buildsRun += 1;
+  await mkdir(cacheRoot, { recursive: true });
+  const tmp = join(cacheRoot, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  let done = 0;
+  const result: ConvertResult = await convertCheckpoint({
+    checkpoint: request.checkpoint,
+    out: tmp,
+    loras: (request.loras ?? []).map((l) => ({
+      path: l.path,
+      strength: l.strengthModel,
+      strengthClip: l.strengthClip,
+    })),
+    vae: request.vae,
+    dtype: request.dtype,
+    attention: request.attention,
+    prediction: request.prediction,
+    onProgress: (network) => onProgress?.(done++, NETWORKS.length, network),
+    onWarning,
+  });
+  onProgress?.(NETWORKS.length, NETWORKS.length, 'done');
+  try {
+    await rename(result.out, dir);
+  } catch (error) {
+    // Another process finished the same key first: keep its folder, drop ours.
+    await rm(result.out, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'model_index.json'))) throw error;
+  }
+  return { dir, built: true, key };
+}
+
+/** The cache folder for `modelsRoot` (the user's first models folder). */
+export function cacheRootFor(modelsRoot: string): string {
+  return join(modelsRoot, CACHE_FOLDER, 'builds');
+}
+
+/**
+ * The pipeline folder for `request`, built on first use. Warnings (LoRA keys that matched no
+ * weight) are reported only by the call that builds.
+ */
+export async function cachedBuild(
+  cacheRoot: string,
+  request: BuildRequest,
+  onProgress?: BuildProgress,
+  onWarning?: (message: string) => void,
+): Promise<CachedBuild> {
+  const key = await buildKey(request);
+  const id = join(cacheRoot, key);
+  const pending = inFlight.get(id);
+  if (pending) return { ...(await pending), built: false };
+  const promise = build(cacheRoot, key, request, onProgress, onWarning);
+  inFlight.set(id, promise);
+  try {
+    return await promise;
+  } finally {
+    inFlight.delete(id);
+  }
+}
