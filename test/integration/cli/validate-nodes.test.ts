@@ -28,6 +28,9 @@ const BUILTIN_TYPES = [
   'Float',
   'String',
   'Boolean',
+  'FID',
+  'KID',
+  'CLIPScore',
 ];
 
 let temp: Awaited<ReturnType<typeof tempDir>>;
