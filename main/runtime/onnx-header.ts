@@ -19,6 +19,12 @@ export type OnnxElementType =
   | 'bfloat16'
   | 'other';
 
+export type FloatType = 'float32' | 'float16';
+
+export function isFloatType(type: OnnxElementType): type is FloatType {
+  return type === 'float32' || type === 'float16';
+}
+
 export interface OnnxValueInfo {
   name: string;
   type: OnnxElementType;

@@ -1,8 +1,7 @@
 // What each model slot (U-Net, text encoder, VAE decoder/encoder) expects of an ONNX model's
 // inputs and outputs, read from the declared names, element types and shapes. The wrappers
 // adapt to what they find; anything that does not fit is an error listing expected vs found.
-import { describeValue, type OnnxValueInfo } from './onnx-header.ts';
-import { type FloatType, isFloatType } from './tensor-io.ts';
+import { describeValue, type FloatType, isFloatType, type OnnxValueInfo } from './onnx-header.ts';
 
 export type Slot = 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';
 

@@ -1,13 +1,10 @@
 // Converting between our float32 wire values and the element types a session declares.
 import ort from 'onnxruntime-node';
 import { float16ToFloat32, float32ToFloat16 } from '../util/float16.ts';
-import type { OnnxElementType } from './onnx-header.ts';
+import type { FloatType, OnnxElementType } from './onnx-header.ts';
 
-export type FloatType = 'float32' | 'float16';
-
-export function isFloatType(type: OnnxElementType): type is FloatType {
-  return type === 'float32' || type === 'float16';
-}
+// Declared with the element types (no onnxruntime there), so header-only checks need no native module.
+export { type FloatType, isFloatType } from './onnx-header.ts';
 
 export function floatTensor(data: Float32Array, shape: readonly number[], type: FloatType): ort.Tensor {
   if (type === 'float16') return new ort.Tensor('float16', float32ToFloat16(data), shape);

@@ -18,14 +18,22 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
       'graph file (.json) or PNG made by SaveImage; ComfyUI workflows and ComfyUI/A1111 PNGs are imported',
     )
     .option('--json', 'print the problems as a JSON array', false)
+    .option(
+      '--models <dir>',
+      'models folder, for checks against the models (default: $DIFFGRAPH_MODELS or ~/Diffgraph/models)',
+    )
     .addHelpText('after', EXAMPLES)
-    .action(async (file: string, options: { json: boolean }) => {
+    .action(async (file: string, options: { json: boolean; models?: string }) => {
       const {
+        createRuntimeServices,
         defaultRegistry,
         formatImportReport,
         formatProblem,
         loadAnyGraphFile,
         loadProblems,
+        modelSearchPath,
+        modelShapeProblems,
+        resolveCliPaths,
         validateGraph,
       } = await import('./validate-deps.ts');
       let loaded: Awaited<ReturnType<typeof loadAnyGraphFile>>;
@@ -37,7 +45,14 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
       if (loaded.importReport && !options.json) {
         for (const line of formatImportReport(loaded.importReport)) process.stderr.write(`${line}\n`);
       }
-      const problems = [...loaded.problems, ...validateGraph(loaded.doc, defaultRegistry())];
+      const registry = defaultRegistry();
+      const problems = [...loaded.problems, ...validateGraph(loaded.doc, registry)];
+      if (problems.length === 0) {
+        // Sizes a model cannot take (its ONNX header declares fixed input shapes; headers only).
+        const paths = resolveCliPaths(options);
+        const runtime = createRuntimeServices({ paths, modelSearchPath: modelSearchPath(paths) });
+        problems.push(...(await modelShapeProblems(loaded.doc, registry, runtime)));
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(problems)}\n`);
       } else {

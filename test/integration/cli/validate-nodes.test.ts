@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_ROOT } from '../../../main/paths.ts';
 import { GRAPHS_DIR, runCli, SLOW_TEST_MS, tempDir } from './harness.ts';
 
 const TINY = join(GRAPHS_DIR, 'tiny-txt2img.json');
@@ -84,6 +85,16 @@ describe('diffgraph validate', { timeout: SLOW_TEST_MS }, () => {
     const run = await runCli(['run', path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('save: Node id "save" is used by more than one node');
+  });
+
+  it('checks latent sizes against the model: the shipped model takes 128 px, a 512 px latent is refused', async () => {
+    const doc = JSON.parse(await readFile(join(APP_ROOT, 'graphs', 'default.json'), 'utf8'));
+    doc.nodes.latent.widgets = { ...doc.nodes.latent.widgets, width: 512, height: 512 };
+    const file = join(temp.dir, 'too-big.json');
+    await writeFile(file, JSON.stringify(doc));
+    const result = await runCli(['validate', file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('latent.width: The model "diffgraph-shapes" takes 128x128 px images');
   });
 
   it('exits 2 with a one-line reason for unreadable and non-JSON files', async () => {
