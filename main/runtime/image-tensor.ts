@@ -1,6 +1,6 @@
 // Pixel layouts: VAEs work on [batch, 3, H, W] in -1..1; IMAGE wires carry [batch, H, W, 3] in 0..1.
 // Big batches are converted in groups of items with a turn of the event loop between them, so a
-// cancel reaches the worker (issue #11, item 3).
+// cancel reaches the worker.
 import { CHUNK_VALUES, inChunks } from '../../nodes/math/interruptible.ts';
 import type { ImageBatch } from '../../nodes/types.ts';
 

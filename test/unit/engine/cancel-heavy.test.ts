@@ -1,4 +1,4 @@
-// Regression (issue #11, item 3, cancel): seeded noise for a huge latent was one synchronous loop,
+// Regression (cancel): seeded noise for a huge latent was one synchronous loop,
 // so a cancel waited until it had finished (through the server, cancel seemed to do nothing). Big
 // noise fills now run in chunks with a turn of the event loop between them, checking the signal.
 import { describe, expect, it } from 'vitest';

@@ -1,40 +1,23 @@
 // Regression: bodies up to 128 MiB were parsed on the server's main thread;
 // 100 MB of "[" blocked every other request for 20 s. Bodies are now limited per call, deep
 // nesting is refused by a linear scan before parsing, and other requests keep being answered.
-import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../main/server/rpc-route.ts';
-import { type RunningServer, startServer } from '../../../main/server/server.ts';
-import { FakeEngine } from './fake-engine.ts';
-import { makeFolders, rawRequest, streamBody, type TestFolders } from './server-helpers.ts';
+import { fakeEngineServerPerTest, queueState, rawRequest, streamBody } from './server-helpers.ts';
 
-let folders: TestFolders;
-let server: RunningServer;
-
-beforeEach(async () => {
-  folders = await makeFolders();
-  server = await startServer({ port: 0, paths: folders.paths, engine: new FakeEngine() });
-});
-afterEach(async () => {
-  await server.close();
-  await rm(folders.base, { recursive: true, force: true });
-});
-
-const queueState = () =>
-  rawRequest(`${server.url}api/queueState`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '[]',
-  });
+const env = fakeEngineServerPerTest();
 
 describe('request bodies', () => {
   it('a 100 MB body of "[" is refused at the limit while another request is answered', async () => {
     let other: Promise<{ status: number; ms: number }> | undefined;
     const brackets = { type: 'application/json', total: 100 * 1024 * 1024, fill: '[' };
-    const big = streamBody(`${server.url}api/validate`, brackets, () => {
+    const big = streamBody(`${env.server.url}api/validate`, brackets, () => {
       const started = Date.now();
-      other = queueState().then((answer) => ({ status: answer.status, ms: Date.now() - started }));
+      other = queueState(env.server.url).then((answer) => ({
+        status: answer.status,
+        ms: Date.now() - started,
+      }));
     });
     const bigAnswer = await big;
     const otherAnswer = await (other as Promise<{ status: number; ms: number }>);
@@ -45,13 +28,13 @@ describe('request bodies', () => {
     expect(otherAnswer.status).toBe(200);
     // It used to wait 20 s; the bound is generous for a loaded 2-core machine.
     expect(otherAnswer.ms).toBeLessThan(1000);
-    expect((await queueState()).status).toBe(200);
+    expect((await queueState(env.server.url)).status).toBe(200);
   }, 30_000);
 
   it('a declared Content-Length over the limit is refused before reading', async () => {
     const answer = await new Promise<number>((resolve) => {
       const req = request(
-        `${server.url}api/validate`,
+        `${env.server.url}api/validate`,
         {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'content-length': String(MAX_BODY_BYTES + 1) },
@@ -66,7 +49,7 @@ describe('request bodies', () => {
 
   it('deep nesting is refused with the limit named, not a stack overflow', async () => {
     const body = `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`;
-    const answer = await rawRequest(`${server.url}api/validate`, {
+    const answer = await rawRequest(`${env.server.url}api/validate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,

@@ -1,4 +1,4 @@
-// Regression (issue #11, item 10, server side): `diffgraph serve`'s /files route served any content
+// Regression (server side): `diffgraph serve`'s /files route served any content
 // type from the output and input folders on the editor's origin, so an .html or .svg file there ran
 // its scripts with the editor's rights. Only raster images are served now, with a CSP that runs nothing.
 import { rm, writeFile } from 'node:fs/promises';

@@ -1,13 +1,16 @@
 // Shared set-up for server tests: temporary folders, a built-editor stand-in, raw HTTP requests
 // with headers fetch() will not let us set (Host), and a `ws` socket factory for the client.
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { SocketFactory } from '../../../main/host/shared/reconnecting-socket.ts';
 import type { DiffgraphPaths } from '../../../main/paths.ts';
+import { type RunningServer, startServer } from '../../../main/server/server.ts';
+import { FakeEngine } from './fake-engine.ts';
 
 export interface TestFolders {
   base: string;
@@ -37,6 +40,29 @@ export async function makeFolders(): Promise<TestFolders> {
   );
   await writeFile(join(base, 'secret.txt'), 'secret');
   return { base, paths, staticDir, templatesDir };
+}
+
+/** Before each test: fresh folders and a server on a FakeEngine; after it, both are gone. */
+export function fakeEngineServerPerTest(): { folders: TestFolders; server: RunningServer } {
+  const env = {} as { folders: TestFolders; server: RunningServer };
+  beforeEach(async () => {
+    env.folders = await makeFolders();
+    env.server = await startServer({ port: 0, paths: env.folders.paths, engine: new FakeEngine() });
+  });
+  afterEach(async () => {
+    await env.server.close();
+    await rm(env.folders.base, { recursive: true, force: true });
+  });
+  return env;
+}
+
+/** A small request the server must keep answering while it reads a large body. */
+export function queueState(serverUrl: string): Promise<RawResponse> {
+  return rawRequest(`${serverUrl}api/queueState`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '[]',
+  });
 }
 
 export interface RawResponse {

@@ -1,53 +1,37 @@
-// Regression (issue #11, item 7): files used to travel as up to 90 MiB of base64 inside a JSON body
+// Regression: files used to travel as up to 90 MiB of base64 inside a JSON body
 // parsed on the server's main thread. They are now the raw request body (octet-stream), read with
 // the upload limit; the JSON limit stays at what a graph needs.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { embedGraphInPng } from '../../../main/graph/png-text.ts';
 import { MAX_UPLOAD_BYTES } from '../../../main/host/host-core.ts';
 import { createHttpHostApi } from '../../../main/host/shared/http-client.ts';
 import { MAX_BODY_BYTES } from '../../../main/server/rpc-route.ts';
-import { type RunningServer, startServer } from '../../../main/server/server.ts';
-import { FakeEngine } from './fake-engine.ts';
-import { makeFolders, rawRequest, streamBody, type TestFolders, wsFactory } from './server-helpers.ts';
+import { fakeEngineServerPerTest, queueState, rawRequest, streamBody, wsFactory } from './server-helpers.ts';
 
-let folders: TestFolders;
-let server: RunningServer;
-
-beforeEach(async () => {
-  folders = await makeFolders();
-  server = await startServer({ port: 0, paths: folders.paths, engine: new FakeEngine() });
-});
-afterEach(async () => {
-  await server.close();
-  await rm(folders.base, { recursive: true, force: true });
-});
-
-const queueState = () =>
-  rawRequest(`${server.url}api/queueState`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '[]',
-  });
+const env = fakeEngineServerPerTest();
 
 describe('file bodies', () => {
   it('a 50 MB upload is stored while another request is answered', async () => {
     const total = 50 * 1000 * 1000;
     let other: Promise<{ status: number; ms: number }> | undefined;
     const upload = streamBody(
-      `${server.url}api/uploadInput?name=big.png`,
+      `${env.server.url}api/uploadInput?name=big.png`,
       { type: 'application/octet-stream', total, fill: 7 },
       () => {
         const started = Date.now();
-        other = queueState().then((answer) => ({ status: answer.status, ms: Date.now() - started }));
+        other = queueState(env.server.url).then((answer) => ({
+          status: answer.status,
+          ms: Date.now() - started,
+        }));
       },
     );
     const answer = await upload;
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ ok: true, result: 'big.png' });
-    expect((await stat(join(folders.paths.input, 'big.png'))).size).toBe(total);
+    expect((await stat(join(env.folders.paths.input, 'big.png'))).size).toBe(total);
     const otherAnswer = await (other as Promise<{ status: number; ms: number }>);
     expect(otherAnswer.status).toBe(200);
     // A generous bound for a loaded 2-core machine; the base64 JSON path held the thread for seconds.
@@ -55,7 +39,7 @@ describe('file bodies', () => {
   }, 30_000);
 
   it('an upload over the limit is refused with the limit named, and nothing is stored', async () => {
-    const answer = await streamBody(`${server.url}api/uploadInput?name=huge.png`, {
+    const answer = await streamBody(`${env.server.url}api/uploadInput?name=huge.png`, {
       type: 'application/octet-stream',
       total: MAX_UPLOAD_BYTES + 1024 * 1024,
       fill: 7,
@@ -67,14 +51,14 @@ describe('file bodies', () => {
         `uploadInput: request body over ${MAX_UPLOAD_BYTES} bytes (the limit for this call)`,
       );
     }
-    await expect(stat(join(folders.paths.input, 'huge.png'))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect((await queueState()).status).toBe(200);
+    await expect(stat(join(env.folders.paths.input, 'huge.png'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await queueState(env.server.url)).status).toBe(200);
   }, 30_000);
 
   it('a file inside a JSON body gets only the JSON limit', async () => {
     // What the old client sent: the file as base64 in the JSON arguments, here just past the limit.
     const body = `["big.png",{"$bytes":"${'A'.repeat(MAX_BODY_BYTES)}"}]`;
-    const answer = await rawRequest(`${server.url}api/uploadInput`, {
+    const answer = await rawRequest(`${env.server.url}api/uploadInput`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -84,7 +68,7 @@ describe('file bodies', () => {
   });
 
   it('octet-stream is only for calls that carry a file', async () => {
-    const answer = await rawRequest(`${server.url}api/validate`, {
+    const answer = await rawRequest(`${env.server.url}api/validate`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body: '[]',
@@ -96,7 +80,7 @@ describe('file bodies', () => {
   it("the editor's HTTP client sends files as raw bodies (upload, graph from a PNG)", async () => {
     const sent: string[] = [];
     const api = createHttpHostApi({
-      baseUrl: server.url,
+      baseUrl: env.server.url,
       createSocket: wsFactory,
       fetch: (url, init) => {
         sent.push(
@@ -111,7 +95,7 @@ describe('file bodies', () => {
     const graph = { format: 'diffgraph', version: 1, title: 'from png', nodes: {}, edges: [] };
     const withGraph = new Uint8Array(embedGraphInPng(png, graph));
     expect(await api.uploadInput('a b.png', withGraph)).toBe('a b.png');
-    expect(new Uint8Array(await readFile(join(folders.paths.input, 'a b.png')))).toEqual(withGraph);
+    expect(new Uint8Array(await readFile(join(env.folders.paths.input, 'a b.png')))).toEqual(withGraph);
     expect(await api.graphFromPng(withGraph)).toEqual(graph);
     expect(sent).toEqual([
       '/api/uploadInput?name=a+b.png {"content-type":"application/octet-stream"}',

@@ -1,4 +1,4 @@
-// Big noise fills run in chunks that let a cancel in (issue #11, item 3): the chunked fill must give
+// Big noise fills run in chunks that let a cancel in: the chunked fill must give
 // exactly the values of the one-piece fill (including items split across chunks and later draws),
 // and an aborted signal must stop it between chunks.
 import { describe, expect, it } from 'vitest';
