@@ -2,23 +2,12 @@
 // notes, bypass/mute/collapse, the shortcut sheet, templates, and the gallery's "load this graph".
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 async function select(page: Page, ...ids: string[]): Promise<void> {
   for (const [i, id] of ids.entries()) {
@@ -31,7 +20,7 @@ async function select(page: Page, ...ids: string[]): Promise<void> {
 
 describe('canvas tools', () => {
   it('number fields step, scroll and scrub, and refuse typed values out of range; widgets turn into inputs and back', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const steps = page.getByTestId('widget-schedule-steps');
     await steps.getByRole('button', { name: 'increase steps' }).click();
     expect((await readDoc(page)).nodes.schedule.widgets.steps).toBe(21);
@@ -80,13 +69,13 @@ describe('canvas tools', () => {
       .locator('input[type=file]')
       .setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
     await expect.poll(async () => (await readDoc(page)).nodes.load_image?.widgets.image).toBe('dot.png');
-    expect(await readFile(join(server.paths.input, 'dot.png'))).toEqual(png);
+    expect(await readFile(join(editor.server.paths.input, 'dot.png'))).toEqual(png);
     expect(await page.getByTestId('widget-load_image-image').inputValue()).toBe('dot.png');
     expect(errors).toEqual([]);
   });
 
   it('groups carry their nodes, wires take reroute points, notes, bypass, mute and collapse', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await select(page, 'positive', 'negative');
     await page.keyboard.press('Control+g');
     const group = page.getByTestId('group-group1');
@@ -165,7 +154,7 @@ describe('canvas tools', () => {
   });
 
   it('shows the shortcut sheet, offers templates, and loads a graph from the gallery', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.keyboard.press('?');
     await page.getByTestId('shortcut-sheet').waitFor();
     expect(await page.getByTestId('shortcut-sheet').textContent()).toContain('Ctrl+Enter');

@@ -1,29 +1,17 @@
 // As a user sees it: search that ranks names first and says when nothing fits,
 // Space+drag to pan, and an empty canvas that says what to do instead of showing an error.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 const viewport = (page: import('playwright-core').Page) =>
   page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
 
 describe('ComfyUI habits', () => {
   it('an empty canvas shows a hint, not an error', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     expect(await page.getByTestId('empty-hint').count()).toBe(0);
     await page.getByTestId('new').click();
     await page.getByTestId('empty-hint').waitFor();
@@ -37,7 +25,7 @@ describe('ComfyUI habits', () => {
   }, 60_000);
 
   it('search puts name matches first, skips scattered letters and says when nothing fits', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.mouse.dblclick(900, 150);
     await page.getByTestId('palette-input').fill('decode');
     const first = page.locator('[data-testid^="palette-item-"]').first();
@@ -55,7 +43,7 @@ describe('ComfyUI habits', () => {
   }, 60_000);
 
   it('Space+drag pans the canvas, even from on top of a node, without opening anything', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const before = await viewport(page);
     const position = (await readDoc(page)).nodes.sampler.position;
     const header = await page.getByTestId('node-sampler').locator('.dg-node-header').boundingBox();
@@ -74,7 +62,7 @@ describe('ComfyUI habits', () => {
   }, 60_000);
 
   it('a wire dropped on a node body connects to its first socket that takes it', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const from = await page.getByTestId('handle-latent-out-latent').boundingBox();
     const body = await page.getByTestId('node-decode').boundingBox();
     if (!from || !body) throw new Error('nodes not on screen');
@@ -89,7 +77,7 @@ describe('ComfyUI habits', () => {
   }, 60_000);
 
   it('Ctrl+Shift+V pastes keeping the input wires; Ctrl+V does not', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('node-sampler').locator('.dg-node-header').click();
     await page.keyboard.press('Control+c');
     await page.mouse.move(300, 850);
@@ -106,7 +94,7 @@ describe('ComfyUI habits', () => {
   }, 60_000);
 
   it('Queue ×3 queues three runs, each with the seed the previous one moved on to', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('widget-sampler-seed-control').selectOption('increment');
     const seed = (await readDoc(page)).nodes.sampler.widgets.seed as number;
     await page.getByTestId('queue-count').fill('3');
@@ -125,7 +113,7 @@ describe('ComfyUI habits', () => {
   }, 90_000);
 
   it('a primitive made from the seed widget starts at its value and keeps "randomize"', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const seed = (await readDoc(page)).nodes.sampler.widgets.seed;
     await page.getByTestId('widget-sampler-seed').hover();
     await page.getByTestId('to-input-sampler-seed').click();

@@ -1,21 +1,10 @@
 // Editing on the canvas: refused connections with their reason, undo/redo, copy/paste.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dragWire, launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dragWire, readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 async function centerOf(page: Page, testId: string) {
   const box = await page.getByTestId(testId).boundingBox();
@@ -25,7 +14,7 @@ async function centerOf(page: Page, testId: string) {
 
 describe('editing the default graph', () => {
   it('refuses an incompatible connection and says why', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const before = await readDoc(page);
     const from = await centerOf(page, 'handle-latent-out-latent');
     const to = await centerOf(page, 'handle-sampler-in-positive');
@@ -50,14 +39,14 @@ describe('editing the default graph', () => {
   });
 
   it('replaces the wire when a new one goes into an occupied input', async () => {
-    const { page } = await openEditor(browser, server.url);
+    const { page } = await editor.open();
     await dragWire(page, 'handle-negative-out-conditioning', 'handle-sampler-in-positive');
     const into = (await readDoc(page)).edges.filter((e) => e.to[0] === 'sampler' && e.to[1] === 'positive');
     expect(into).toEqual([{ from: ['negative', 'conditioning'], to: ['sampler', 'positive'] }]);
   });
 
   it('undoes and redoes edits, with typing grouped into one step', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const original = await readDoc(page);
     const prompt = page.getByTestId('widget-positive-text');
     await prompt.click();
@@ -98,7 +87,7 @@ describe('editing the default graph', () => {
   });
 
   it('box-selects with Shift+drag, moves the selection together and deletes it', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const a = await page.getByTestId('node-positive').boundingBox();
     const b = await page.getByTestId('node-negative').boundingBox();
     if (!a || !b) throw new Error('prompt nodes not on screen');
@@ -133,7 +122,7 @@ describe('editing the default graph', () => {
   });
 
   it('copies nodes as graph JSON and pastes them, also into another window', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('node-positive').locator('.dg-node-header').click();
     await page
       .getByTestId('node-schedule')
@@ -157,7 +146,7 @@ describe('editing the default graph', () => {
     expect(dx).toBe(doc.nodes.schedule.position[0] - doc.nodes.positive.position[0]);
 
     const other = await page.context().newPage();
-    await other.goto(server.url);
+    await other.goto(editor.server.url);
     await other.getByTestId('canvas').waitFor();
     await other.getByTestId('new').click();
     await other

@@ -1,24 +1,13 @@
 // Files and validation: save and reopen, a PNG made by the app restores its graph, live problems.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 /** Drops a file on the canvas the way a file manager does (a drop event carrying a File). */
 async function dropFile(page: Page, name: string, type: string, bytes: Buffer): Promise<void> {
@@ -37,7 +26,7 @@ async function dropFile(page: Page, name: string, type: string, bytes: Buffer): 
 
 describe('files', () => {
   it('saves a graph and reopens the same graph in a new window', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('widget-positive-text').fill('a small green ring at the top');
     await page.getByTestId('widget-sampler-seed-control').selectOption('increment');
     await page.getByTestId('dirty-marker').waitFor();
@@ -48,12 +37,12 @@ describe('files', () => {
     await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe('rings.json');
     expect(await page.getByTestId('dirty-marker').count()).toBe(0);
     // The host records the models the graph uses (by content hash) next to what the editor had.
-    const onDisk = JSON.parse(await readFile(join(server.paths.graphs, 'rings.json'), 'utf8'));
+    const onDisk = JSON.parse(await readFile(join(editor.server.paths.graphs, 'rings.json'), 'utf8'));
     const { models, ...saved } = onDisk;
     expect(saved).toEqual(edited);
     expect(models).toEqual([{ name: 'diffgraph-shapes', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
 
-    const fresh = await openEditor(browser, server.url);
+    const fresh = await editor.open();
     await fresh.page.getByTestId('open').click();
     await fresh.page.getByTestId('open-graphs:rings.json').click();
     await expect.poll(() => fresh.page.getByTestId('doc-name').textContent()).toBe('rings.json');
@@ -64,7 +53,7 @@ describe('files', () => {
   });
 
   it('asks before dropping unsaved changes', async () => {
-    const { page } = await openEditor(browser, server.url);
+    const { page } = await editor.open();
     await page.getByTestId('widget-positive-text').fill('a yellow cross');
     await page.getByTestId('new').click();
     await page.getByTestId('confirm-dialog').waitFor();
@@ -77,14 +66,14 @@ describe('files', () => {
   });
 
   it('restores the graph embedded in a PNG the app made, dropped on the canvas', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('widget-positive-text').fill('a large purple triangle');
     const queued = await readDoc(page);
     await page.getByTestId('run').click();
     await page.getByTestId('image-save').waitFor({ timeout: 60_000 });
-    const pngs = (await readdir(server.paths.output)).filter((f) => f.endsWith('.png'));
+    const pngs = (await readdir(editor.server.paths.output)).filter((f) => f.endsWith('.png'));
     expect(pngs).toHaveLength(1);
-    const png = await readFile(join(server.paths.output, pngs[0]));
+    const png = await readFile(join(editor.server.paths.output, pngs[0]));
 
     await page.getByTestId('new').click();
     await page.getByTestId('confirm-discard').click();
@@ -112,7 +101,7 @@ describe('files', () => {
   }, 120_000);
 
   it('opens a graph .json dropped on the canvas', async () => {
-    const { page } = await openEditor(browser, server.url);
+    const { page } = await editor.open();
     const graph = {
       format: 'diffgraph',
       version: 1,
@@ -126,7 +115,7 @@ describe('files', () => {
 
 describe('templates', () => {
   it('opens every shipped template and draws all of its nodes and wires', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('open').click();
     await page.getByTestId('open-dialog').waitFor();
     const ids = await page
@@ -160,7 +149,7 @@ describe('templates', () => {
 
 describe('live validation', () => {
   it('shows a missing input on its node and input before any run', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await expect.poll(() => page.getByTestId('problem-count').textContent()).toBe('No problems');
     await page.getByTestId('node-latent').locator('.dg-node-header').click();
     await page.keyboard.press('Delete');
@@ -180,7 +169,7 @@ describe('live validation', () => {
   });
 
   it('keeps an unknown node type as a placeholder with its data', async () => {
-    const { page } = await openEditor(browser, server.url);
+    const { page } = await editor.open();
     const graph = {
       format: 'diffgraph',
       version: 1,

@@ -1,25 +1,12 @@
 // A graph opens at a zoom where its text is readable, and the page has an icon.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openEditor } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 describe('a readable canvas', () => {
   it('opens a graph at zoom 0.75 or more even in a small window, and shows a favicon', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.setViewportSize({ width: 900, height: 640 });
     await page.getByTestId('open').click();
     await page.getByTestId('open-template:default.json').first().click();
@@ -34,14 +21,14 @@ describe('a readable canvas', () => {
 
     const href = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(href).toBeTruthy();
-    const icon = await page.request.get(new URL(href ?? '', server.url).toString());
+    const icon = await page.request.get(new URL(href ?? '', editor.server.url).toString());
     expect(icon.status()).toBe(200);
     expect(icon.headers()['content-type']).toContain('svg');
     expect(errors).toEqual([]);
   }, 60_000);
 
   it('marks optional inputs in words, with a tooltip', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const mark = page.getByTestId('optional-sampler-negative');
     expect(await mark.textContent()).toBe('optional');
     expect(await mark.getAttribute('title')).toBe('Optional input: the node runs without it');

@@ -2,24 +2,13 @@
 // it, and a run that validation refuses says why, names the nodes, and leaves the seed alone.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
-import { addNodeByPalette, launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { addNodeByPalette, readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 const phase = (page: Page, id: string) => page.getByTestId(`node-${id}`).getAttribute('data-phase');
 
@@ -38,7 +27,7 @@ async function deleteNode(page: Page, id: string): Promise<void> {
 
 describe('run state belongs to a document and a run', () => {
   it('clears on a new node and on another document; a failed run leaves nothing waiting', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const seed = (await readDoc(page)).nodes.sampler.widgets.seed;
     await page.getByTestId('run').click();
     await page.getByTestId('image-save').waitFor({ timeout: 60_000 });
@@ -68,7 +57,7 @@ describe('run state belongs to a document and a run', () => {
     // waiting; opening the file again shows none of it.
     const broken = JSON.parse(await readFile(join(APP_ROOT, 'graphs', 'default.json'), 'utf8'));
     broken.nodes.load.widgets.model = 'no-such-model';
-    await writeFile(join(server.paths.graphs, 'broken.json'), JSON.stringify(broken));
+    await writeFile(join(editor.server.paths.graphs, 'broken.json'), JSON.stringify(broken));
     await openGraph(page, 'graphs:broken.json');
     await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe('broken.json');
     await page.getByTestId('run').click();
@@ -90,7 +79,7 @@ describe('run state belongs to a document and a run', () => {
 
 describe('a refused run says so', () => {
   it('lists each problem with its node, centres the node on a click, and keeps the seed', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await deleteNode(page, 'latent');
     const before = await readDoc(page);
     await page.getByTestId('run').click();

@@ -1,29 +1,10 @@
 // The main path: build txt2img from an empty canvas with the mouse and keyboard, run it on the
 // shipped default model, watch progress, see the image; and cancel a long run.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addNodeByPalette,
-  dragWire,
-  launchBrowser,
-  openEditor,
-  readDoc,
-  screenshot,
-} from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { addNodeByPalette, dragWire, readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 /** Records every label the node's run badge shows, so fast progress is not missed between polls. */
 async function recordBadges(page: import('playwright-core').Page, nodeId: string): Promise<void> {
@@ -64,7 +45,7 @@ function shapeColour(
 
 describe('txt2img in the editor', () => {
   it('builds the graph from an empty canvas by palette and wiring, runs it and shows the image', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('new').click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
 
@@ -167,7 +148,7 @@ describe('txt2img in the editor', () => {
   }, 180_000);
 
   it('cancels a long run from the queue', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     // A long run: 1000 noise levels of annealed Langevin dynamics, 100 denoiser calls each.
     await page.getByTestId('widget-schedule-steps').locator('.dg-number-body').click();
     await page.keyboard.type('1000');

@@ -1,23 +1,12 @@
 // As a user sees it: sizes the model cannot take, sizes off the 8-pixel grid and
 // number text that is not a number are errors before the run, on the field; the problem count
 // opens a list whose entries show the node.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 async function typeInto(page: Page, testId: string, text: string): Promise<void> {
   await page.getByTestId(testId).locator('.dg-number-body').click();
@@ -27,7 +16,7 @@ async function typeInto(page: Page, testId: string, text: string): Promise<void>
 
 describe('validation before the run', () => {
   it('flags a latent size the model cannot take, on the field, and lists it', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await expect.poll(() => page.getByTestId('problem-count').textContent()).toBe('No problems');
     await typeInto(page, 'widget-latent-width', '512');
     await typeInto(page, 'widget-latent-height', '512');
@@ -71,7 +60,7 @@ describe('validation before the run', () => {
   }, 120_000);
 
   it('shows number text that does not fit as an error on the field, keeping the value', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const cases: [string, string, string][] = [
       ['widget-sampler-cfg', 'abc', '"abc" is not a number'],
       ['widget-sampler-cfg', '7,5', '"7,5" is not a number: use a dot for decimals (7.5)'],
