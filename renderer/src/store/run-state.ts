@@ -70,7 +70,7 @@ export function applyHostEvent(
   now = Date.now(),
 ): RunView {
   if (event.type === 'queue') return { ...view, queue: event.queue.items };
-  if (event.type === 'run-result') return view;
+  if (event.type === 'run-result' || event.type === 'history-changed') return view;
   if (view.foreign.includes(event.runId))
     return event.type === 'node-output' ? addToGallery(view, event, fileUrl, now, false) : view;
   if (event.type === 'run-started') {
