@@ -13,11 +13,11 @@ import { confineAbsolute, resolveInside } from './confine.ts';
 import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
-import { readTemplateThumbnails } from './template-thumbnails.ts';
 import { RunHistory } from './run-history.ts';
 import { RunQueue } from './run-queue.ts';
 import type { Catalogue, GraphFileInfo, HistoryRun, HostApi, HostEvent, QueueState } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
+import { readTemplateThumbnails } from './template-thumbnails.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
 export type HostCoreApi = Omit<HostApi, 'fileUrl' | 'shell'>;
