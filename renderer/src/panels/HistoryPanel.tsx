@@ -109,7 +109,9 @@ export function HistoryPanel() {
   return (
     <div className="dg-history" data-testid="history">
       <div className="dg-history-head">
-        <span className="dg-muted">{runs.length} runs in the output folder</span>
+        <span className="dg-muted">
+          {runs.length} {runs.length === 1 ? 'run' : 'runs'} in the output folder
+        </span>
         <button type="button" onClick={() => void refreshHistory()} disabled={loading} title="Read it again">
           ↻
         </button>
