@@ -201,14 +201,22 @@ export class HostCore implements HostCoreApi {
    */
   async close(settleMs = CLOSE_SETTLE_MS): Promise<void> {
     this.queueRunner.cancelAll();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, settleMs);
-    });
-    await Promise.race([this.queueRunner.idle(), timeout]);
-    clearTimeout(timer);
+    await settleWithin(this.queueRunner.idle(), settleMs);
     await this.options.engine.close();
+    // The runs closing the engine ended are recorded in the manifest before the host is gone.
+    await settleWithin(this.queueRunner.idle(), settleMs);
+    await this.runHistory.settled();
   }
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work, timeout]);
+  clearTimeout(timer);
 }
 
 /** Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows. */
