@@ -3,8 +3,8 @@
 // into the folder at the same time loses nothing and the file is valid JSON at every moment.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withFileLock } from '../cli/util/file-lock.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { withFileLock } from '../util/file-lock.ts';
 import { HostError } from './shared/errors.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
