@@ -83,7 +83,10 @@ describe('batches, the lightbox and the history', () => {
     expect(sources[0].src).not.toBe(sources[1].src);
     expect(sources.every((s) => s.width === 128)).toBe(true);
     await screenshot(page, 'lightbox-compare');
-    // Escape closes only the lightbox: the nodes are all still there (Delete-like keys never leaked).
+    // While it is open the viewer owns the keys: select-all and Delete do not reach the canvas.
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    expect(await page.getByTestId('lightbox').count()).toBe(1);
     await page.keyboard.press('Escape');
     expect(await page.getByTestId('lightbox').count()).toBe(0);
     expect(Object.keys((await readDoc(page)).nodes)).toEqual(Object.keys(ran.nodes));
