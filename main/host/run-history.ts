@@ -38,7 +38,8 @@ export class RunHistory {
 
   /** An editor run was queued: remember its document until it finishes. */
   track(runId: string, graph: unknown, title?: string): void {
-    this.tracked.set(runId, { graph, title, nodes: {}, cached: [] });
+    // An engine may have started the run already, inside the call that queued it.
+    this.tracked.set(runId, { nodes: {}, cached: [], ...this.tracked.get(runId), graph, title });
   }
 
   /** Follows the host's events; a finished run is appended to the manifest. */
@@ -48,6 +49,8 @@ export class RunHistory {
       return;
     }
     if (!('runId' in event)) return;
+    if (event.type === 'run-started' && !this.tracked.has(event.runId))
+      this.tracked.set(event.runId, { graph: undefined, nodes: {}, cached: [] });
     const run = this.tracked.get(event.runId);
     if (!run) return;
     if (event.type === 'run-started') run.startedAt = new Date().toISOString();

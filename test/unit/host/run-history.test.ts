@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { embedGraphInPng } from '../../../main/graph/png-text.ts';
+import { HostCore } from '../../../main/host/host-core.ts';
 import { RunHistory } from '../../../main/host/run-history.ts';
+import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { HostError } from '../../../main/host/shared/errors.ts';
+import { FakeEngine } from './fake-engine.ts';
 
 let base: string;
 let out: string;
@@ -183,5 +186,22 @@ describe('run history', () => {
     h.observe({ type: 'run-result', result: { runId: 'c', status: 'cancelled', ms: 0, outputs: [] } });
     await h.settled();
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+
+  it('the host records the runs it queues and tells the editors', async () => {
+    const engine = new FakeEngine();
+    const paths = { models: base, input: base, output: out, graphs: base };
+    const core = new HostCore({ engine, paths, templatesDir: base });
+    const events: HostEvent['type'][] = [];
+    core.onEvent((event) => events.push(event.type));
+    const { runId } = await core.queue(GRAPH, 'Queued');
+    await writeFile(join(out, 'q.png'), await png());
+    engine.finish([{ kind: 'image', path: join(out, 'q.png'), meta: { seed: 1000, batchIndex: 0 } }]);
+    await core.close(0);
+    expect(events.at(-1)).toBe('history-changed');
+    const [run] = await core.history();
+    expect(run).toMatchObject({ runId, title: 'Queued', prompt: 'a blue ring', status: 'done' });
+    expect(run.images).toEqual([{ path: 'output/q.png', seed: 1000 }]);
+    expect(await core.historyGraph(runId)).toEqual(GRAPH);
   });
 });
