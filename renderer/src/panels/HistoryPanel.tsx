@@ -5,16 +5,16 @@ import { useEffect, useState } from 'react';
 import type { HistoryRun } from '../../../main/host/shared/api.ts';
 import { host } from '../host/host.ts';
 import { editor } from '../store/editor.ts';
+import { openLightbox } from '../store/lightbox.ts';
 import {
   deleteHistoryRun,
   followHistory,
-  history,
   historyImages,
   loadHistoryGraph,
+  pastRuns,
   refreshHistory,
   rerunHistoryRun,
-} from '../store/history.ts';
-import { openLightbox } from '../store/lightbox.ts';
+} from '../store/past-runs.ts';
 import { formatMs } from '../store/run-state.ts';
 import { useSlice } from '../store/store.ts';
 
@@ -105,7 +105,7 @@ function HistoryEntry({ run }: { run: HistoryRun }) {
 }
 
 export function HistoryPanel() {
-  const { runs, error, loading } = useSlice(history, (s) => s);
+  const { runs, error, loading } = useSlice(pastRuns, (s) => s);
   return (
     <div className="dg-history" data-testid="history">
       <div className="dg-history-head">

@@ -1,7 +1,6 @@
 // The lightbox: an image large with its seed; arrows (keys or buttons) move through its batch,
 // "Compare" pins it beside the next one, Escape closes. Loading its graph is a button of its own.
 import { useEffect } from 'react';
-import { loadImageGraph } from '../store/history.ts';
 import {
   closeLightbox,
   type LightboxImage,
@@ -9,6 +8,7 @@ import {
   stepLightbox,
   toggleCompare,
 } from '../store/lightbox.ts';
+import { loadImageGraph } from '../store/past-runs.ts';
 import { useSlice } from '../store/store.ts';
 
 /** While open, the lightbox owns the keyboard: canvas shortcuts (Delete!) must not act behind it. */

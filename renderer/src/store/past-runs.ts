@@ -14,14 +14,19 @@ export interface HistoryState {
   error: string | null;
 }
 
-export const history = createStore<HistoryState>({ runs: [], loading: false, error: null });
+export const pastRuns = createStore<HistoryState>({ runs: [], loading: false, error: null });
+
+let refreshes = 0;
 
 export async function refreshHistory(): Promise<void> {
-  history.set({ loading: true });
+  const seq = ++refreshes;
+  pastRuns.set({ loading: true });
   try {
-    history.set({ runs: await host().history(), loading: false, error: null });
+    const runs = await host().history();
+    // Runs finishing close together start overlapping reads: only the latest one is shown.
+    if (seq === refreshes) pastRuns.set({ runs, loading: false, error: null });
   } catch (error) {
-    history.set({ loading: false, error: (error as Error).message });
+    if (seq === refreshes) pastRuns.set({ loading: false, error: (error as Error).message });
   }
 }
 
@@ -36,7 +41,7 @@ export function followHistory(): () => void {
 export async function deleteHistoryRun(runId: string): Promise<void> {
   try {
     await host().deleteHistoryRun(runId);
-    history.set((s) => ({ runs: s.runs.filter((run) => run.runId !== runId) }));
+    pastRuns.set((s) => ({ runs: s.runs.filter((run) => run.runId !== runId) }));
   } catch (error) {
     toast(`Could not delete this run: ${(error as Error).message}`, 'error');
   }
