@@ -20,6 +20,10 @@ const HOST_CHANNELS = [
   'readGraph',
   'writeGraph',
   'graphFromPng',
+  'history',
+  'deleteHistoryRun',
+  'historyGraph',
+  'templateThumbnails',
 ];
 const SHELL_CHANNELS = [
   'openGraphDialog',

@@ -13,9 +13,11 @@ import { confineAbsolute, resolveInside } from './confine.ts';
 import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
+import { RunHistory } from './run-history.ts';
 import { RunQueue } from './run-queue.ts';
-import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './shared/api.ts';
+import type { Catalogue, GraphFileInfo, HistoryRun, HostApi, HostEvent, QueueState } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
+import { readTemplateThumbnails } from './template-thumbnails.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
 export type HostCoreApi = Omit<HostApi, 'fileUrl' | 'shell'>;
@@ -41,6 +43,7 @@ export class HostCore implements HostCoreApi {
   readonly events = new EventHub();
   readonly graphs: GraphStore;
   private readonly queueRunner: RunQueue;
+  readonly runHistory: RunHistory;
 
   constructor(private readonly options: HostCoreOptions) {
     this.graphs = new GraphStore({
@@ -48,7 +51,17 @@ export class HostCore implements HostCoreApi {
       graphsDir: options.paths.graphs,
       external: options.external,
     });
-    this.queueRunner = new RunQueue({ engine: options.engine, emit: (event) => this.events.emit(event) });
+    this.runHistory = new RunHistory({
+      outputDir: options.paths.output,
+      changed: () => this.events.emit({ type: 'history-changed' }),
+    });
+    this.queueRunner = new RunQueue({
+      engine: options.engine,
+      emit: (event) => {
+        this.runHistory.observe(event);
+        this.events.emit(event);
+      },
+    });
   }
 
   get paths(): DiffgraphPaths {
@@ -65,9 +78,10 @@ export class HostCore implements HostCoreApi {
 
   async queue(graph: unknown, title?: string): Promise<{ runId: string }> {
     const docTitle = (graph as { title?: unknown }).title;
-    return {
-      runId: this.queueRunner.enqueue(graph, title ?? (typeof docTitle === 'string' ? docTitle : undefined)),
-    };
+    const shown = title ?? (typeof docTitle === 'string' ? docTitle : undefined);
+    const runId = this.queueRunner.enqueue(graph, shown);
+    this.runHistory.track(runId, graph, shown);
+    return { runId };
   }
 
   async queueState(): Promise<QueueState> {
@@ -140,6 +154,22 @@ export class HostCore implements HostCoreApi {
     }
   }
 
+  history(): Promise<HistoryRun[]> {
+    return this.runHistory.list();
+  }
+
+  deleteHistoryRun(runId: string): Promise<void> {
+    return this.runHistory.delete(runId);
+  }
+
+  historyGraph(runId: string): Promise<unknown | null> {
+    return this.runHistory.graph(runId);
+  }
+
+  templateThumbnails(): Promise<Record<string, string>> {
+    return readTemplateThumbnails(this.options.templatesDir ?? BUNDLED_GRAPHS_DIR);
+  }
+
   /**
    * The absolute path of a file the editor wants to display: an absolute path the engine reported,
    * or `<area>/<relative>`; either must lie in the input or output folder.
@@ -171,14 +201,22 @@ export class HostCore implements HostCoreApi {
    */
   async close(settleMs = CLOSE_SETTLE_MS): Promise<void> {
     this.queueRunner.cancelAll();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, settleMs);
-    });
-    await Promise.race([this.queueRunner.idle(), timeout]);
-    clearTimeout(timer);
+    await settleWithin(this.queueRunner.idle(), settleMs);
     await this.options.engine.close();
+    // The runs closing the engine ended are recorded in the manifest before the host is gone.
+    await settleWithin(this.queueRunner.idle(), settleMs);
+    await this.runHistory.settled();
   }
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work, timeout]);
+  clearTimeout(timer);
 }
 
 /** Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows. */

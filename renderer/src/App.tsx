@@ -7,9 +7,12 @@ import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
+import { HistoryFeed } from './panels/HistoryPanel.tsx';
+import { Lightbox } from './panels/Lightbox.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
 import { StatusBar, Toasts } from './panels/StatusBar.tsx';
+import { TemplatesDialog } from './panels/TemplatesDialog.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { editor } from './store/editor.ts';
 import { useSlice } from './store/store.ts';
@@ -55,6 +58,9 @@ function Editor() {
       <Palette />
       <ContextMenu />
       <Dialogs />
+      <TemplatesDialog />
+      <Lightbox />
+      <HistoryFeed />
       <Toasts />
     </div>
   );

@@ -174,7 +174,10 @@ describe('canvas tools', () => {
     await page.getByTestId('tab-gallery').click();
     expect(await page.getByTestId('gallery').textContent()).toMatch(/seed \d+/);
     await screenshot(page, 'gallery');
+    // A click only views the image; loading its graph is the lightbox's own button.
     await page.getByTestId('gallery-item').click();
+    await page.getByTestId('lightbox').waitFor();
+    await page.getByTestId('lightbox-load-graph').click();
     await page.getByTestId('confirm-discard').click();
     expect(await readDoc(page)).toEqual(ran);
     expect(errors).toEqual([]);

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { OutputFileInfo } from '../../engine/events.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { withFileLock } from '../../util/file-lock.ts';
 import { describeFsError } from '../../util/fs-errors.ts';
 import { CliError } from '../exit.ts';
-import { withFileLock } from '../util/file-lock.ts';
 import { errorMessage } from '../util/problems.ts';
 
 export interface ManifestRun {

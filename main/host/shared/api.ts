@@ -26,7 +26,9 @@ export interface QueueState {
 export type HostEvent =
   | EngineEvent
   | { type: 'queue'; queue: QueueState }
-  | { type: 'run-result'; result: RunResult };
+  | { type: 'run-result'; result: RunResult }
+  /** The output folder's manifest changed (a run was recorded or deleted): refresh the history. */
+  | { type: 'history-changed' };
 
 /** A graph file the host can open: shipped templates, the user's graphs folder, recent files. */
 export interface GraphFileInfo {
@@ -36,6 +38,30 @@ export interface GraphFileInfo {
   source: 'template' | 'graphs' | 'recent';
   title?: string;
   description?: string;
+}
+
+/** One image of a past run, as the output folder's manifest lists it. */
+export interface HistoryImage {
+  /** `output/<relative>`: usable with `fileUrl`. */
+  path: string;
+  /** This image's own seed (the run's seed + its index in the batch), when known. */
+  seed?: number;
+}
+
+/** A past run from `<output>/manifest.json` (the editor's runs and `diffgraph run`'s alike). */
+export interface HistoryRun {
+  runId: string;
+  status: 'done' | 'failed' | 'cancelled';
+  /** ISO time the run finished. */
+  finishedAt: string;
+  totalMs: number;
+  source: 'editor' | 'cli';
+  title?: string;
+  prompt?: string;
+  sampler?: string;
+  seed?: number;
+  images: HistoryImage[];
+  error?: string;
 }
 
 export interface HostApi {
@@ -66,6 +92,15 @@ export interface HostApi {
   /** The graph a PNG carries (SaveImage's, or ComfyUI/A1111 metadata imported), or the graph a ComfyUI
    * workflow/prompt JSON imports to; null if the file carries none. */
   graphFromPng(bytes: Uint8Array): Promise<unknown | null>;
+
+  /** Past runs recorded in the output folder's manifest, newest first. */
+  history(): Promise<HistoryRun[]>;
+  /** Remove a run's files and its manifest entry (only ever files inside the output folder). */
+  deleteHistoryRun(runId: string): Promise<void>;
+  /** The graph a past run ran, or null if nothing recorded it. */
+  historyGraph(runId: string): Promise<unknown | null>;
+  /** PNG data URLs of the templates' thumbnails, keyed by template id. */
+  templateThumbnails(): Promise<Record<string, string>>;
 
   /** Present only in the Electron app: native menus, dialogs and settings. Absent in a browser. */
   shell?: ShellApi;

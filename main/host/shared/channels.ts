@@ -34,6 +34,10 @@ export const HOST_CHANNELS = {
   readGraph: z.tuple([graphId]),
   writeGraph: z.tuple([graphId, graph]),
   graphFromPng: z.tuple([bytes]),
+  history: z.tuple([]),
+  deleteHistoryRun: z.tuple([z.string().min(1).max(200)]),
+  historyGraph: z.tuple([z.string().min(1).max(200)]),
+  templateThumbnails: z.tuple([]),
 } as const;
 
 /** Methods of ShellApi (Electron only) reachable over IPC. */

@@ -1,5 +1,6 @@
 // What a node shows about the latest run: a badge in the header, progress, preview, images, errors.
 import { formatMs, type NodeRunState } from '../store/run-state.ts';
+import { NodeImages } from './NodeImages.tsx';
 
 export function RunBadge({ run }: { run?: NodeRunState }) {
   if (!run) return null;
@@ -48,13 +49,7 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
           {w}
         </div>
       ))}
-      {run.images && run.images.length > 0 && (
-        <div className="dg-images">
-          {run.images.map((url) => (
-            <img key={url} src={url} alt="output" data-testid={`image-${id}`} />
-          ))}
-        </div>
-      )}
+      <NodeImages id={id} run={run} />
     </>
   );
 }

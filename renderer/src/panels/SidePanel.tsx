@@ -1,12 +1,12 @@
-// Right panel: the run queue (cancel any item) and the gallery of output images.
+// Right panel: the run queue (cancel any item), the gallery of this session's images, and the
+// history of every run in the output folder.
 
-import { asGraphDoc } from '../doc/types.ts';
-import { host } from '../host/host.ts';
-import { editor, replaceDocument, toast } from '../store/editor.ts';
-import { confirmDiscard, loadRunGraph } from '../store/file-actions.ts';
+import { editor } from '../store/editor.ts';
+import { type LightboxImage, openLightbox, seedCaption } from '../store/lightbox.ts';
 import { cancelRun } from '../store/run-actions.ts';
 import type { GalleryItem } from '../store/run-state.ts';
 import { useSlice } from '../store/store.ts';
+import { HistoryPanel } from './HistoryPanel.tsx';
 import { RefusedRuns } from './RefusedRuns.tsx';
 
 export function SidePanel() {
@@ -32,9 +32,18 @@ export function SidePanel() {
         >
           Gallery {gallery.length > 0 && <span className="dg-count">{gallery.length}</span>}
         </button>
+        <button
+          type="button"
+          className={panel === 'history' ? 'dg-on' : ''}
+          data-testid="tab-history"
+          onClick={() => editor.set({ sidePanel: panel === 'history' ? null : 'history' })}
+        >
+          History
+        </button>
       </div>
       {panel === 'queue' && <Queue />}
       {panel === 'gallery' && <Gallery items={gallery} />}
+      {panel === 'history' && <HistoryPanel />}
     </aside>
   );
 }
@@ -71,28 +80,22 @@ function Queue() {
   );
 }
 
-async function loadGalleryGraph(item: GalleryItem): Promise<void> {
-  if (editor.get().runDocs[item.runId]) return loadRunGraph(item.runId);
-  try {
-    const bytes = new Uint8Array(await (await fetch(item.url)).arrayBuffer());
-    const doc = asGraphDoc(await host().graphFromPng(bytes));
-    if (!doc) throw new Error('the image carries no graph');
-    confirmDiscard(() => replaceDocument(doc, null));
-  } catch (error) {
-    toast(`Could not load the graph of this image: ${(error as Error).message}`, 'error');
-  }
-}
-
 function Gallery({ items }: { items: GalleryItem[] }) {
+  const shots: LightboxImage[] = items.map((item) => ({
+    url: item.url,
+    caption: seedCaption(item.seed) || item.nodeId,
+    runId: item.runId,
+    from: 'live',
+  }));
   return (
     <div className="dg-gallery" data-testid="gallery">
       {items.length === 0 && <p className="dg-muted">Images from runs appear here.</p>}
-      {items.map((item) => (
+      {items.map((item, i) => (
         <figure key={`${item.runId}:${item.url}`} className="dg-gallery-item">
           <button
             type="button"
-            title="Load the graph that made this image"
-            onClick={() => void loadGalleryGraph(item)}
+            title="View larger (the viewer can load the graph that made it)"
+            onClick={() => openLightbox(shots, i)}
             data-testid="gallery-item"
           >
             <img src={item.url} alt={`output of ${item.nodeId}`} loading="lazy" />

@@ -5,6 +5,7 @@ import { newGraph, save, saveAs, showOpen } from '../store/file-actions.ts';
 import { cancelRun, queueRun } from '../store/run-actions.ts';
 import { layoutSelection } from '../store/selection.ts';
 import { useSlice } from '../store/store.ts';
+import { showTemplates } from '../store/templates.ts';
 
 export function Toolbar() {
   const file = useSlice(editor, (s) => s.file);
@@ -25,6 +26,14 @@ export function Toolbar() {
         </button>
         <button type="button" data-testid="open" onClick={showOpen} title="Open (Ctrl+O)">
           Open
+        </button>
+        <button
+          type="button"
+          data-testid="templates"
+          onClick={() => void showTemplates()}
+          title="Browse the example graphs"
+        >
+          Templates
         </button>
         <button type="button" data-testid="save" onClick={() => void save()} title="Save (Ctrl+S)">
           Save

@@ -91,7 +91,7 @@ export interface EditorState {
   toasts: Toast[];
   snap: boolean;
   minimap: boolean;
-  sidePanel: 'queue' | 'gallery' | null;
+  sidePanel: 'queue' | 'gallery' | 'history' | null;
   hostState: 'connecting' | 'connected' | 'failed';
   /** Bumped when another document is opened (the view frames it). */
   docEpoch: number;

@@ -15,6 +15,8 @@ export interface NodeRunState {
   preview?: string;
   /** Image URLs this node wrote during the latest run. */
   images?: string[];
+  /** Each image's own seed (the run's seed + its batch index), null where unknown. */
+  imageSeeds?: (number | null)[];
 }
 
 export interface GalleryItem {
@@ -70,7 +72,7 @@ export function applyHostEvent(
   now = Date.now(),
 ): RunView {
   if (event.type === 'queue') return { ...view, queue: event.queue.items };
-  if (event.type === 'run-result') return view;
+  if (event.type === 'run-result' || event.type === 'history-changed') return view;
   if (view.foreign.includes(event.runId))
     return event.type === 'node-output' ? addToGallery(view, event, fileUrl, now, false) : view;
   if (event.type === 'run-started') {
@@ -135,7 +137,7 @@ function addToGallery(
 ): RunView {
   if (event.file.kind !== 'image') return view;
   const url = fileUrl(event.file.path);
-  const seed = typeof event.file.meta?.seed === 'number' ? event.file.meta.seed : undefined;
+  const seed = imageSeed(event.file.meta);
   const item: GalleryItem = {
     runId: event.runId,
     nodeId: event.nodeId,
@@ -147,7 +149,14 @@ function addToGallery(
   const gallery = [item, ...view.gallery].slice(0, 200);
   if (!onNode) return { ...view, gallery };
   const images = [...(view.nodes[event.nodeId]?.images ?? []), url];
-  return { ...patchNode(view, event.nodeId, { images }), gallery };
+  const imageSeeds = [...(view.nodes[event.nodeId]?.imageSeeds ?? []), seed ?? null];
+  return { ...patchNode(view, event.nodeId, { images, imageSeeds }), gallery };
+}
+
+/** Seeded noise gives batch item i the seed + i (one Philox stream per item). */
+function imageSeed(meta: Record<string, unknown> | undefined): number | undefined {
+  if (typeof meta?.seed !== 'number') return undefined;
+  return meta.seed + (typeof meta.batchIndex === 'number' ? meta.batchIndex : 0);
 }
 
 /** Events of a run that is not the one shown: outputs still reach the gallery; a refusal is listed. */

@@ -24,7 +24,10 @@ beforeEach(async () => {
   engine = new FakeEngine();
   core = new HostCore({ engine, paths, templatesDir: join(base, 'templates') });
 });
-afterEach(() => rm(base, { recursive: true, force: true }));
+afterEach(async () => {
+  await core.runHistory.settled(); // finished runs are being recorded in the output folder
+  await rm(base, { recursive: true, force: true });
+});
 
 const doc = { format: 'diffgraph', version: 1, nodes: {}, edges: [] };
 

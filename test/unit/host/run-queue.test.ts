@@ -46,7 +46,7 @@ describe('RunQueue', () => {
     const runEvents = events.filter((e) => e.type !== 'queue');
     expect(runEvents.map((e) => e.type)).toEqual(['run-started', 'node-progress', 'run-done', 'run-result']);
     for (const e of runEvents) {
-      const runId = e.type === 'run-result' ? e.result.runId : e.runId;
+      const runId = e.type === 'run-result' ? e.result.runId : 'runId' in e ? e.runId : null;
       expect(runId).toBe(id);
     }
     const result = runEvents.at(-1);
@@ -151,7 +151,7 @@ describe('RunQueue with an engine that picks its own run ids', () => {
     engine.finish();
     await queue.idle();
     const ids = events.flatMap((e) =>
-      e.type === 'queue' ? [] : [e.type === 'run-result' ? e.result.runId : e.runId],
+      e.type === 'run-result' ? [e.result.runId] : 'runId' in e ? [e.runId] : [],
     );
     expect(ids).toEqual(['host-id', 'host-id', 'host-id', 'host-id']);
   });

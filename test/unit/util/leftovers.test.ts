@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Manifest, ManifestWriteError } from '../../../main/cli/run/manifest.ts';
-import { withFileLock } from '../../../main/cli/util/file-lock.ts';
 import { tempFileIo, writeFileAtomic } from '../../../main/util/atomic-write.ts';
+import { withFileLock } from '../../../main/util/file-lock.ts';
 import { describeFsError } from '../../../main/util/fs-errors.ts';
 import { removeStaleTempFiles, unlistedOutputs } from '../../../main/util/stale-files.ts';
 

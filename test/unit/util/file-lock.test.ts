@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { breakStale, withFileLock } from '../../../main/cli/util/file-lock.ts';
+import { breakStale, withFileLock } from '../../../main/util/file-lock.ts';
 
 /** Runs `count` lock holders at once; returns the most that were ever inside together and who ran. */
 async function contend(path: string, count: number, holdMs: number, staleMs: number) {

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processAlive } from '../../util/process-alive.ts';
+import { processAlive } from './process-alive.ts';
 
 async function tryMkdir(dir: string): Promise<boolean> {
   try {
