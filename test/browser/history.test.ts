@@ -5,24 +5,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { BUNDLED_GRAPHS_DIR } from '../../main/paths.ts';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).textContent();
 
@@ -33,12 +22,12 @@ async function setNumber(page: Page, testId: string, value: string): Promise<voi
 }
 
 async function savedImages(): Promise<string[]> {
-  return (await readdir(server.paths.output)).filter((name) => name.endsWith('.png')).sort();
+  return (await readdir(editor.server.paths.output)).filter((name) => name.endsWith('.png')).sort();
 }
 
 describe('batches, the lightbox and the history', () => {
   it('shows a batch of 16 as a grid, views it in the lightbox, and keeps the run after a reload', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await setNumber(page, 'widget-latent-batch', '16');
     const ran = await readDoc(page);
     expect(ran.nodes.latent.widgets.batch).toBe(16);
@@ -125,23 +114,23 @@ describe('batches, the lightbox and the history', () => {
     expect(await savedImages()).toHaveLength(32);
 
     // Delete removes the run's 16 files and its entry, and nothing else.
-    const manifest = JSON.parse(await readFile(join(server.paths.output, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(editor.server.paths.output, 'manifest.json'), 'utf8'));
     const newest = manifest.runs.at(-1);
     const files = newest.outputs.map((o: { path: string }) => o.path);
     await page.getByTestId('history-run').first().getByTestId('history-delete').click();
     await page.getByTestId('history-run').first().getByTestId('history-delete-confirm').click();
     await expect.poll(() => page.getByTestId('history-run').count()).toBe(1);
     expect(await savedImages()).toHaveLength(16);
-    for (const file of files) expect(existsSync(join(server.paths.output, file))).toBe(false);
-    const after = JSON.parse(await readFile(join(server.paths.output, 'manifest.json'), 'utf8'));
+    for (const file of files) expect(existsSync(join(editor.server.paths.output, file))).toBe(false);
+    const after = JSON.parse(await readFile(join(editor.server.paths.output, 'manifest.json'), 'utf8'));
     expect(after.runs.map((r: { runId: string }) => r.runId)).not.toContain(newest.runId);
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('refuses to delete a run whose entry lists a file outside the output folder', async () => {
-    const outside = join(server.paths.output, '..', 'keep-me.txt');
+    const outside = join(editor.server.paths.output, '..', 'keep-me.txt');
     await writeFile(outside, 'not the editor’s to delete');
-    const path = join(server.paths.output, 'manifest.json');
+    const path = join(editor.server.paths.output, 'manifest.json');
     const manifest = existsSync(path)
       ? JSON.parse(await readFile(path, 'utf8'))
       : { format: 'diffgraph-manifest', version: 1, runs: [] };
@@ -153,7 +142,7 @@ describe('batches, the lightbox and the history', () => {
     });
     await writeFile(path, JSON.stringify(manifest));
 
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('tab-history').click();
     const entry = page.locator('[data-testid="history-run"][data-run="tampered"]');
     await entry.waitFor();
@@ -167,7 +156,7 @@ describe('batches, the lightbox and the history', () => {
   }, 60_000);
 
   it('the templates browser shows each template with a thumbnail and opens the one clicked', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await page.getByTestId('templates').click();
     await page.getByTestId('templates-dialog').waitFor();
     const names = (await readdir(BUNDLED_GRAPHS_DIR)).filter((name) => name.endsWith('.json'));
