@@ -7,7 +7,7 @@ import { readVectorConditioning } from '../../../main/checkpoint/sdxl-vector.ts'
 const header = (shapes: Record<string, number[]>) => ({
   name: 'xl.safetensors',
   has: (key: string) => key in shapes,
-  info: (key: string) => ({ shape: shapes[key] }),
+  info: (key: string) => ({ dtype: 'F32' as const, shape: shapes[key] }),
 });
 
 describe('readVectorConditioning', () => {

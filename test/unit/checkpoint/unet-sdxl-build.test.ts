@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildUnetOptions, buildUnet } from '../../../main/checkpoint/build/unet.ts';
+import { detectModel } from '../../../main/checkpoint/detect.ts';
 import { readLora } from '../../../main/checkpoint/lora.ts';
 import { LoraPatchedSource } from '../../../main/checkpoint/lora-source.ts';
 import { type OpenedTensorFile, openTensorFile } from '../../../main/checkpoint/open.ts';
@@ -98,7 +99,23 @@ describe('buildUnet on SDXL checkpoints against the original sgm UNetModel', () 
     expect(manifest.loraStrength).toBe(TINY_SDXL_LORA_STRENGTH);
   });
 
-  it('reads the vector conditioning layout from the file (pooled width from OpenCLIP-G, ids)', () => {
+  it("detects the files as SDXL base and refiner and reads label_emb's split (pooled width from OpenCLIP-G)", () => {
+    expect(detectModel(opened['tiny-sdxl'])).toMatchObject({
+      kind: 'checkpoint',
+      family: 'sdxl',
+      supported: true,
+      contextDim: 128,
+      parts: { unet: true, textEncoder: true, vae: true },
+    });
+    expect(detectModel(opened['tiny-sdxl-refiner'])).toMatchObject({
+      family: 'sdxl-refiner',
+      contextDim: 64,
+    });
+    expect(detectModel(opened['tiny-sdxl-lora'])).toMatchObject({
+      kind: 'lora',
+      layout: 'kohya',
+      supported: true,
+    });
     for (const variant of ['sdxl', 'sdxl-refiner'] as const) {
       const s = readUnetStructure(opened[`tiny-${variant}`]);
       expect(s.vector).toEqual({
