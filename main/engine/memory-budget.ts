@@ -5,7 +5,7 @@
 // activations come on top, so the estimate is a lower bound and the default budget leaves room.
 import { totalmem } from 'node:os';
 import type { GraphDocument, GraphNode } from '../graph/schema.ts';
-import { formatBytes } from '../util/format-bytes.ts';
+import { formatBytes } from '../host/shared/format-bytes.ts';
 import { incomingEdges } from './compile/edges.ts';
 import { wiredConstant } from './compile/wired-constants.ts';
 import type { GraphProblem } from './events.ts';

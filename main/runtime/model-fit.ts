@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
-import { formatBytes } from '../util/format-bytes.ts';
+import { formatBytes } from '../host/shared/format-bytes.ts';
 
 export interface MemoryLimits {
   /** The engine's memory budget in bytes (--memory-budget), when one applies. */
