@@ -4,8 +4,8 @@
 // decoded images when the graph produces IMAGE values); model weights and ONNX Runtime's own
 // activations come on top, so the estimate is a lower bound and the default budget leaves room.
 import { totalmem } from 'node:os';
+import { formatBytes } from '../../nodes/format-bytes.ts';
 import type { GraphDocument, GraphNode } from '../graph/schema.ts';
-import { formatBytes } from '../host/shared/format-bytes.ts';
 import { incomingEdges } from './compile/edges.ts';
 import { wiredConstant } from './compile/wired-constants.ts';
 import type { GraphProblem } from './events.ts';

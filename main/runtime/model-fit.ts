@@ -4,8 +4,8 @@
 // memory budget less what loaded models hold, and with the memory the OS reports as available.
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
+import { formatBytes } from '../../nodes/format-bytes.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
-import { formatBytes } from '../host/shared/format-bytes.ts';
 
 export interface MemoryLimits {
   /** The engine's memory budget in bytes (--memory-budget), when one applies. */

@@ -1,9 +1,9 @@
 // The models part of `diffgraph info`: builds in the cache with their bytes, and, from a running
 // `diffgraph serve` (--server), the models its engine holds in memory.
 
+import { formatBytes } from '../../../nodes/format-bytes.ts';
 import { cacheRootFor } from '../../checkpoint/build-cache.ts';
 import { listCachedBuilds } from '../../checkpoint/cache-listing.ts';
-import { formatBytes } from '../../host/shared/format-bytes.ts';
 import { createHttpHostApi } from '../../host/shared/http-client.ts';
 import type { LoadedModelInfo } from '../../runtime/index.ts';
 

@@ -2,8 +2,8 @@
 // from the entry) with an Unload button per model and one for all. Refreshed when a run starts or
 // ends, and after each unload.
 import { useCallback, useEffect, useState } from 'react';
-import { formatBytes } from '../../../main/host/shared/format-bytes.ts';
 import type { LoadedModelInfo } from '../../../main/runtime/index.ts';
+import { formatBytes } from '../../../nodes/format-bytes.ts';
 import { hasHost, host } from '../host/host.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
