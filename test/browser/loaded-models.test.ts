@@ -1,26 +1,13 @@
 // The status bar's loaded-models entry, as a user sees it: after a run it counts the models the engine
 // holds with their bytes; Unload on one model releases just that one, Unload all the rest.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openEditor } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 describe('loaded models in the status bar', () => {
   it('lists what a run loaded with bytes and unloads one model, then all', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const entry = page.getByTestId('loaded-models');
     await expect.poll(() => entry.locator('summary').textContent()).toMatch(/^0 models loaded/);
     await page.getByTestId('run').click();
