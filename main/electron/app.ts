@@ -84,7 +84,15 @@ async function start(): Promise<void> {
     () => settings.get().recentFiles,
     (path) => settings.addRecent(path).then(() => refreshMenu()),
   );
-  const core = new HostCore({ engine, paths, external: allowed });
+  const core = new HostCore({
+    engine,
+    paths,
+    external: allowed,
+    modelRoots: () => {
+      const roots = modelRootsFor(settings.get());
+      return roots.length > 0 ? roots : [paths.models];
+    },
+  });
 
   const send = (channel: string, payload: unknown) =>
     editor?.window.webContents.send(`${IPC_PREFIX}${channel}`, payload);

@@ -14,7 +14,7 @@ import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
 import { RunQueue } from './run-queue.ts';
-import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './shared/api.ts';
+import type { Catalogue, GraphFileInfo, HostApi, HostEvent, ModelLibrary, QueueState } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
@@ -31,6 +31,9 @@ export interface HostCoreOptions {
   external?: ExternalGraphFiles;
   /** Reads the graph SaveImage embeds in a PNG (defaults to main/graph/png-text.ts). */
   readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
+  /** The models folders to list checkpoints, LoRAs... from (default: `paths.models`); read at each call
+   * because the desktop app's settings can change them. */
+  modelRoots?: () => readonly string[];
 }
 
 /** The largest input image or PNG a client may send (uploads and graphFromPng). */
@@ -84,6 +87,13 @@ export class HostCore implements HostCoreApi {
 
   listModels(): Promise<ModelInfo[]> {
     return this.options.engine.listModels();
+  }
+
+  async listModelFiles(): Promise<ModelLibrary> {
+    // Loaded on first use: the header readers are only needed once someone opens a picker or the library.
+    const { scanModelFiles } = await import('../checkpoint/scan.ts');
+    const roots = [...(this.options.modelRoots?.() ?? [this.options.paths.models])];
+    return { roots, files: await scanModelFiles(roots) };
   }
 
   async loadedModels(): Promise<LoadedModelInfo[]> {

@@ -61,7 +61,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (weak !== null) throw new Error(weak);
   const token = options.token ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('base64url'));
   const engine = options.engine ?? (await startEngine(options));
-  const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
+  const modelRoots = [options.paths.models, ...(options.modelSearchPath ?? [])];
+  const core = new HostCore({
+    engine,
+    paths: options.paths,
+    templatesDir: options.templatesDir,
+    modelRoots: () => modelRoots,
+  });
   const events = new EventsSocket(core);
   const comfy = new ComfyState(core);
   const comfySocket = new ComfySocket(comfy);

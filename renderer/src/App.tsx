@@ -7,6 +7,8 @@ import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
+import { DocTabs } from './panels/DocTabs.tsx';
+import { LeftPanel } from './panels/LeftPanel.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
 import { StatusBar, Toasts } from './panels/StatusBar.tsx';
@@ -48,7 +50,11 @@ function Editor() {
       <DocumentEffects />
       <Toolbar />
       <main className="dg-main">
-        <Canvas />
+        <LeftPanel />
+        <div className="dg-center">
+          <DocTabs />
+          <Canvas />
+        </div>
         <SidePanel />
       </main>
       <StatusBar />

@@ -1,6 +1,7 @@
 // The one typed API the editor talks to. Two transports implement it: Electron IPC (preload)
 // and HTTP + WebSocket (`diffgraph serve`). The renderer only ever sees this interface.
 import type { DeviceName, NodeSchema, SOCKET_TYPES } from '../../../nodes/api.ts';
+import type { ModelFileInfo } from '../../checkpoint/scan.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../../engine/events.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../../runtime/index.ts';
 
@@ -38,6 +39,13 @@ export interface GraphFileInfo {
   description?: string;
 }
 
+/** Checkpoints, LoRAs, VAEs and embeddings in the models folders, described from their headers. */
+export interface ModelLibrary {
+  /** The models folders searched, first one first. */
+  roots: string[];
+  files: ModelFileInfo[];
+}
+
 export interface HostApi {
   catalogue(): Promise<Catalogue>;
   validate(graph: unknown): Promise<GraphProblem[]>;
@@ -51,6 +59,8 @@ export interface HostApi {
   /** URL the renderer can show for an output/input file path reported by the engine. */
   fileUrl(path: string): string;
   listModels(): Promise<ModelInfo[]>;
+  /** Single-file models (checkpoints, LoRAs, VAEs, embeddings) with architecture and size. */
+  listModelFiles(): Promise<ModelLibrary>;
   loadedModels(): Promise<LoadedModelInfo[]>;
   unloadModels(): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }>;

@@ -25,6 +25,7 @@ export const HOST_CHANNELS = {
   queueState: z.tuple([]),
   cancel: z.tuple([z.string().max(100).optional()]),
   listModels: z.tuple([]),
+  listModelFiles: z.tuple([]),
   loadedModels: z.tuple([]),
   unloadModels: z.tuple([]),
   devices: z.tuple([]),
