@@ -14,7 +14,15 @@ import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
 import { RunQueue } from './run-queue.ts';
-import type { Catalogue, GraphFileInfo, HostApi, HostEvent, ModelLibrary, QueueState } from './shared/api.ts';
+import type {
+  Catalogue,
+  GraphFileInfo,
+  HostApi,
+  HostEvent,
+  HostSettings,
+  ModelLibrary,
+  QueueState,
+} from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
@@ -34,7 +42,17 @@ export interface HostCoreOptions {
   /** The models folders to list checkpoints, LoRAs... from (default: `paths.models`); read at each call
    * because the desktop app's settings can change them. */
   modelRoots?: () => readonly string[];
+  /** The host's own settings (models folder, device), where it keeps any (`diffgraph serve`). */
+  settings?: Pick<HostCoreApi, 'hostSettings' | 'updateHostSettings'>;
 }
+
+/** What a host without settings of its own answers (the desktop app changes them through its shell). */
+const FIXED_SETTINGS: HostSettings = {
+  modelsDir: null,
+  device: 'auto',
+  editable: { modelsDir: false, device: false },
+  note: 'the models folder and device are set by the program that started the engine',
+};
 
 /** The largest input image or PNG a client may send (uploads and graphFromPng). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -106,6 +124,15 @@ export class HostCore implements HostCoreApi {
 
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }> {
     return this.options.engine.devices();
+  }
+
+  async hostSettings(): Promise<HostSettings> {
+    return this.options.settings ? this.options.settings.hostSettings() : FIXED_SETTINGS;
+  }
+
+  async updateHostSettings(patch: Parameters<HostCoreApi['updateHostSettings']>[0]): Promise<HostSettings> {
+    if (!this.options.settings) throw new HostError('bad-request', FIXED_SETTINGS.note ?? '');
+    return this.options.settings.updateHostSettings(patch);
   }
 
   listInputs(): Promise<string[]> {

@@ -1,6 +1,6 @@
 // The panels a ComfyUI user reaches for, as a user sees them: the node library, the model library
 // (with each file's architecture, also in the loaders' pickers) and settings kept across reloads.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,11 +65,11 @@ describe('node library', () => {
     await expect.poll(() => page.getByTestId('library-node-LoadLoRA').count()).toBe(1);
     await page.getByTestId('library-node-LoadLoRA').hover();
     const lora = builtinNodes().find((n) => n.type === 'LoadLoRA');
-    const inputs = await page.getByTestId('node-preview-inputs').innerText();
+    const inputs = await page.getByTestId('node-preview-inputs').textContent();
     for (const input of lora?.inputs ?? []) expect(inputs).toContain(`${input.name} ${input.type}`);
-    const widgets = await page.getByTestId('node-preview-widgets').innerText();
+    const widgets = await page.getByTestId('node-preview-widgets').textContent();
     expect(widgets).toContain('strength model');
-    expect(await page.getByTestId('node-preview-outputs').innerText()).toContain('model MODEL');
+    expect(await page.getByTestId('node-preview-outputs').textContent()).toContain('model MODEL');
     await screenshot(page, 'node library preview');
 
     await page.getByTestId('library-node-LoadLoRA').click();
@@ -93,7 +93,7 @@ describe('node library', () => {
     expect(Math.abs((box?.y ?? 0) - ((canvas?.y ?? 0) + drop.y))).toBeLessThan(60);
 
     await page.getByTestId('node-library-search').fill('zzqx');
-    expect(await page.getByTestId('node-library').innerText()).toContain('No nodes match');
+    expect(await page.getByTestId('node-library').textContent()).toContain('No nodes match');
     expect(errors).toEqual([]);
   }, 90_000);
 });
@@ -104,11 +104,11 @@ describe('model library', () => {
     await page.getByTestId('left-tab-models').click();
     const checkpoint = page.getByTestId('model-checkpoints-tiny-sd15.safetensors');
     await checkpoint.waitFor();
-    expect(await checkpoint.getByTestId('model-architecture').innerText()).toBe('SD 1.x');
+    expect(await checkpoint.getByTestId('model-architecture').textContent()).toBe('SD 1.x');
     const bytes = (await stat(join(server.paths.models, 'checkpoints/tiny-sd15.safetensors'))).size;
-    expect(await checkpoint.getByTestId('model-size').innerText()).toBe(`${(bytes / 1000).toFixed(1)} kB`);
-    expect(await page.getByTestId('model-loras-style.safetensors').innerText()).toContain('LoRA');
-    expect(await page.getByTestId('model-vae-ft.safetensors').innerText()).toContain('VAE');
+    expect(await checkpoint.getByTestId('model-size').textContent()).toBe(`${(bytes / 1000).toFixed(1)} kB`);
+    expect(await page.getByTestId('model-loras-style.safetensors').textContent()).toContain('LoRA');
+    expect(await page.getByTestId('model-vae-ft.safetensors').textContent()).toContain('VAE');
     await screenshot(page, 'model library');
 
     await checkpoint.click();
@@ -173,8 +173,7 @@ describe('settings in the browser', () => {
     await page.getByTestId('left-tab-settings').click();
     expect(await page.getByTestId('setting-link-style').inputValue()).toBe('linear');
     expect((await wirePaths(page)).some((d) => d.includes('C'))).toBe(false);
-    // In a browser the models folders are the server's, listed read-only.
-    expect(await page.getByTestId('setting-models-folders').innerText()).toContain(server.paths.models);
+    expect(await page.getByTestId('setting-models-folders').textContent()).toContain(server.paths.models);
     expect(errors).toEqual([]);
   }, 90_000);
 
@@ -187,7 +186,7 @@ describe('settings in the browser', () => {
     const noteKey = page.getByTestId('keybinding-Shift+N');
     await noteKey.click();
     await page.keyboard.press('Alt+N');
-    expect(await noteKey.innerText()).toBe('Alt+N');
+    expect(await noteKey.textContent()).toBe('Alt+N');
 
     const notes = async () => (await readDoc(page)).notes?.length ?? 0;
     await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
@@ -201,12 +200,12 @@ describe('settings in the browser', () => {
     await expect
       .poll(() => page.getByTestId('toast-error').allInnerTexts())
       .toContain('Ctrl+Z already triggers "Undo"');
-    expect(await noteKey.innerText()).toBe('Alt+N');
+    expect(await noteKey.textContent()).toBe('Alt+N');
 
     await page.reload();
     await page.getByTestId('canvas').waitFor();
     await page.getByTestId('left-tab-settings').click();
-    expect(await page.getByTestId('keybinding-Shift+N').innerText()).toBe('Alt+N');
+    expect(await page.getByTestId('keybinding-Shift+N').textContent()).toBe('Alt+N');
 
     // Hand-edited storage: the bad field is named and falls back; the good ones stay.
     await page.evaluate(() =>
@@ -220,4 +219,49 @@ describe('settings in the browser', () => {
     expect(await cssVar(page, '--bg')).toBe('#f3f4f6');
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it("the server's models folder and device are changed here, kept, and a missing folder is refused", async () => {
+    const other = join(server.paths.models, '..', 'other-models');
+    await mkdir(join(other, 'checkpoints'), { recursive: true });
+    await writeSafetensors(
+      join(other, 'checkpoints', 'other.safetensors'),
+      MODEL_FILES['checkpoints/tiny-sd15.safetensors'],
+    );
+    const { page, errors } = await openEditor(browser, `${server.url}?fresh`);
+    await page.getByTestId('left-tab-settings').click();
+    await page.getByTestId('setting-models-dir').fill(join(other, 'missing'));
+    await page.getByTestId('setting-models-dir-apply').click();
+    await expect
+      .poll(() => page.getByTestId('toast-error').allTextContents())
+      .toContain(
+        `Could not change the settings: models folder ${join(other, 'missing')} is not an existing folder`,
+      );
+
+    await page.getByTestId('setting-models-dir').fill(other);
+    await page.getByTestId('setting-models-dir-apply').click();
+    await expect.poll(() => page.getByTestId('setting-models-folders').textContent()).toContain(other);
+    await page.getByTestId('setting-device').selectOption('cpu');
+    await expect
+      .poll(async () => JSON.parse(await readFile(join(server.paths.models, '..', 'settings.json'), 'utf8')))
+      .toMatchObject({ modelsDir: other, device: 'cpu' });
+
+    await page.getByTestId('left-tab-models').click();
+    await page.getByTestId('model-checkpoints-other.safetensors').waitFor();
+    expect(await page.getByTestId('model-checkpoints-tiny-sd15.safetensors').count()).toBe(0);
+    // The restarted engine runs graphs (the default model is bundled, found whatever the folder).
+    await page.getByTestId('run').click();
+    await page.getByTestId('image-save').waitFor({ timeout: 60_000 });
+
+    await page.reload();
+    await page.getByTestId('canvas').waitFor();
+    await page.getByTestId('left-tab-settings').click();
+    await expect.poll(() => page.getByTestId('setting-models-dir').inputValue()).toBe(other);
+    expect(await page.getByTestId('setting-device').inputValue()).toBe('cpu');
+    await page.getByTestId('setting-models-dir').fill(server.paths.models);
+    await page.getByTestId('setting-models-dir-apply').click();
+    await expect
+      .poll(() => page.getByTestId('setting-models-folders').textContent())
+      .toContain(server.paths.models);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

@@ -29,7 +29,7 @@ const graphNodes = (page: Page) => page.locator('.react-flow__node-graph').count
 const viewport = (page: Page) =>
   page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
 const phase = (page: Page, id: string) => page.getByTestId(`node-${id}`).getAttribute('data-phase');
-const tabText = (page: Page, i: number) => page.getByTestId(`doc-tab-title-${i}`).innerText();
+const tabText = (page: Page, i: number) => page.getByTestId(`doc-tab-title-${i}`).textContent();
 
 async function deleteNode(page: Page, id: string): Promise<void> {
   await page.getByTestId(`node-${id}`).locator('.dg-node-header').click();
@@ -83,7 +83,7 @@ describe('workflow tabs', () => {
 
     // Closing a tab with unsaved changes asks; "Keep editing" keeps it, "Discard" closes it.
     await page.getByTestId('doc-tab-close-1').click();
-    expect(await page.getByTestId('confirm-dialog').innerText()).toContain('Close Untitled');
+    expect(await page.getByTestId('confirm-dialog').textContent()).toContain('Close Untitled');
     await page.getByRole('button', { name: 'Keep editing' }).click();
     expect(await page.getByTestId('doc-tab-1').count()).toBe(1);
     await page.getByTestId('doc-tab-close-1').click();

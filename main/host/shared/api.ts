@@ -46,6 +46,17 @@ export interface ModelLibrary {
   files: ModelFileInfo[];
 }
 
+/** The host's models folder and device, as the settings panel shows and changes them. */
+export interface HostSettings {
+  /** The first models folder (null: the default one). */
+  modelsDir: string | null;
+  device: DeviceName;
+  /** Which of them the editor may change (a command-line flag or a render farm fixes them). */
+  editable: { modelsDir: boolean; device: boolean };
+  /** Why a setting cannot be changed here. */
+  note?: string;
+}
+
 export interface HostApi {
   catalogue(): Promise<Catalogue>;
   validate(graph: unknown): Promise<GraphProblem[]>;
@@ -64,6 +75,9 @@ export interface HostApi {
   loadedModels(): Promise<LoadedModelInfo[]>;
   unloadModels(): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }>;
+  hostSettings(): Promise<HostSettings>;
+  /** Changing the models folder or device restarts the engine (the queue must be empty). */
+  updateHostSettings(patch: { modelsDir?: string | null; device?: DeviceName }): Promise<HostSettings>;
   /** Image files (relative names) in the input folder, for LoadImage pickers. */
   listInputs(): Promise<string[]>;
   /** Store an image in the input folder; returns its relative name. */

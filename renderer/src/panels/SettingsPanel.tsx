@@ -1,8 +1,7 @@
 // Settings: the editor's theme, wire style and key bindings (kept by the editor, browser and desktop
-// alike) and the host's models folders and device (the desktop app's settings; a browser shows what
-// `diffgraph serve` was started with).
+// alike) and the host's models folder and device (the desktop app's settings, or the server's).
 import { useEffect, useState } from 'react';
-import type { ShellSettings } from '../../../main/host/shared/api.ts';
+import type { HostSettings, ShellSettings } from '../../../main/host/shared/api.ts';
 import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
 import { boundKeys, keyName, SHORTCUTS, type Shortcut } from '../hooks/shortcuts.ts';
 import { host } from '../host/host.ts';
@@ -65,7 +64,7 @@ export function SettingsPanel() {
             ))}
           </select>
         </label>
-        <HostSettings />
+        <HostSettingsForm />
         <h3 className="dg-library-heading">Keyboard</h3>
         <table className="dg-keybindings" data-testid="keybindings">
           <tbody>
@@ -123,11 +122,30 @@ function KeyRow({ shortcut, bindings }: { shortcut: Shortcut; bindings: Record<s
   );
 }
 
-/** Models folders and device: the desktop app changes them (its engine restarts); a browser shows them. */
-function HostSettings() {
+/** Models folder and device: the desktop app's shell settings, or the server's (`diffgraph serve`). */
+function hostSettingsSource(): {
+  get(): Promise<HostSettings>;
+  update(patch: { modelsDir?: string | null; device?: DeviceName }): Promise<HostSettings>;
+} {
+  const shell = host().shell;
+  if (!shell) return { get: () => host().hostSettings(), update: (p) => host().updateHostSettings(p) };
+  const fromShell = (s: ShellSettings): HostSettings => ({
+    modelsDir: s.modelsDir,
+    device: s.device,
+    editable: { modelsDir: true, device: true },
+  });
+  return {
+    get: async () => fromShell(await shell.getSettings()),
+    update: async (p) => fromShell(await shell.updateSettings(p)),
+  };
+}
+
+/** Changing either restarts the engine, so the queue must be empty; the host says so if it is not. */
+function HostSettingsForm() {
   const shell = host().shell;
   const roots = useSlice(modelLibrary, (s) => s.roots);
-  const [shellSettings, setShellSettings] = useState<ShellSettings | null>(null);
+  const [settings, setSettings] = useState<HostSettings | null>(null);
+  const [folder, setFolder] = useState('');
   const [auto, setAuto] = useState<string | null>(null);
   useEffect(() => {
     void refreshModelLibrary();
@@ -135,18 +153,27 @@ function HostSettings() {
       .devices()
       .then((d) => setAuto(d.auto))
       .catch(() => setAuto(null));
-    void shell?.getSettings().then(setShellSettings);
-  }, [shell]);
+    hostSettingsSource()
+      .get()
+      .then((s) => {
+        setSettings(s);
+        setFolder(s.modelsDir ?? '');
+      })
+      .catch((error) => toast(`Could not read the settings: ${(error as Error).message}`, 'error'));
+  }, []);
 
   const change = async (patch: { modelsDir?: string | null; device?: DeviceName }) => {
-    if (!shell) return;
     try {
-      setShellSettings(await shell.updateSettings(patch));
+      const next = await hostSettingsSource().update(patch);
+      setSettings(next);
+      setFolder(next.modelsDir ?? '');
+      toast('Settings saved; the engine restarted');
       void refreshModelLibrary();
     } catch (error) {
       toast(`Could not change the settings: ${(error as Error).message}`, 'error');
     }
   };
+  const editable = settings?.editable ?? { modelsDir: false, device: false };
 
   return (
     <>
@@ -158,7 +185,26 @@ function HostSettings() {
             <li key={r}>{r}</li>
           ))}
         </ul>
-        {shell && (
+        {editable.modelsDir && !shell && (
+          <form
+            className="dg-folder-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void change({ modelsDir: folder.trim() || null });
+            }}
+          >
+            <input
+              data-testid="setting-models-dir"
+              value={folder}
+              placeholder="/absolute/path/to/models"
+              onChange={(e) => setFolder(e.target.value)}
+            />
+            <button type="submit" data-testid="setting-models-dir-apply">
+              Apply
+            </button>
+          </form>
+        )}
+        {editable.modelsDir && shell && (
           <button
             type="button"
             onClick={async () => {
@@ -172,27 +218,23 @@ function HostSettings() {
       </div>
       <div className="dg-setting">
         <span>Device</span>
-        {shell && shellSettings ? (
+        {settings && editable.device ? (
           <select
             data-testid="setting-device"
-            value={shellSettings.device}
+            value={settings.device}
             onChange={(e) => void change({ device: e.target.value as DeviceName })}
           >
             {DEVICE_NAMES.map((d) => (
               <option key={d} value={d}>
-                {d}
+                {d === 'auto' && auto ? `auto (${auto} here)` : d}
               </option>
             ))}
           </select>
         ) : (
-          <span data-testid="setting-device">{auto ? `auto (${auto} here)` : 'auto'}</span>
+          <span data-testid="setting-device-fixed">{settings?.device ?? 'auto'}</span>
         )}
       </div>
-      {!shell && (
-        <p className="dg-muted dg-setting-hint">
-          In a browser these come from the server: <code>diffgraph serve --models DIR --device NAME</code>.
-        </p>
-      )}
+      {settings?.note && <p className="dg-muted dg-setting-hint">Fixed: {settings.note}.</p>}
     </>
   );
 }
