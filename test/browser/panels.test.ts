@@ -239,10 +239,21 @@ describe('settings in the browser', () => {
 
     await page.getByTestId('setting-models-dir').fill(other);
     await page.getByTestId('setting-models-dir-apply').click();
-    await expect.poll(() => page.getByTestId('setting-models-folders').textContent()).toContain(other);
+    // The engine restarts (a new worker thread): seconds on a busy machine.
+    await expect
+      .poll(() => page.getByTestId('setting-models-folders').textContent(), { timeout: 60_000 })
+      .toContain(other);
     await page.getByTestId('setting-device').selectOption('cpu');
     await expect
-      .poll(async () => JSON.parse(await readFile(join(server.paths.models, '..', 'settings.json'), 'utf8')))
+      .poll(() => page.getByTestId('toast-info').allTextContents(), { timeout: 60_000 })
+      .toContain('Saved device cpu; the engine restarted');
+    await expect
+      .poll(
+        async () => JSON.parse(await readFile(join(server.paths.models, '..', 'settings.json'), 'utf8')),
+        {
+          timeout: 60_000,
+        },
+      )
       .toMatchObject({ modelsDir: other, device: 'cpu' });
 
     await page.getByTestId('left-tab-models').click();
@@ -260,7 +271,7 @@ describe('settings in the browser', () => {
     await page.getByTestId('setting-models-dir').fill(server.paths.models);
     await page.getByTestId('setting-models-dir-apply').click();
     await expect
-      .poll(() => page.getByTestId('setting-models-folders').textContent())
+      .poll(() => page.getByTestId('setting-models-folders').textContent(), { timeout: 60_000 })
       .toContain(server.paths.models);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -167,7 +167,8 @@ function HostSettingsForm() {
       const next = await hostSettingsSource().update(patch);
       setSettings(next);
       setFolder(next.modelsDir ?? '');
-      toast('Settings saved; the engine restarted');
+      const what = patch.device ? `device ${next.device}` : `models folder ${next.modelsDir ?? '(default)'}`;
+      toast(`Saved ${what}; the engine restarted`);
       void refreshModelLibrary();
     } catch (error) {
       toast(`Could not change the settings: ${(error as Error).message}`, 'error');
