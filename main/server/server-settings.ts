@@ -4,9 +4,9 @@
 // and fixes that setting for the session.
 import { stat } from 'node:fs/promises';
 import type { DeviceName } from '../../nodes/api.ts';
-import { SettingsStore, type StoredSettings } from '../electron/settings-store.ts';
-import { SwappableEngine } from '../electron/swappable-engine.ts';
 import type { EngineLike } from '../engine/transport/engine-calls.ts';
+import { SwappableEngine } from '../engine/transport/swappable-engine.ts';
+import { SettingsStore, type StoredSettings } from '../host/settings-store.ts';
 import type { HostSettings } from '../host/shared/api.ts';
 import { HostError } from '../host/shared/errors.ts';
 import type { DiffgraphPaths } from '../paths.ts';

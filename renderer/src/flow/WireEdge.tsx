@@ -3,8 +3,8 @@
 import { BaseEdge, type EdgeProps } from '@xyflow/react';
 import { memo, type PointerEvent } from 'react';
 import { moveReroute, removeReroute } from '../doc/decor.ts';
-import { editorSettings } from '../settings/editor-settings.ts';
 import { commit, sealHistory } from '../store/editor.ts';
+import { editorSettings } from '../store/editor-settings.ts';
 import { useSlice } from '../store/store.ts';
 import { useCanvasView } from './canvas-context.ts';
 import type { WireData } from './derive.ts';

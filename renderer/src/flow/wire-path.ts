@@ -1,7 +1,7 @@
 // A wire's SVG path in the chosen link style (settings): spline curves, straight segments, or
 // linear right-angle steps. Hidden wires keep their path; CSS stops drawing them.
 import { getBezierPath, getSmoothStepPath, getStraightPath, type Position } from '@xyflow/react';
-import type { LinkStyle } from '../settings/editor-settings.ts';
+import type { LinkStyle } from '../store/editor-settings.ts';
 
 export interface WireEnds {
   sourceX: number;

@@ -1,7 +1,7 @@
 // Keyboard shortcuts: one table drives both the handler and the shortcut sheet.
 import { addNote } from '../doc/decor.ts';
-import { editorSettings } from '../settings/editor-settings.ts';
 import { commit, editor, redo, undo } from '../store/editor.ts';
+import { editorSettings } from '../store/editor-settings.ts';
 import { newGraph, save, saveAs, showOpen } from '../store/file-actions.ts';
 import { cancelRun, queueRun } from '../store/run-actions.ts';
 import {

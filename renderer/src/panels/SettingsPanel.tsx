@@ -3,17 +3,17 @@
 import { useEffect, useState } from 'react';
 import type { HostSettings, ShellSettings } from '../../../main/host/shared/api.ts';
 import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
+import { rebind, rebindable, resetBinding } from '../hooks/keybindings.ts';
 import { boundKeys, keyName, SHORTCUTS, type Shortcut } from '../hooks/shortcuts.ts';
 import { host } from '../host/host.ts';
+import { toast } from '../store/editor.ts';
 import {
   type EditorSettings,
   editorSettings,
   LINK_STYLES,
   THEMES,
   updateSettings,
-} from '../settings/editor-settings.ts';
-import { rebind, rebindable, resetBinding } from '../settings/keybindings.ts';
-import { toast } from '../store/editor.ts';
+} from '../store/editor-settings.ts';
 import { modelLibrary, refreshModelLibrary } from '../store/model-library.ts';
 import { useSlice } from '../store/store.ts';
 

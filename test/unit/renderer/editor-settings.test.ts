@@ -5,7 +5,7 @@ import {
   DEFAULT_SETTINGS,
   editorSettingsSchema,
   readStoredSettings,
-} from '../../../renderer/src/settings/editor-settings.ts';
+} from '../../../renderer/src/store/editor-settings.ts';
 
 describe('stored editor settings', () => {
   it('nothing stored: the defaults, no problems', () => {

@@ -1,6 +1,7 @@
 // Changing which keys trigger a shortcut: checked against every other shortcut's keys, then saved.
-import { boundKeys, SHORTCUTS, type Shortcut } from '../hooks/shortcuts.ts';
-import { editorSettings, keyBindingSchema, updateSettings } from './editor-settings.ts';
+
+import { editorSettings, keyBindingSchema, updateSettings } from '../store/editor-settings.ts';
+import { boundKeys, SHORTCUTS, type Shortcut } from './shortcuts.ts';
 
 /** Shortcuts a user may rebind (the copy/paste line only documents the browser's own clipboard keys). */
 export function rebindable(shortcut: Shortcut): boolean {

@@ -2,7 +2,7 @@
 // localStorage, in the browser and in the desktop app alike. Models folders and device are the
 // host's settings (the desktop shell's, see panels/SettingsPanel.tsx), not stored here.
 import { z } from 'zod';
-import { createStore } from '../store/store.ts';
+import { createStore } from './store.ts';
 
 export const THEMES = ['dark', 'light'] as const;
 /** spline: curves; straight: one segment; linear: right-angle steps; hidden: no wires drawn. */
