@@ -12,6 +12,7 @@ import { loadRecent, openDefault } from './store/file-actions.ts';
 import { refreshGraphs, refreshInputs, refreshModels } from './store/host-data.ts';
 import { refreshModelLibrary } from './store/model-library.ts';
 import { followHostEvents } from './store/run-actions.ts';
+import { followTabSession, restoreTabs } from './store/tab-session.ts';
 
 /** Read-only view of the document for tests and for debugging in the devtools console. */
 (window as unknown as { diffgraphDebug: object }).diffgraphDebug = { doc: () => editor.get().doc };
@@ -34,6 +35,8 @@ async function boot(): Promise<void> {
     void refreshModelLibrary();
     const params = new URLSearchParams(location.search);
     if (params.has('fresh') || !restoreSession()) await openDefault();
+    else restoreTabs();
+    followTabSession();
     const queue = await host.queueState();
     editor.set((s) => ({ hostState: 'connected', run: { ...s.run, queue: queue.items } }));
   } catch (error) {

@@ -128,4 +128,27 @@ describe('workflow tabs', () => {
     expect(await page.getByTestId('image-save').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('the open tabs come back after a reload, unsaved markers included', async () => {
+    const { page, errors } = await openEditor(browser, `${server.url}?fresh`);
+    await page.getByTestId('doc-tab-new').click();
+    await page.getByTestId('left-tab-nodes').click();
+    await page.getByTestId('node-library-search').fill('empty latent');
+    await page.getByTestId('library-node-EmptyLatent').click();
+    await expect.poll(() => graphNodes(page)).toBe(1);
+    await page.getByTestId('doc-tab-title-0').click();
+    await expect.poll(() => graphNodes(page)).toBe(8);
+    await page.waitForTimeout(1200);
+
+    await page.goto(server.url);
+    await page.getByTestId('canvas').waitFor();
+    await expect.poll(() => page.getByTestId('doc-tab-1').count()).toBe(1);
+    expect(await tabText(page, 0)).toBe('Text to image (default model)');
+    expect(await page.getByTestId('doc-tab-dirty-1').count()).toBe(1);
+    expect(await graphNodes(page)).toBe(8);
+    await page.getByTestId('doc-tab-title-1').click();
+    await expect.poll(() => graphNodes(page)).toBe(1);
+    expect(Object.values((await readDoc(page)).nodes).map((n) => n.type)).toEqual(['EmptyLatent']);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

@@ -4,9 +4,9 @@
 // runs: their events keep updating that tab's node states while another tab is shown.
 import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { emptyHistory } from '../doc/history.ts';
-import { emptyDoc } from '../doc/types.ts';
+import { emptyDoc, type GraphDoc } from '../doc/types.ts';
 import { host } from '../host/host.ts';
-import { type EditorState, editor, isDirty } from './editor.ts';
+import { type EditorState, editor, type FileRef, isDirty } from './editor.ts';
 import { applyHostEvent, forgetDocumentRuns, type RunView } from './run-state.ts';
 import { createStore } from './store.ts';
 
@@ -67,19 +67,38 @@ function snapshotActive(): DocSnapshot {
   return Object.fromEntries(DOC_FIELDS.map((k) => [k, s[k]])) as DocSnapshot;
 }
 
-function freshSnapshot(): DocSnapshot {
-  const doc = emptyDoc();
+/** A document as a background tab holds it; `dirty` keeps its unsaved marker (a copy as the saved one). */
+export function snapshotOf(doc: GraphDoc, file: FileRef | null, dirty = false): DocSnapshot {
   return {
     doc,
-    savedDoc: doc,
+    savedDoc: dirty ? { ...doc } : doc,
     history: emptyHistory(),
-    file: null,
+    file,
     selected: new Set(),
     selectedEdges: new Set(),
     measured: new Map(),
     problems: [],
     problemsByNode: {},
   };
+}
+
+function freshSnapshot(): DocSnapshot {
+  return snapshotOf(emptyDoc(), null);
+}
+
+/** Replaces the tab list (a restored session): `null` marks the active tab, whose document is the editor's. */
+export function setTabs(
+  entries: readonly ({ snapshot: DocSnapshot; viewport: Viewport | null } | null)[],
+): void {
+  const tabs = entries.map((e) => ({
+    id: nextId++,
+    snapshot: e?.snapshot ?? null,
+    run: null,
+    viewport: e?.viewport ?? null,
+    runs: [],
+  }));
+  const active = tabs.find((t) => t.snapshot === null);
+  if (active) tabsStore.set({ tabs, active: active.id });
 }
 
 /**
