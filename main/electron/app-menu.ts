@@ -2,9 +2,9 @@
 // whenever the recent files or the device change.
 import { app, dialog, Menu } from 'electron';
 import type { DeviceName } from '../../nodes/api.ts';
+import type { StoredSettings } from '../host/settings-store.ts';
 import type { MenuCommand } from '../host/shared/api.ts';
 import { buildMenuTemplate } from './menu-template.ts';
-import type { StoredSettings } from './settings-store.ts';
 
 export interface AppMenuInput {
   settings: StoredSettings;

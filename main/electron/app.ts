@@ -5,7 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, protocol } from 'electron';
 import type { DeviceName } from '../../nodes/api.ts';
+import { SwappableEngine } from '../engine/transport/swappable-engine.ts';
 import { HostCore } from '../host/host-core.ts';
+import { SettingsStore } from '../host/settings-store.ts';
 import type { MenuCommand, ShellSettings } from '../host/shared/api.ts';
 import { EVENT_CHANNEL, IPC_PREFIX, MENU_CHANNEL } from '../host/shared/channels.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths, defaultPaths, envModelRoots } from '../paths.ts';
@@ -18,9 +20,7 @@ import { graphPathsFromArgv } from './argv.ts';
 import { createEditorWindow, type EditorWindow } from './editor-window.ts';
 import { registerIpcHandlers } from './ipc-handlers.ts';
 import { nativeDialogs } from './native-dialogs.ts';
-import { SettingsStore } from './settings-store.ts';
 import { createShellApi } from './shell-api.ts';
-import { SwappableEngine } from './swappable-engine.ts';
 import { startUtilityEngine } from './utility-engine.ts';
 
 const RENDERER_DIR = join(APP_ROOT, 'dist', 'renderer');
@@ -84,7 +84,15 @@ async function start(): Promise<void> {
     () => settings.get().recentFiles,
     (path) => settings.addRecent(path).then(() => refreshMenu()),
   );
-  const core = new HostCore({ engine, paths, external: allowed });
+  const core = new HostCore({
+    engine,
+    paths,
+    external: allowed,
+    modelRoots: () => {
+      const roots = modelRootsFor(settings.get());
+      return roots.length > 0 ? roots : [paths.models];
+    },
+  });
 
   const send = (channel: string, payload: unknown) =>
     editor?.window.webContents.send(`${IPC_PREFIX}${channel}`, payload);

@@ -1,11 +1,11 @@
 // The Electron-only part of the host API (dialogs, window state, settings) as plain logic over
 // injected native functions, so it is testable without Electron. One instance per window.
 import { basename, dirname, join } from 'node:path';
+import { type SettingsStore, toShellSettings } from '../host/settings-store.ts';
 import type { ShellSettings } from '../host/shared/api.ts';
 import { HostError } from '../host/shared/errors.ts';
 import type { AllowedGraphFiles } from './allowed-files.ts';
 import type { ShellMainApi } from './ipc-handlers.ts';
-import { type SettingsStore, toShellSettings } from './settings-store.ts';
 
 export const GRAPH_FILTERS = [{ name: 'Diffgraph graph', extensions: ['json'] }];
 

@@ -15,7 +15,16 @@ import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
 import { RunHistory } from './run-history.ts';
 import { RunQueue } from './run-queue.ts';
-import type { Catalogue, GraphFileInfo, HistoryRun, HostApi, HostEvent, QueueState } from './shared/api.ts';
+import type {
+  Catalogue,
+  GraphFileInfo,
+  HistoryRun,
+  HostApi,
+  HostEvent,
+  HostSettings,
+  ModelLibrary,
+  QueueState,
+} from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 import { readTemplateThumbnails } from './template-thumbnails.ts';
 
@@ -33,7 +42,20 @@ export interface HostCoreOptions {
   external?: ExternalGraphFiles;
   /** Reads the graph SaveImage embeds in a PNG (defaults to main/graph/png-text.ts). */
   readPngGraph?: (png: Uint8Array) => unknown | null | Promise<unknown | null>;
+  /** The models folders to list checkpoints, LoRAs... from (default: `paths.models`); read at each call
+   * because the desktop app's settings can change them. */
+  modelRoots?: () => readonly string[];
+  /** The host's own settings (models folder, device), where it keeps any (`diffgraph serve`). */
+  settings?: Pick<HostCoreApi, 'hostSettings' | 'updateHostSettings'>;
 }
+
+/** What a host without settings of its own answers (the desktop app changes them through its shell). */
+const FIXED_SETTINGS: HostSettings = {
+  modelsDir: null,
+  device: 'auto',
+  editable: { modelsDir: false, device: false },
+  note: 'the models folder and device are set by the program that started the engine',
+};
 
 /** The largest input image or PNG a client may send (uploads and graphFromPng). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -100,6 +122,13 @@ export class HostCore implements HostCoreApi {
     return this.options.engine.listModels();
   }
 
+  async listModelFiles(): Promise<ModelLibrary> {
+    // Loaded on first use: the header readers are only needed once someone opens a picker or the library.
+    const { scanModelFiles } = await import('../checkpoint/scan.ts');
+    const roots = [...(this.options.modelRoots?.() ?? [this.options.paths.models])];
+    return { roots, files: await scanModelFiles(roots) };
+  }
+
   async loadedModels(): Promise<LoadedModelInfo[]> {
     return this.options.engine.loadedModels();
   }
@@ -110,6 +139,15 @@ export class HostCore implements HostCoreApi {
 
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }> {
     return this.options.engine.devices();
+  }
+
+  async hostSettings(): Promise<HostSettings> {
+    return this.options.settings ? this.options.settings.hostSettings() : FIXED_SETTINGS;
+  }
+
+  async updateHostSettings(patch: Parameters<HostCoreApi['updateHostSettings']>[0]): Promise<HostSettings> {
+    if (!this.options.settings) throw new HostError('bad-request', FIXED_SETTINGS.note ?? '');
+    return this.options.settings.updateHostSettings(patch);
   }
 
   listInputs(): Promise<string[]> {

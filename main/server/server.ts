@@ -18,6 +18,7 @@ import { checkRequest, type GuardConfig, isLoopbackHost, tokenCookie, weakTokenP
 import { sendText } from './http-util.ts';
 import { parseRequestUrl } from './request-url.ts';
 import { handleRpc } from './rpc-route.ts';
+import { ServerSettings } from './server-settings.ts';
 import { handleStatic } from './static-route.ts';
 
 export interface ServerOptions {
@@ -40,6 +41,10 @@ export interface ServerOptions {
   nodeModules?: readonly string[];
   /** An engine to use instead of starting one (tests). It is closed with the server. */
   engine?: EngineLike;
+  /** Keep the editor's models folder and device choices in <settingsDir>/settings.json (no effect
+   * with `engine`); `fixedSettings` names those given on the command line, which win. */
+  settingsDir?: string;
+  fixedSettings?: { modelsDir: boolean; device: boolean };
 }
 
 export interface RunningServer {
@@ -60,8 +65,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const weak = options.token === undefined ? null : weakTokenProblem(options.token);
   if (weak !== null) throw new Error(weak);
   const token = options.token ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('base64url'));
-  const engine = options.engine ?? (await startEngine(options));
-  const core = new HostCore({ engine, paths: options.paths, templatesDir: options.templatesDir });
+  // The settings restart the engine only when the host's queue is empty; the host is made next.
+  const made: { core?: HostCore } = {};
+  const settings = await openSettings(
+    options,
+    async () => (await made.core?.queueState())?.items.length === 0,
+  );
+  const engine = options.engine ?? settings?.engine ?? (await startEngine(options));
+  const extraRoots = options.modelSearchPath ?? [];
+  const core = new HostCore({
+    engine,
+    paths: options.paths,
+    templatesDir: options.templatesDir,
+    modelRoots: () => [settings?.modelsDir() ?? options.paths.models, ...extraRoots],
+    settings: settings ?? undefined,
+  });
+  made.core = core;
   const events = new EventsSocket(core);
   const comfy = new ComfyState(core);
   const comfySocket = new ComfySocket(comfy);
@@ -164,6 +183,18 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
       server.off('error', reject);
       resolve();
     });
+  });
+}
+
+function openSettings(options: ServerOptions, queueIsEmpty: () => Promise<boolean>) {
+  if (!options.settingsDir || options.engine) return null;
+  return ServerSettings.open({
+    dir: options.settingsDir,
+    paths: options.paths,
+    device: options.device ?? 'auto',
+    fixed: options.fixedSettings ?? { modelsDir: false, device: false },
+    startEngine: (paths, device) => startEngine({ ...options, paths, device }),
+    queueIsEmpty,
   });
 }
 

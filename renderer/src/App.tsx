@@ -7,7 +7,9 @@ import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
+import { DocTabs } from './panels/DocTabs.tsx';
 import { HistoryFeed } from './panels/HistoryPanel.tsx';
+import { LeftPanel } from './panels/LeftPanel.tsx';
 import { Lightbox } from './panels/Lightbox.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
@@ -51,7 +53,11 @@ function Editor() {
       <DocumentEffects />
       <Toolbar />
       <main className="dg-main">
-        <Canvas />
+        <LeftPanel />
+        <div className="dg-center">
+          <DocTabs />
+          <Canvas />
+        </div>
         <SidePanel />
       </main>
       <StatusBar />

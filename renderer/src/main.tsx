@@ -6,15 +6,19 @@ import { createHostApi } from '../../main/host/shared/create-client.ts';
 import { App } from './App.tsx';
 import { restoreSession } from './hooks/useDocumentPersistence.ts';
 import { setHost } from './host/host.ts';
-import { editor, setCatalogue } from './store/editor.ts';
+import { editor, setCatalogue, toast } from './store/editor.ts';
+import { loadEditorSettings } from './store/editor-settings.ts';
 import { loadRecent, openDefault } from './store/file-actions.ts';
 import { refreshGraphs, refreshInputs, refreshModels } from './store/host-data.ts';
+import { refreshModelLibrary } from './store/model-library.ts';
 import { followHostEvents } from './store/run-actions.ts';
+import { followTabSession, restoreTabs } from './store/tab-session.ts';
 
 /** Read-only view of the document for tests and for debugging in the devtools console. */
 (window as unknown as { diffgraphDebug: object }).diffgraphDebug = { doc: () => editor.get().doc };
 
 async function boot(): Promise<void> {
+  const settingsProblems = loadEditorSettings();
   const host = createHostApi();
   setHost(host);
   const withConnection = host as { onConnectionChange?: (l: (c: boolean) => void) => () => void };
@@ -27,8 +31,12 @@ async function boot(): Promise<void> {
     followHostEvents();
     loadRecent();
     await Promise.all([refreshModels(), refreshInputs(), refreshGraphs()]);
+    // Checkpoint headers may take a moment on a big folder: pickers fill in when they arrive.
+    void refreshModelLibrary();
     const params = new URLSearchParams(location.search);
     if (params.has('fresh') || !restoreSession()) await openDefault();
+    else restoreTabs();
+    followTabSession();
     const queue = await host.queueState();
     editor.set((s) => ({ hostState: 'connected', run: { ...s.run, queue: queue.items } }));
   } catch (error) {
@@ -39,6 +47,7 @@ async function boot(): Promise<void> {
     return;
   }
   createRoot(document.getElementById('root') as HTMLElement).render(<App />);
+  for (const problem of settingsProblems) toast(`Stored setting ignored: ${problem}`, 'error');
 }
 
 void boot();

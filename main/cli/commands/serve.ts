@@ -1,4 +1,5 @@
 // `diffgraph serve`: the editor and HostApi over HTTP + WebSocket (loopback only unless --host).
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
 import { defaultPaths } from '../../paths.ts';
@@ -36,7 +37,7 @@ export function serveCommand(): Command {
     .option('--redis <url>', "send the editor's runs to a render farm on this Redis (see `diffgraph worker`)")
     .option('--queue <name>', 'farm name (with --redis)', 'default')
     .addHelpText('after', EXAMPLES)
-    .action(async (options: ServeOptions) => {
+    .action(async (options: ServeOptions, command: Command) => {
       // A weak DIFFGRAPH_TOKEN is refused before anything starts (bad input: exit 2, no stack trace).
       const { weakTokenProblem } = await import('../../server/guard.ts');
       const weak = process.env.DIFFGRAPH_TOKEN ? weakTokenProblem(process.env.DIFFGRAPH_TOKEN) : null;
@@ -66,6 +67,12 @@ export function serveCommand(): Command {
         paths,
         device: options.device,
         engine,
+        // The editor's settings panel changes these unless the command line gave them.
+        settingsDir: dirname(defaults.graphs),
+        fixedSettings: {
+          modelsDir: options.models !== undefined || process.env.DIFFGRAPH_MODELS !== undefined,
+          device: command.getOptionValueSource('device') === 'cli',
+        },
       });
       process.stdout.write(`Diffgraph is serving ${server.url}\n`);
       if (server.token) {

@@ -1,6 +1,7 @@
 // The one typed API the editor talks to. Two transports implement it: Electron IPC (preload)
 // and HTTP + WebSocket (`diffgraph serve`). The renderer only ever sees this interface.
 import type { DeviceName, NodeSchema, SOCKET_TYPES } from '../../../nodes/api.ts';
+import type { ModelFileInfo } from '../../checkpoint/scan.ts';
 import type { EngineEvent, GraphProblem, RunResult } from '../../engine/events.ts';
 import type { DeviceInfo, LoadedModelInfo, ModelInfo } from '../../runtime/index.ts';
 
@@ -64,6 +65,24 @@ export interface HistoryRun {
   error?: string;
 }
 
+/** Checkpoints, LoRAs, VAEs and embeddings in the models folders, described from their headers. */
+export interface ModelLibrary {
+  /** The models folders searched, first one first. */
+  roots: string[];
+  files: ModelFileInfo[];
+}
+
+/** The host's models folder and device, as the settings panel shows and changes them. */
+export interface HostSettings {
+  /** The first models folder (null: the default one). */
+  modelsDir: string | null;
+  device: DeviceName;
+  /** Which of them the editor may change (a command-line flag or a render farm fixes them). */
+  editable: { modelsDir: boolean; device: boolean };
+  /** Why a setting cannot be changed here. */
+  note?: string;
+}
+
 export interface HostApi {
   catalogue(): Promise<Catalogue>;
   validate(graph: unknown): Promise<GraphProblem[]>;
@@ -77,10 +96,15 @@ export interface HostApi {
   /** URL the renderer can show for an output/input file path reported by the engine. */
   fileUrl(path: string): string;
   listModels(): Promise<ModelInfo[]>;
+  /** Single-file models (checkpoints, LoRAs, VAEs, embeddings) with architecture and size. */
+  listModelFiles(): Promise<ModelLibrary>;
   loadedModels(): Promise<LoadedModelInfo[]>;
   /** Unload one loaded model (a LoadedModelInfo key), or all of them. */
   unloadModels(key?: string): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }>;
+  hostSettings(): Promise<HostSettings>;
+  /** Changing the models folder or device restarts the engine (the queue must be empty). */
+  updateHostSettings(patch: { modelsDir?: string | null; device?: DeviceName }): Promise<HostSettings>;
   /** Image files (relative names) in the input folder, for LoadImage pickers. */
   listInputs(): Promise<string[]>;
   /** Store an image in the input folder; returns its relative name. */

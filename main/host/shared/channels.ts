@@ -17,6 +17,10 @@ const graph = z
 const graphId = z.string().min(1).max(4096);
 const device = z.enum(DEVICE_NAMES as [string, ...string[]]);
 
+const settingsPatch = z
+  .object({ modelsDir: z.string().min(1).max(4096).nullable().optional(), device: device.optional() })
+  .strict();
+
 /** Methods of HostApi reachable over both transports, with their argument tuples. */
 export const HOST_CHANNELS = {
   catalogue: z.tuple([]),
@@ -25,9 +29,12 @@ export const HOST_CHANNELS = {
   queueState: z.tuple([]),
   cancel: z.tuple([z.string().max(100).optional()]),
   listModels: z.tuple([]),
+  listModelFiles: z.tuple([]),
   loadedModels: z.tuple([]),
   unloadModels: z.tuple([z.string().max(8192).optional()]),
   devices: z.tuple([]),
+  hostSettings: z.tuple([]),
+  updateHostSettings: z.tuple([settingsPatch]),
   listInputs: z.tuple([]),
   uploadInput: z.tuple([z.string().min(1).max(255), bytes]),
   listGraphs: z.tuple([]),
@@ -46,11 +53,7 @@ export const SHELL_CHANNELS = {
   saveGraphDialog: z.tuple([graph, z.string().max(255).optional()]),
   setDocumentState: z.tuple([z.object({ title: z.string().max(500), edited: z.boolean() })]),
   getSettings: z.tuple([]),
-  updateSettings: z.tuple([
-    z
-      .object({ modelsDir: z.string().min(1).max(4096).nullable().optional(), device: device.optional() })
-      .strict(),
-  ]),
+  updateSettings: z.tuple([settingsPatch]),
   chooseModelsFolder: z.tuple([]),
 } as const;
 

@@ -15,10 +15,12 @@ import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
 import { useFlowChanges } from '../hooks/useFlowChanges.ts';
 import { useFlowModel } from '../hooks/useFlowModel.ts';
+import { isLibraryDrag, useLibraryDrop } from '../hooks/useLibraryDrop.ts';
 import { useShellMenu } from '../hooks/useShellMenu.ts';
 import { useShortcuts } from '../hooks/useShortcuts.ts';
 import { useSpacePan } from '../hooks/useSpacePan.ts';
 import { commit, editor } from '../store/editor.ts';
+import { editorSettings } from '../store/editor-settings.ts';
 import { openLocalFile } from '../store/file-actions.ts';
 import { useSlice } from '../store/store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
@@ -142,12 +144,18 @@ export function Canvas() {
     [spacePan],
   );
 
-  const onDrop = useCallback((e: DragEvent) => {
-    const file = e.dataTransfer.files[0];
-    if (!file) return;
-    e.preventDefault();
-    void openLocalFile(file);
-  }, []);
+  const libraryDrop = useLibraryDrop();
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      if (libraryDrop(e)) return;
+      const file = e.dataTransfer.files[0];
+      if (!file) return;
+      e.preventDefault();
+      void openLocalFile(file);
+    },
+    [libraryDrop],
+  );
+  const theme = useSlice(editorSettings, (s) => s.theme);
 
   return (
     <div
@@ -161,7 +169,7 @@ export function Canvas() {
         pointer.current = { x: e.clientX, y: e.clientY };
       }}
       onDragOver={(e) => {
-        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+        if (e.dataTransfer.types.includes('Files') || isLibraryDrag(e)) e.preventDefault();
       }}
       onDrop={onDrop}
     >
@@ -192,7 +200,7 @@ export function Canvas() {
           snapGrid={SNAP}
           minZoom={0.1}
           maxZoom={2.5}
-          colorMode="dark"
+          colorMode={theme}
           // Zoomed in on a big graph, nodes and wires out of view are not drawn: each drawn node's
           // widgets cost hit testing, layout and compositing on every frame (see bench/editor.ts).
           onlyRenderVisibleElements

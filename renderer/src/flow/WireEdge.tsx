@@ -1,22 +1,14 @@
 // A wire coloured by its socket type. It bends through its reroute points, which can be dragged
 // (double-click a wire to add one, double-click a point to remove it).
-import { BaseEdge, type EdgeProps, getBezierPath } from '@xyflow/react';
+import { BaseEdge, type EdgeProps } from '@xyflow/react';
 import { memo, type PointerEvent } from 'react';
 import { moveReroute, removeReroute } from '../doc/decor.ts';
 import { commit, sealHistory } from '../store/editor.ts';
+import { editorSettings } from '../store/editor-settings.ts';
+import { useSlice } from '../store/store.ts';
 import { useCanvasView } from './canvas-context.ts';
 import type { WireData } from './derive.ts';
-
-export function pathThrough(points: [number, number][]): string {
-  let d = `M ${points[0][0]},${points[0][1]}`;
-  for (let i = 1; i < points.length; i++) {
-    const [ax, ay] = points[i - 1];
-    const [bx, by] = points[i];
-    const dx = Math.max(30, Math.abs(bx - ax) / 2);
-    d += ` C ${ax + dx},${ay} ${bx - dx},${by} ${bx},${by}`;
-  }
-  return d;
-}
+import { wirePath } from './wire-path.ts';
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected } = props;
@@ -24,10 +16,12 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps) {
   // Zoomed far out, wires are not clickable (see styles/), so they need no wide hit area.
   const { zoomedOut: lowDetail, screenToFlowPosition } = useCanvasView();
   const points = data.points;
-  const path =
-    points.length === 0
-      ? getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition })[0]
-      : pathThrough([[sourceX, sourceY], ...points, [targetX, targetY]]);
+  const linkStyle = useSlice(editorSettings, (s) => s.linkStyle);
+  const path = wirePath(
+    linkStyle,
+    { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition },
+    points,
+  );
 
   const drag = (at: number) => (e: PointerEvent<SVGCircleElement>) => {
     e.stopPropagation();

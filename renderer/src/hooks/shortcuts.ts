@@ -1,6 +1,7 @@
 // Keyboard shortcuts: one table drives both the handler and the shortcut sheet.
 import { addNote } from '../doc/decor.ts';
 import { commit, editor, redo, undo } from '../store/editor.ts';
+import { editorSettings } from '../store/editor-settings.ts';
 import { newGraph, save, saveAs, showOpen } from '../store/file-actions.ts';
 import { cancelRun, queueRun } from '../store/run-actions.ts';
 import {
@@ -81,6 +82,12 @@ export function keyName(
   return parts.join('+');
 }
 
+/** The keys that trigger a shortcut now: the user's binding (settings), else its built-in keys. */
+export function boundKeys(shortcut: Shortcut, bindings = editorSettings.get().keybindings): string {
+  return bindings[shortcut.keys] ?? shortcut.keys;
+}
+
 export function findShortcut(name: string): Shortcut | undefined {
-  return SHORTCUTS.find((s) => s.keys === name);
+  const bindings = editorSettings.get().keybindings;
+  return SHORTCUTS.find((s) => boundKeys(s, bindings) === name);
 }

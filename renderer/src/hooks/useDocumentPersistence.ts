@@ -5,6 +5,7 @@ import { asGraphDoc } from '../doc/types.ts';
 import { host } from '../host/host.ts';
 import { editor, type FileRef, isDirty } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
+import { isTabDirty, tabsStore } from '../store/tabs.ts';
 
 const SESSION_KEY = 'diffgraph.session';
 
@@ -37,11 +38,13 @@ export function useDocumentPersistence(): void {
     return () => clearTimeout(timer);
   }, [doc, file, dirty]);
 
+  // The desktop shell asks before closing while any tab, shown or not, has unsaved changes.
+  const otherTabDirty = useSlice(tabsStore, (t) => t.tabs.some((tab) => tab.snapshot && isTabDirty(tab)));
   useEffect(() => {
     const title = `${dirty ? '• ' : ''}${file?.name ?? 'Untitled'} — Diffgraph`;
     document.title = title;
-    void host().shell?.setDocumentState({ title, edited: dirty });
-  }, [file, dirty]);
+    void host().shell?.setDocumentState({ title, edited: dirty || otherTabDirty });
+  }, [file, dirty, otherTabDirty]);
 
   useEffect(() => {
     const onUnload = (e: BeforeUnloadEvent) => {

@@ -1,6 +1,6 @@
 // Modal dialogs: open (templates, graphs, recent, local file), save as, confirm, shortcut sheet.
 import { useRef, useState } from 'react';
-import { SHORTCUTS } from '../hooks/shortcuts.ts';
+import { boundKeys, SHORTCUTS } from '../hooks/shortcuts.ts';
 import { editor } from '../store/editor.ts';
 import { openGraph, openLocalFile, saveAsName } from '../store/file-actions.ts';
 import { useSlice } from '../store/store.ts';
@@ -173,7 +173,7 @@ function ShortcutSheet() {
           {SHORTCUTS.map((s) => (
             <tr key={s.keys + s.label}>
               <td>
-                <kbd>{s.keys}</kbd>
+                <kbd>{boundKeys(s)}</kbd>
               </td>
               <td>{s.label}</td>
             </tr>

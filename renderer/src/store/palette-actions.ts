@@ -1,8 +1,8 @@
 // Adding a node from the search palette, wiring it to the dragged socket when there is one.
-import { addNode, connect, toggleWidgetInput } from '../doc/commands.ts';
+import { addNode, connect, toggleWidgetInput, updateNode } from '../doc/commands.ts';
 import { acceptsSocket } from '../doc/fuzzy.ts';
 import { adoptWidget } from '../doc/primitive-from-widget.ts';
-import type { NodeSchema } from '../doc/types.ts';
+import type { GraphDoc, NodeSchema } from '../doc/types.ts';
 import { commit, editor, type PaletteState } from './editor.ts';
 
 export function openPalette(palette: PaletteState): void {
@@ -17,10 +17,23 @@ export function addFromPalette(schema: NodeSchema): void {
   const p = editor.get().palette;
   if (!p) return;
   editor.set({ palette: null });
+  addNodeAt(schema, p);
+}
+
+/**
+ * Adds a node at a canvas point (the palette, the node library's click or drop), wires it to the
+ * dragged socket when there is one, and selects it. Returns the new node's id.
+ */
+export function addNodeAt(
+  schema: NodeSchema,
+  p: Pick<PaletteState, 'flow' | 'filter' | 'wireFrom'>,
+  widgets: Record<string, unknown> = {},
+): string {
   let created = '';
   commit((d) => {
     const fromInput = p.wireFrom?.from === 'target';
-    const r = addNode(d, schema, [fromInput ? p.flow.x - 240 : p.flow.x, p.flow.y - 20]);
+    const added = addNode(d, schema, [fromInput ? p.flow.x - 240 : p.flow.x, p.flow.y - 20]);
+    const r = Object.keys(widgets).length === 0 ? added : withWidgets(added, widgets);
     created = r.id;
     if (!p.wireFrom || !p.filter) return r.doc;
     const port = acceptsSocket(schema, p.filter);
@@ -40,4 +53,9 @@ export function addFromPalette(schema: NodeSchema): void {
     return connect(doc, { from: [w.nodeId, w.handle], to: [r.id, port] });
   });
   if (created) editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+  return created;
+}
+
+function withWidgets(r: { doc: GraphDoc; id: string }, widgets: Record<string, unknown>) {
+  return { id: r.id, doc: updateNode(r.doc, r.id, (n) => ({ ...n, widgets: { ...n.widgets, ...widgets } })) };
 }

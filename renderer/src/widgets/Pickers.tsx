@@ -1,9 +1,11 @@
-// Model and input-image pickers, fed by the host's model list and input folder.
-import { useRef } from 'react';
+// Model and input-image pickers, fed by the host's model list, model library and input folder.
+import { useMemo, useRef } from 'react';
 import type { FileWidget, ModelWidget } from '../../../nodes/api.ts';
+import { type ModelCategory, pickerLabel } from '../doc/model-loaders.ts';
 import { host } from '../host/host.ts';
 import { editor, toast } from '../store/editor.ts';
 import { refreshInputs, refreshModels } from '../store/host-data.ts';
+import { modelLibrary, refreshModelLibrary } from '../store/model-library.ts';
 import { useSlice } from '../store/store.ts';
 
 interface PickerProps<W> {
@@ -13,14 +15,22 @@ interface PickerProps<W> {
   testId: string;
 }
 
-function Options({ names, value }: { names: string[]; value: string }) {
+function Options({
+  names,
+  value,
+  labels,
+}: {
+  names: string[];
+  value: string;
+  labels?: ReadonlyMap<string, string>;
+}) {
   const all = names.includes(value) || value === '' ? names : [value, ...names];
   return (
     <>
       {value === '' && <option value="">(choose)</option>}
       {all.map((n) => (
         <option key={n} value={n}>
-          {names.includes(n) ? n : `${n} (not found)`}
+          {names.includes(n) ? (labels?.get(n) ?? n) : `${n} (not found)`}
         </option>
       ))}
     </>
@@ -46,11 +56,39 @@ export function ModelPicker({ spec, value, onChange, testId }: PickerProps<Model
   );
 }
 
-export function FilePicker({ spec, value, onChange, testId }: PickerProps<FileWidget>) {
+/** A checkpoint, LoRA or VAE picker lists the library's files of its kind, each with its architecture. */
+function useCategoryFiles(category: ModelCategory | undefined) {
+  const files = useSlice(modelLibrary, (s) => s.files);
+  return useMemo(() => {
+    const own = category ? files.filter((f) => f.category === category) : [];
+    return { names: own.map((f) => f.name), labels: new Map(own.map((f) => [f.name, pickerLabel(f)])) };
+  }, [files, category]);
+}
+
+export function FilePicker({
+  spec,
+  value,
+  onChange,
+  testId,
+  category,
+}: PickerProps<FileWidget> & { category?: ModelCategory }) {
   const inputs = useSlice(editor, (s) => s.inputs);
   const models = useSlice(editor, (s) => s.models);
+  const library = useCategoryFiles(category);
   const fileInput = useRef<HTMLInputElement>(null);
-  const names = spec.folder === 'input' ? inputs : models.map((m) => m.name);
+  const onnxNames = models.map((m) => m.name);
+  // A VAE may also be a bare ONNX decoder; checkpoints and LoRAs are only weight files.
+  const names =
+    spec.folder === 'input'
+      ? inputs
+      : category
+        ? [...library.names, ...(category === 'vae' ? onnxNames : [])]
+        : onnxNames;
+  const refresh = () => {
+    if (spec.folder === 'input') return refreshInputs();
+    if (category) void refreshModelLibrary();
+    return refreshModels();
+  };
   const upload = async (file: File) => {
     try {
       const name = await host().uploadInput(file.name, new Uint8Array(await file.arrayBuffer()));
@@ -67,10 +105,10 @@ export function FilePicker({ spec, value, onChange, testId }: PickerProps<FileWi
         className="nodrag"
         data-testid={testId}
         value={value}
-        onFocus={() => void (spec.folder === 'input' ? refreshInputs() : refreshModels())}
+        onFocus={() => void refresh()}
         onChange={(e) => onChange(e.target.value)}
       >
-        <Options names={names} value={value} />
+        <Options names={names} value={value} labels={library.labels} />
       </select>
       {spec.folder === 'input' && (
         <>

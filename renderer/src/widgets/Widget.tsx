@@ -1,6 +1,7 @@
 // One inline widget row, chosen by the widget's kind from the node schema.
 import type { SeedControl, WidgetSpec } from '../../../nodes/api.ts';
 import { actsAsSeed, seedControlOf, setSeedControl, setWidget } from '../doc/commands.ts';
+import { pickerCategory } from '../doc/model-loaders.ts';
 import type { DocNode } from '../doc/types.ts';
 import { commit, sealHistory } from '../store/editor.ts';
 import { NumberField } from './NumberField.tsx';
@@ -121,7 +122,15 @@ export function Widget({ nodeId, node, spec }: WidgetProps) {
     case 'model':
       return <ModelPicker spec={spec} value={String(raw)} onChange={change} testId={testId} />;
     case 'file':
-      return <FilePicker spec={spec} value={String(raw)} onChange={change} testId={testId} />;
+      return (
+        <FilePicker
+          spec={spec}
+          value={String(raw)}
+          onChange={change}
+          testId={testId}
+          category={pickerCategory(node.type, spec.name)}
+        />
+      );
   }
 }
 

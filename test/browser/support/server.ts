@@ -32,6 +32,7 @@ export async function startEditorServer(
     staticDir,
     engine: options.engine,
     templatesDir: options.templatesDir,
+    settingsDir: home,
   });
   return {
     url: server.url,

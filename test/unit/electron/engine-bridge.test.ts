@@ -9,8 +9,8 @@ import {
   serveEngine,
   type ToEngine,
 } from '../../../main/electron/engine-bridge.ts';
-import { SwappableEngine } from '../../../main/electron/swappable-engine.ts';
 import type { EngineEvent } from '../../../main/engine/events.ts';
+import { SwappableEngine } from '../../../main/engine/transport/swappable-engine.ts';
 import { FakeEngine, settle } from '../host/fake-engine.ts';
 
 function portPair() {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, MAX_RECENT, SettingsStore } from '../../../main/electron/settings-store.ts';
+import { DEFAULT_SETTINGS, MAX_RECENT, SettingsStore } from '../../../main/host/settings-store.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AllowedGraphFiles } from '../../../main/electron/allowed-files.ts';
-import { SettingsStore } from '../../../main/electron/settings-store.ts';
 import { createShellApi, type NativeDialogs, safeFileName } from '../../../main/electron/shell-api.ts';
 import { HostCore } from '../../../main/host/host-core.ts';
+import { SettingsStore } from '../../../main/host/settings-store.ts';
 import type { ShellSettings } from '../../../main/host/shared/api.ts';
 import { FakeEngine } from '../host/fake-engine.ts';
 

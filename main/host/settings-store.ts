@@ -1,13 +1,13 @@
-// The app's settings (models folder, device, recent files) as JSON in the user data folder,
+// The desktop app's settings (models folder, device, recent files) as JSON in its user data folder (serve keeps its own in the same format),
 // checked by a zod schema and written atomically. A damaged file is set aside (renamed, never
 // deleted) and the defaults are used, so a bad write can never keep the app from starting.
 import { readFile, rename } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEVICE_NAMES, type DeviceName } from '../../nodes/api.ts';
-import type { ShellSettings } from '../host/shared/api.ts';
-import { HostError } from '../host/shared/errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import type { ShellSettings } from './shared/api.ts';
+import { HostError } from './shared/errors.ts';
 
 export const MAX_RECENT = 10;
 

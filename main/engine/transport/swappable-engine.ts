@@ -1,14 +1,14 @@
-// Lets the shell restart the engine (new models folder or device) under a host core that keeps
+// Lets the desktop shell or `diffgraph serve` restart the engine (new models folder or device) under a host core that keeps
 // its subscribers: calls go to the current engine; swap() closes the old one.
 
-import type { EngineEvent } from '../engine/events.ts';
+import { remoteMethods } from '../../rpc/remote-methods.ts';
+import type { EngineEvent } from '../events.ts';
 import {
   type EngineCalls,
   type EngineLike,
   PASS_THROUGH_NAMES,
   type PassThroughName,
-} from '../engine/transport/engine-calls.ts';
-import { remoteMethods } from '../rpc/remote-methods.ts';
+} from './engine-calls.ts';
 
 // The plain calls are own properties made from the engine's method table in the constructor.
 export interface SwappableEngine extends Pick<EngineCalls, PassThroughName> {}
