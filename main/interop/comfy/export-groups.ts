@@ -48,19 +48,22 @@ function samplerGroup(id: string, doc: GraphDocument, registry: NodeRegistry): E
   const control = doc.nodes[id].seedControl?.seed ?? 'fixed';
   const parts = { '': id, [SCHEDULE_SUFFIX]: scheduleId };
   const common = { steps: n.steps, cfg: s.cfg, sampler_name: sampler, scheduler };
-  if (s.add_noise !== false && n.denoise !== undefined) {
+  const whole = n.start_at_step === 0 && n.end_at_step >= n.steps && s.leftover_noise !== true;
+  if (s.add_noise !== false && whole) {
     const values = { seed: s.seed, control_after_generate: control, ...common, denoise: n.denoise };
     return { id, classType: 'KSampler', values, parts };
   }
-  if (n.denoise !== 1) return 'without add_noise it needs KSamplerAdvanced, which has no denoise';
+  if (n.denoise !== 1)
+    return 'without add_noise or with a step range it needs KSamplerAdvanced, which has no denoise';
+  const enable = (on: unknown) => (on === false ? 'disable' : 'enable');
   const values = {
-    add_noise: 'disable',
+    add_noise: enable(s.add_noise),
     noise_seed: s.seed,
     control_after_generate: control,
     ...common,
-    start_at_step: 0,
-    end_at_step: 10000,
-    return_with_leftover_noise: 'disable',
+    start_at_step: n.start_at_step,
+    end_at_step: n.end_at_step,
+    return_with_leftover_noise: s.leftover_noise === true ? 'enable' : 'disable',
   };
   return { id, classType: 'KSamplerAdvanced', values, parts };
 }
