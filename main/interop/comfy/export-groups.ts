@@ -48,7 +48,8 @@ function samplerGroup(id: string, doc: GraphDocument, registry: NodeRegistry): E
   const control = doc.nodes[id].seedControl?.seed ?? 'fixed';
   const parts = { '': id, [SCHEDULE_SUFFIX]: scheduleId };
   const common = { steps: n.steps, cfg: s.cfg, sampler_name: sampler, scheduler };
-  const whole = n.start_at_step === 0 && n.end_at_step >= n.steps && s.leftover_noise !== true;
+  const whole =
+    n.start_at_step === 0 && Number(n.end_at_step) >= Number(n.steps) && s.leftover_noise !== true;
   if (s.add_noise !== false && whole) {
     const values = { seed: s.seed, control_after_generate: control, ...common, denoise: n.denoise };
     return { id, classType: 'KSampler', values, parts };
@@ -89,6 +90,13 @@ const SIMPLE: Record<string, Simple> = {
       : ['LoraLoaderModelOnly', { lora_name: w[LORA_LOADER.widget], strength_model: w.strength_model }],
   LoadVAE: (w) => ['VAELoader', { vae_name: w.file }],
   TextEncode: (w) => ['CLIPTextEncode', { text: w.text }],
+  SetClipSkip: (w) => ['CLIPSetLastLayer', { stop_at_clip_layer: -Number(w.clip_skip) }],
+  ZeroConditioning: () => ['ConditioningZeroOut', {}],
+  UpscaleLatent: (w) => [
+    'LatentUpscale',
+    { upscale_method: w.upscale_method, width: w.width, height: w.height, crop: w.crop },
+  ],
+  UpscaleLatentBy: (w) => ['LatentUpscaleBy', { upscale_method: w.upscale_method, scale_by: w.scale_by }],
   EmptyLatent: (w) =>
     w.channels === 4
       ? ['EmptyLatentImage', { width: w.width, height: w.height, batch_size: w.batch }]

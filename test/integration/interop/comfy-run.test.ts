@@ -57,16 +57,16 @@ describe('running imported ComfyUI and A1111 files', { timeout: SLOW_TEST_MS }, 
     const out = join(dir, 'imported.json');
     const result = await runCli(['import', at('lora-workflow-ui-1.json'), '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('imported from comfy-ui: 3 node(s) kept as placeholders');
-    expect(result.stdout).toContain('unmapped 11 (CLIPSetLastLayer)');
+    expect(result.stdout).toContain('imported from comfy-ui: 1 node(s) kept as placeholders');
+    expect(result.stdout).toContain('unmapped 12 (ImageFilterPlus)');
     const written = JSON.parse(await readFile(out, 'utf8')) as { nodes: Record<string, { type: string }> };
     expect(written.nodes['12'].type).toBe('comfy:ImageFilterPlus');
     const validated = await runCli(['validate', out, '--json']);
     const problems = JSON.parse(validated.stdout) as { nodeId: string; code: string }[];
-    // what stops it running is exactly the missing pieces the report named (node 10, the LoRA loader,
-    // maps to LoadLoRA)
+    // what stops it running is exactly the missing piece the report named (the LoRA loader maps to
+    // LoadLoRA, CLIPSetLastLayer to SetClipSkip, LatentUpscaleBy to UpscaleLatentBy)
     const unknown = problems.filter((p) => p.code === 'unknown-node-type').map((p) => p.nodeId);
-    expect(unknown.sort()).toEqual(['11', '12', '14']);
+    expect(unknown.sort()).toEqual(['12']);
   });
 
   it('`diffgraph import` refuses a file that is no ComfyUI/A1111 file, with exit code 2', async () => {
