@@ -7,6 +7,7 @@ import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
 import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
+import { ImportReportToast } from './panels/ImportReportToast.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
 import { StatusBar, Toasts } from './panels/StatusBar.tsx';
@@ -56,6 +57,7 @@ function Editor() {
       <ContextMenu />
       <Dialogs />
       <Toasts />
+      <ImportReportToast />
     </div>
   );
 }

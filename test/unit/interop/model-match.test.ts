@@ -30,6 +30,8 @@ beforeAll(async () => {
   await mkdir(join(checkpoints, 'sd15'), { recursive: true });
   await writeFile(join(checkpoints, 'sd15', 'renamed.safetensors'), bytes);
   await writeFile(join(checkpoints, 'other.ckpt'), Buffer.from('not this one'));
+  await mkdir(join(root, 'loras'));
+  await writeFile(join(root, 'loras', 'ink-style.safetensors'), Buffer.from('a LoRA'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -88,6 +90,38 @@ describe('matching imported models on disk', () => {
     expect(imported.report.models).toEqual([
       { nodeId: 'checkpoint', name: 'missing', hash: '0123456789', folders: [root, checkpoints] },
     ]);
+  });
+
+  it("finds an A1111 LoRA tag's file by name, and a renamed LoRA by the workflow's sha256", async () => {
+    const tagged = importA1111Parameters(
+      'a red circle <lora:ink-style:0.5>\nSteps: 4, Sampler: Euler, Seed: 1, Size: 128x128, Model: sd15/renamed.safetensors',
+    ) as ImportResult;
+    await matchImportedModels(tagged, [root]);
+    expect(tagged.doc.nodes).toMatchObject({
+      lora1: { type: 'LoadLoRA', widgets: { lora: 'ink-style.safetensors' } },
+    });
+    expect(tagged.report.models).toEqual([
+      {
+        nodeId: 'lora1',
+        name: 'ink-style',
+        matched: 'ink-style.safetensors',
+        by: 'name',
+        folders: [join(root, 'loras')],
+      },
+    ]);
+    const renamed = importApiPrompt({
+      '10': {
+        class_type: 'LoraLoaderModelOnly',
+        inputs: { lora_name: 'old-name.safetensors', strength_model: 1 },
+      },
+    }) as ImportResult;
+    renamed.doc.models = [
+      { name: 'old-name.safetensors', sha256: createHash('sha256').update('a LoRA').digest('hex') },
+    ];
+    await matchImportedModels(renamed, [root]);
+    expect(renamed.doc.nodes).toMatchObject({
+      '10': { type: 'LoadLoRA', widgets: { lora: 'ink-style.safetensors', strength_model: 1 } },
+    });
   });
 
   it('leaves a model that is found by its own name alone', async () => {

@@ -92,15 +92,20 @@ describe('A1111 / Forge PNGs', () => {
 });
 
 describe('the editor drop path', () => {
-  it('imports ComfyUI JSON and PNG bytes, and leaves Diffgraph files to the normal reader', () => {
-    const fromJson = graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-ui-0.4.json')));
+  it('imports ComfyUI JSON and PNG bytes, and leaves Diffgraph files to the normal reader', async () => {
+    const fromJson = await graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-ui-0.4.json')));
     expect(structure(fromJson)).toEqual(structure(fixture('default-expected.json')));
-    const fromPng = graphFromForeignBytes(readFileSync(png('a1111-basic.png')));
+    expect(fromJson?.importReport).toEqual({ source: 'comfy-ui', unmapped: [], warnings: [] });
+    const fromPng = await graphFromForeignBytes(readFileSync(png('a1111-basic.png')));
     expect(structure(fromPng).nodes.sampler).toEqual({
       type: 'Sampler',
       widgets: { sampler: 'euler_ancestral', cfg: 4.5, seed: 77, add_noise: true },
     });
-    expect(graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-expected.json')))).toBeNull();
-    expect(() => graphFromForeignBytes(readFileSync(png('comfy-only-broken.png')))).toThrow(/not valid JSON/);
+    expect(
+      await graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-expected.json'))),
+    ).toBeNull();
+    await expect(graphFromForeignBytes(readFileSync(png('comfy-only-broken.png')))).rejects.toThrow(
+      /not valid JSON/,
+    );
   });
 });
