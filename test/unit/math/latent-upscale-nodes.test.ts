@@ -101,9 +101,8 @@ describe('SetClipSkip', () => {
     encodeIds: async (rows, clipSkip) => {
       calls.push(clipSkip);
       const data = new Float32Array(rows.length * 8);
-      rows.forEach((row, r) =>
-        row.forEach((id, t) => data.fill(id * 10 + clipSkip, r * 8 + t * 2, r * 8 + t * 2 + 2)),
-      );
+      for (const [r, row] of rows.entries())
+        for (const [t, id] of row.entries()) data.fill(id * 10 + clipSkip, r * 8 + t * 2, r * 8 + t * 2 + 2);
       return { data, shape: [rows.length, 4, 2] };
     },
   };
