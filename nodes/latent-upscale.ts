@@ -14,6 +14,9 @@ import type { Latent } from './types.ts';
 
 /** Latent cells per pixel edge in ComfyUI's rule (it divides pixel sizes by 8 whatever the VAE). */
 const PIXELS_PER_CELL = 8;
+/** The largest side, as Empty Latent allows (8192 pixels): bad input stays cheap. */
+const MAX_PIXELS = 8192;
+const MAX_CELLS = MAX_PIXELS / PIXELS_PER_CELL;
 
 /**
  * LatentUpscale's target in latent cells: 0 × 0 keeps the latent; one side 0 follows the aspect ratio;
@@ -36,6 +39,11 @@ export function scaledTarget(shape: number[], scale: number): [number, number] {
   const height = roundHalfEven(h * scale);
   if (width < 1 || height < 1)
     throw new NodeInputError('scale_by', `scale ${scale} makes a ${w}×${h} latent smaller than one cell`);
+  if (width > MAX_CELLS || height > MAX_CELLS)
+    throw new NodeInputError(
+      'scale_by',
+      `scale ${scale} makes a ${w}×${h} latent ${width}×${height} cells; at most ${MAX_CELLS} (${MAX_PIXELS} pixels) per side`,
+    );
   return [width, height];
 }
 
@@ -67,8 +75,8 @@ export const latentUpscaleNodes: NodeDefinition[] = [
     inputs: [{ name: 'latent', type: 'LATENT' }],
     widgets: [
       methodWidget,
-      { name: 'width', kind: 'int', default: 512, min: 0, max: 16384, step: 8 },
-      { name: 'height', kind: 'int', default: 512, min: 0, max: 16384, step: 8 },
+      { name: 'width', kind: 'int', default: 512, min: 0, max: MAX_PIXELS, step: 8 },
+      { name: 'height', kind: 'int', default: 512, min: 0, max: MAX_PIXELS, step: 8 },
       { name: 'crop', kind: 'enum', default: 'disabled', options: CROP_MODES },
     ],
     outputs: [{ name: 'latent', type: 'LATENT' }],

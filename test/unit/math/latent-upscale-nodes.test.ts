@@ -28,6 +28,7 @@ describe('upscale target sizes', () => {
     expect(scaledTarget([1, 4, 5, 7], 1.5)).toEqual([10, 8]); // 10.5 → 10, 7.5 → 8
     expect(scaledTarget([1, 4, 64, 64], 0.5)).toEqual([32, 32]);
     expect(() => scaledTarget([1, 4, 5, 7], 0.05)).toThrow(/smaller than one cell/);
+    expect(() => scaledTarget([1, 4, 200, 100], 8)).toThrow(/100×200 latent 800×1600 cells; at most 1024/);
   });
 });
 
