@@ -31,7 +31,8 @@ function isTemplate(id: string): boolean {
 /** Opens a graph by host id. Templates open as a new untitled document (they are read-only). */
 export async function openGraphNow(id: string, name?: string): Promise<boolean> {
   try {
-    const doc = asGraphDoc(await host().readGraph(id));
+    const { graph, report } = takeImportReport(await host().readGraph(id));
+    const doc = asGraphDoc(graph);
     if (!doc) throw new Error('the file is not a Diffgraph graph');
     const fileName =
       name ??
@@ -43,6 +44,7 @@ export async function openGraphNow(id: string, name?: string): Promise<boolean> 
     const file = isTemplate(id) ? null : { id, name: fileName };
     replaceDocument(doc, file);
     if (file) addRecent(file);
+    if (report) showImportReport(report, Object.keys(doc.nodes).length);
     return true;
   } catch (error) {
     toast(`Could not open ${name ?? id}: ${(error as Error).message}`, 'error');
