@@ -11,7 +11,7 @@ const HASH_NAMES: Record<NonNullable<ModelMatch['by']>, string> = {
 export function describeModelMatch(match: ModelMatch): string {
   const hash = match.hash ? ` (hash ${match.hash})` : '';
   if (!match.matched)
-    return `"${match.name}"${hash} of node ${match.nodeId} not found by name or hash; looked in: ${match.folders.join(', ')}`;
+    return `"${match.name}"${hash} of node ${match.nodeId} not found by name${match.hash ? ' or hash' : ''}; looked in: ${match.folders.join(', ')}`;
   const how = match.by === 'name' ? 'by name' : `by its ${HASH_NAMES[match.by ?? 'sha256']} ${match.hash}`;
   return `"${match.name}" of node ${match.nodeId} not found; matched ${how}: ${match.matched} in ${match.folders[0]}`;
 }
