@@ -69,7 +69,11 @@ function samplerGroup(id: string, doc: GraphDocument, registry: NodeRegistry): E
   return { id, classType: 'KSamplerAdvanced', values, parts };
 }
 
-type Simple = (w: Widgets, hasInput: (name: string) => boolean) => [string, Widgets] | string;
+type Simple = (
+  w: Widgets,
+  hasInput: (name: string) => boolean,
+  note: (problem: string) => void,
+) => [string, Widgets] | string;
 
 const SIMPLE: Record<string, Simple> = {
   LoadPipeline: (w) => ['CheckpointLoaderSimple', { ckpt_name: w[CHECKPOINT_LOADERS.folder.widget] }],
@@ -89,7 +93,13 @@ const SIMPLE: Record<string, Simple> = {
         ]
       : ['LoraLoaderModelOnly', { lora_name: w[LORA_LOADER.widget], strength_model: w.strength_model }],
   LoadVAE: (w) => ['VAELoader', { vae_name: w.file }],
-  TextEncode: (w) => ['CLIPTextEncode', { text: w.text }],
+  TextEncode: (w, _hasInput, note) => {
+    if (w.clip_skip !== 1)
+      note(
+        `clip_skip ${w.clip_skip} is not written (ComfyUI sets it with CLIPSetLastLayer before the encoder: use a Set Clip Skip node)`,
+      );
+    return ['CLIPTextEncode', { text: w.text }];
+  },
   SetClipSkip: (w) => ['CLIPSetLastLayer', { stop_at_clip_layer: -Number(w.clip_skip) }],
   ZeroConditioning: () => ['ConditioningZeroOut', {}],
   UpscaleLatent: (w) => [
@@ -112,8 +122,14 @@ const SIMPLE: Record<string, Simple> = {
 export function exportGroups(
   doc: GraphDocument,
   registry: NodeRegistry,
-): { groups: ExportGroup[]; skipped: { id: string; type: string; reason: string }[] } {
+): {
+  groups: ExportGroup[];
+  skipped: { id: string; type: string; reason: string }[];
+  /** Values of exported nodes that ComfyUI's node cannot hold. */
+  notes: string[];
+} {
   const groups: ExportGroup[] = [];
+  const notes: string[] = [];
   const skipped: { id: string; type: string; reason: string }[] = [];
   const taken = new Set<string>();
   const ids = Object.keys(doc.nodes).sort(
@@ -135,7 +151,8 @@ export function exportGroups(
       group = samplerGroup(id, doc, registry);
     } else if (SIMPLE[node.type]) {
       const hasInput = (name: string) => doc.edges.some((e) => e.to[0] === id && e.to[1] === name);
-      const made = SIMPLE[node.type](widgetsOf(node, registry), hasInput);
+      const note = (problem: string) => notes.push(`${node.type} ${id}: ${problem}`);
+      const made = SIMPLE[node.type](widgetsOf(node, registry), hasInput, note);
       group =
         typeof made === 'string' ? made : { id, classType: made[0], values: made[1], parts: { '': id } };
     } else {
@@ -151,5 +168,5 @@ export function exportGroups(
     for (const part of Object.values(group.parts)) taken.add(part);
     groups.push(group);
   }
-  return { groups, skipped };
+  return { groups, skipped, notes };
 }

@@ -138,3 +138,17 @@ describe('step ranges, clip skip, zeroed conditioning and latent upscales', () =
     }
   });
 });
+
+describe('values ComfyUI cannot hold', () => {
+  it('reports a Text Encode clip skip, which ComfyUI sets with CLIPSetLastLayer', () => {
+    const doc = structuredClone(shipped);
+    const encoder = Object.entries(doc.nodes).find(([, n]) => n.type === 'TextEncode');
+    if (!encoder) throw new Error('the default graph has a Text Encode');
+    encoder[1].widgets = { ...encoder[1].widgets, clip_skip: 2 };
+    const { report } = exportComfyApi(doc, registry);
+    expect(report.problems).toEqual([
+      `TextEncode ${encoder[0]}: clip_skip 2 is not written (ComfyUI sets it with CLIPSetLastLayer before the encoder: use a Set Clip Skip node)`,
+    ]);
+    expect(exportComfyApi(shipped, registry).report.problems).toEqual([]);
+  });
+});
