@@ -1,9 +1,11 @@
 // The built-in node catalogue: one file per node family.
 import type { NodeDefinition } from './api.ts';
 import { checkpointNodes } from './checkpoints.ts';
+import { conditioningToolNodes } from './conditioning-tools.ts';
 import { evaluationNodes } from './evaluation.ts';
 import { imageNodes } from './image.ts';
 import { latentNodes } from './latent.ts';
+import { latentUpscaleNodes } from './latent-upscale.ts';
 import { loaderNodes } from './loaders.ts';
 import { primitiveNodes } from './primitives.ts';
 import { samplingNodes } from './sampling.ts';
@@ -16,7 +18,9 @@ export function builtinNodes(): NodeDefinition[] {
     ...loaderNodes,
     ...checkpointNodes,
     ...textNodes,
+    ...conditioningToolNodes,
     ...latentNodes,
+    ...latentUpscaleNodes,
     ...scheduleNodes,
     ...samplingNodes,
     ...vaeNodes,

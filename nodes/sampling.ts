@@ -42,6 +42,13 @@ export const samplingNodes: NodeDefinition[] = [
       },
       { name: 'add_noise', kind: 'boolean', default: true },
       {
+        name: 'leftover_noise',
+        kind: 'boolean',
+        default: false,
+        description:
+          'When the schedule ends before its last step: keep the noise left there for a next Sampler (ComfyUI’s return_with_leftover_noise); off = finish denoising at that step',
+      },
+      {
         name: 'langevin_steps',
         kind: 'int',
         default: 10,
@@ -97,6 +104,7 @@ export const samplingNodes: NodeDefinition[] = [
         seed: inputs.seed as number,
         eta: inputs.eta as number,
         addNoise: inputs.add_noise as boolean,
+        leftoverNoise: inputs.leftover_noise === true,
         positive: denoiser.conditional ? positive : undefined,
         negative: denoiser.conditional ? negative : undefined,
         langevinSteps: inputs.langevin_steps as number,

@@ -12,6 +12,14 @@ export interface ScheduleWidgets {
   denoise: number;
   sigmaMin?: number;
   sigmaMax?: number;
+  /** ComfyUI's start_at_step / end_at_step: the part of the steps a Sampler runs. */
+  startStep?: number;
+  endStep?: number;
+}
+
+function checkStep(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+    throw new NodeInputError(name, `expected a whole step number ≥ 0, got ${value}`);
 }
 
 /** The SCHEDULE value for a model and widget values (also used directly by tests and the CLI). */
@@ -44,8 +52,12 @@ export function buildSchedule(model: Denoiser, widgets: ScheduleWidgets): Schedu
   if (sigmaMin !== undefined && sigmaMax !== undefined && sigmaMin >= sigmaMax) {
     throw new NodeInputError('sigma_min', `sigma_min (${sigmaMin}) must be below sigma_max (${sigmaMax})`);
   }
+  checkStep('start_at_step', widgets.startStep);
+  checkStep('end_at_step', widgets.endStep);
   const plan = planFor('euler', config, { scheduler, steps, denoise, sigmaMin, sigmaMax });
   return {
+    ...(widgets.startStep ? { startStep: widgets.startStep } : {}),
+    ...(widgets.endStep !== undefined && widgets.endStep < steps ? { endStep: widgets.endStep } : {}),
     scheduler,
     timesteps: plan.timesteps,
     sigmas: plan.sigmas,
@@ -65,7 +77,7 @@ export const scheduleNodes: NodeDefinition[] = [
     displayName: 'Noise Schedule',
     category: 'sampling',
     description:
-      'Timesteps and noise levels for a sampler. leading/trailing/linspace are diffusers’ timestep spacings; karras, exponential, sgm_uniform, simple, ddim_uniform, normal follow k-diffusion/ComfyUI; geometric is the NCSN sequence for annealed Langevin. denoise < 1 keeps the last part of the schedule (img2img).',
+      'Timesteps and noise levels for a sampler. leading/trailing/linspace are diffusers’ timestep spacings; karras, exponential, sgm_uniform, simple, ddim_uniform, normal follow k-diffusion/ComfyUI; geometric is the NCSN sequence for annealed Langevin. denoise < 1 keeps the last part of the schedule (img2img); start/end step run only part of it (ComfyUI’s KSamplerAdvanced).',
     inputs: [{ name: 'model', type: 'MODEL' }],
     widgets: [
       { name: 'scheduler', kind: 'enum', default: 'leading', options: SCHEDULERS },
@@ -89,6 +101,22 @@ export const scheduleNodes: NodeDefinition[] = [
         step: 0.01,
         description: 'Largest σ for karras/exponential/geometric; 0 = the model’s own',
       },
+      {
+        name: 'start_at_step',
+        kind: 'int',
+        default: 0,
+        min: 0,
+        max: 10000,
+        description: 'First step the Sampler runs (ComfyUI’s KSamplerAdvanced); earlier steps are skipped',
+      },
+      {
+        name: 'end_at_step',
+        kind: 'int',
+        default: 10000,
+        min: 0,
+        max: 10000,
+        description: 'Step the Sampler stops at; at or past the step count = run to the end',
+      },
     ],
     outputs: [{ name: 'schedule', type: 'SCHEDULE' }],
     run: async (_ctx, inputs) => ({
@@ -98,6 +126,8 @@ export const scheduleNodes: NodeDefinition[] = [
         denoise: inputs.denoise as number,
         sigmaMin: inputs.sigma_min as number,
         sigmaMax: inputs.sigma_max as number,
+        startStep: inputs.start_at_step as number | undefined,
+        endStep: inputs.end_at_step as number | undefined,
       }),
     }),
   }),

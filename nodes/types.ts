@@ -109,4 +109,7 @@ export interface Schedule {
   sigmaMax?: number;
   /** The training config the schedule was built for. */
   config: DenoiserConfig;
+  /** Run only steps start..end of the planned steps (ComfyUI's KSamplerAdvanced); unset = all. */
+  startStep?: number;
+  endStep?: number;
 }

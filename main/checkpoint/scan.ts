@@ -39,10 +39,11 @@ const EXPECTED_KIND: Record<ModelCategory, Detection['kind']> = {
   embeddings: 'embedding',
 };
 
+/** Checkpoint, LoRA, VAE and embedding files (also what an import matches model hashes against). */
 const EXTENSIONS = new Set(['.safetensors', '.ckpt', '.pt', '.pth']);
 const MAX_DEPTH = 6;
 
-async function filesUnder(dir: string, depth = 0): Promise<string[]> {
+export async function filesUnder(dir: string, depth = 0): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;

@@ -48,7 +48,9 @@ export class GraphStore {
       throw error;
     });
     const parsed = parseGraphText(text, id);
-    const graph = importForeignJson(parsed)?.doc ?? parsed; // a ComfyUI workflow opens as a graph
+    // A ComfyUI workflow opens as the graph it imports to, with the import report for the editor.
+    const imported = importForeignJson(parsed);
+    const graph = imported ? { ...imported.doc, importReport: imported.report } : parsed;
     if (id.startsWith('file:')) await this.options.external?.touched?.(path);
     return graph;
   }

@@ -184,7 +184,7 @@ export class HostCore implements HostCoreApi {
   }
 
   async graphFromPng(bytes: Uint8Array): Promise<unknown | null> {
-    const read = this.options.readPngGraph ?? (await defaultPngGraphReader());
+    const read = this.options.readPngGraph ?? (await defaultPngGraphReader(this.options.paths.models));
     try {
       return await read(bytes);
     } catch (error) {
@@ -257,12 +257,17 @@ async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows. */
-async function defaultPngGraphReader(): Promise<(png: Uint8Array) => unknown | null> {
+/**
+ * Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows; models an
+ * import names are looked for in the user's and the bundled models folders.
+ */
+async function defaultPngGraphReader(models: string): Promise<(png: Uint8Array) => Promise<unknown | null>> {
   const { extractGraphFromPng } = await import('../graph/png-text.ts');
   const { graphFromForeignBytes } = await import('../interop/host-import.ts');
-  return (png) => {
+  const { BUNDLED_MODELS_DIR } = await import('../paths.ts');
+  const searchPath = [...new Set([models, BUNDLED_MODELS_DIR])];
+  return async (png) => {
     const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-    return graphFromForeignBytes(bytes) ?? extractGraphFromPng(bytes);
+    return (await graphFromForeignBytes(bytes, searchPath)) ?? extractGraphFromPng(bytes);
   };
 }

@@ -6,6 +6,7 @@ import { importA1111Parameters } from './a1111/to-graph.ts';
 import { importApiPrompt, isApiPrompt } from './comfy/api-format.ts';
 import type { ImportReport } from './comfy/types.ts';
 import { importUiWorkflow, isUiWorkflow } from './comfy/ui-format.ts';
+import { describeModelMatch } from './model-match-text.ts';
 import { readPngMetadata } from './png-metadata.ts';
 import { readWebpMetadata, type WebpMetadata } from './webp-metadata.ts';
 
@@ -101,5 +102,6 @@ export function formatImportReport(report: ImportReport): string[] {
   const lines = [`imported from ${report.source}: ${report.unmapped.length} node(s) kept as placeholders`];
   for (const node of report.unmapped) lines.push(`  unmapped ${node.id} (${node.type}): ${node.reason}`);
   for (const warning of report.warnings) lines.push(`  note: ${warning}`);
+  for (const model of report.models ?? []) lines.push(`  model: ${describeModelMatch(model)}`);
   return lines;
 }

@@ -9,6 +9,7 @@ import type { DeviceName } from '../../nodes/api.ts';
 import type { EngineLike } from '../engine/transport/engine-calls.ts';
 import { HostCore } from '../host/host-core.ts';
 import { APP_ROOT, BUNDLED_MODELS_DIR, type DiffgraphPaths } from '../paths.ts';
+import { comfyApiAlias } from './comfy/api-alias.ts';
 import { COMFY_PATHS, handleComfy } from './comfy/comfy-routes.ts';
 import { ComfySocket } from './comfy/comfy-socket.ts';
 import { ComfyState } from './comfy/comfy-state.ts';
@@ -153,6 +154,8 @@ async function handleRequest(
   const url = parseRequestUrl(req);
   if (url === null) return sendText(res, 400, 'bad request target');
   if (COMFY_PATHS.test(url.pathname)) return handleComfy(req, res, core, comfy, url);
+  const alias = comfyApiAlias(url.pathname, req.method);
+  if (alias) return handleComfy(req, res, core, comfy, new URL(alias + url.search, url));
   if (url.pathname.startsWith('/api/')) return handleRpc(req, res, core, url);
   if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return handleFile(req, res, core, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET');

@@ -14,6 +14,7 @@ import { sampleDpmpp2m } from './samplers-dpm.ts';
 import { sampleLangevin } from './samplers-langevin.ts';
 import { sampleEuler, sampleEulerAncestral, sampleHeun, sampleLms } from './samplers-sigma.ts';
 import type { SchedulerName } from './schedules.ts';
+import { isWholeRange, planInRange, type StepRange } from './step-range.ts';
 
 export interface SampleOptions {
   denoiser: Denoiser;
@@ -25,6 +26,8 @@ export interface SampleOptions {
   eta: number;
   /** true: add seeded noise (txt2img / img2img); false: the latent is already noisy. */
   addNoise: boolean;
+  /** When the schedule stops early: keep the noise left there (else the last step denoises fully). */
+  leftoverNoise?: boolean;
   positive?: Conditioning;
   negative?: Conditioning;
   langevinSteps?: number;
@@ -80,12 +83,27 @@ export function planForSchedule(sampler: SamplerName, denoiser: Denoiser, schedu
   return plan;
 }
 
+/** The schedule's step range (start/end step) with the sampler's leftover-noise choice. */
+function stepRange(options: SampleOptions): StepRange {
+  const { startStep, endStep } = options.schedule;
+  return {
+    start: startStep ?? 0,
+    end: endStep ?? Number.POSITIVE_INFINITY,
+    leftoverNoise: !!options.leftoverNoise,
+  };
+}
+
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   const { denoiser, latent, sampler, signal } = options;
   signal?.throwIfAborted();
-  const plan = planForSchedule(sampler, denoiser, options.schedule);
+  const full = planForSchedule(sampler, denoiser, options.schedule);
+  const range = stepRange(options);
+  const whole = isWholeRange(range, full.timesteps.length);
+  const plan = whole ? full : planInRange(full, range);
   const shape = latent.shape;
   const x = Float32Array.from(latent.data);
+  // ComfyUI hands the latent back untouched when the range holds no step.
+  if (plan.timesteps.length === 0) return { latent: { data: x, shape: [...shape] }, plan, modelCalls: [] };
   if (
     !Number.isSafeInteger(options.seed) ||
     options.seed < 0 ||
@@ -97,7 +115,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     );
   }
   const noise = new BatchNoise(options.seed, shape[0]);
-  await startingPoint(x, latent.data, plan, sampler, options, noise);
+  await startingPoint(x, latent.data, plan, sampler, { ...options, fromStart: range.start <= 0 }, noise);
   const model = new GuidedModel({ ...options, shape });
   const every = options.previewEvery ?? 3;
   const ctx: SamplerContext = {
@@ -118,13 +136,25 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     },
   };
   await LOOPS[sampler](ctx);
+  if (!whole) toWireScale(x, plan, sampler);
   return { latent: { data: x, shape: [...shape] }, plan, modelCalls: model.calls };
 }
 
 /**
+ * A latent that still holds noise leaves in the wire's α-space form √ᾱ·x₀ + √(1−ᾱ)·n (as AddNoise
+ * makes it), so a Sampler without add_noise continues it: σ-space x = x₀ + σ·n is divided by √(σ² + 1).
+ */
+function toWireScale(x: Float32Array, plan: SamplingPlan, sampler: SamplerName): void {
+  const sigma = plan.sigmas[plan.sigmas.length - 1];
+  if (samplerSpace(sampler) !== 'sigma' || !(sigma > 0)) return;
+  const scale = f32(Math.sqrt(f32(f32(sigma * sigma) + 1)));
+  for (let k = 0; k < x.length; k++) x[k] = x[k] / scale;
+}
+
+/**
  * The sampler's first x. add_noise with a full-strength schedule: latent + z·init_noise_sigma (the
- * txt2img pipelines). add_noise with denoise < 1: the class's add_noise at the first timestep
- * (img2img). No add_noise: the latent is √ᾱ·x₀ + √(1−ᾱ)·n at the first level (what AddNoise
+ * txt2img pipelines). add_noise with denoise < 1 or a later start step: the class's add_noise at
+ * the first timestep (img2img). No add_noise: the latent is √ᾱ·x₀ + √(1−ᾱ)·n at the first level (what AddNoise
  * makes), rescaled to x₀ + σ·n for σ-space samplers.
  */
 async function startingPoint(
@@ -132,7 +162,7 @@ async function startingPoint(
   latent: Float32Array,
   plan: SamplingPlan,
   sampler: SamplerName,
-  options: SampleOptions,
+  options: SampleOptions & { fromStart: boolean },
   noise: BatchNoise,
 ): Promise<void> {
   const sigma = plan.sigmas[0];
@@ -146,7 +176,7 @@ async function startingPoint(
   }
   // The one noise draw as large as the whole latent: in chunks a cancel can interrupt.
   const z = await noise.fillInterruptibly(new Float32Array(x.length), options.signal);
-  if (options.schedule.denoise >= 1) {
+  if (options.schedule.denoise >= 1 && options.fromStart) {
     const scale = f32(plan.initNoiseSigma);
     for (let k = 0; k < x.length; k++) x[k] = latent[k] + f32(z[k] * scale);
     return;

@@ -9,6 +9,7 @@ import { ContextMenu } from './panels/ContextMenu.tsx';
 import { Dialogs } from './panels/Dialogs.tsx';
 import { DocTabs } from './panels/DocTabs.tsx';
 import { HistoryFeed } from './panels/HistoryPanel.tsx';
+import { ImportReportToast } from './panels/ImportReportToast.tsx';
 import { LeftPanel } from './panels/LeftPanel.tsx';
 import { Lightbox } from './panels/Lightbox.tsx';
 import { Palette } from './panels/Palette.tsx';
@@ -68,6 +69,7 @@ function Editor() {
       <Lightbox />
       <HistoryFeed />
       <Toasts />
+      <ImportReportToast />
     </div>
   );
 }

@@ -1,28 +1,12 @@
 // Files and validation: save and reopen, a PNG made by the app restores its graph, live problems.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
-import { readDoc, screenshot } from './support/browser.ts';
+import { dropFile, readDoc, screenshot } from './support/browser.ts';
 import { editorPerFile } from './support/session.ts';
 
 const editor = editorPerFile();
-
-/** Drops a file on the canvas the way a file manager does (a drop event carrying a File). */
-async function dropFile(page: Page, name: string, type: string, bytes: Buffer): Promise<void> {
-  const transfer = await page.evaluateHandle(
-    ({ name, type, base64 }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([data], name, { type }));
-      return dt;
-    },
-    { name, type, base64: bytes.toString('base64') },
-  );
-  await page.getByTestId('canvas').dispatchEvent('dragover', { dataTransfer: transfer });
-  await page.getByTestId('canvas').dispatchEvent('drop', { dataTransfer: transfer });
-}
 
 describe('files', () => {
   it('saves a graph and reopens the same graph in a new window', async () => {

@@ -17,6 +17,8 @@ export interface BatchPlanOptions {
   seeds: readonly number[] | null;
   /** Runs per graph and seed, with the seed widgets' after-run control applied between them. */
   repeat: number;
+  /** Model folders where models an imported ComfyUI/A1111 file names are looked for by hash. */
+  modelSearchPath?: readonly string[];
 }
 
 export interface Job {
@@ -57,7 +59,7 @@ async function planGraph(
 ): Promise<Omit<Job, 'index'>[]> {
   let loaded: LoadedAnyGraph;
   try {
-    loaded = await loadAnyGraphFile(file);
+    loaded = await loadAnyGraphFile(file, options.modelSearchPath);
   } catch (error) {
     problems.push(...loadProblems(file, error));
     return [];

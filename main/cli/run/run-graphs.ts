@@ -60,8 +60,13 @@ export async function runGraphs(
   }
   const seeds = options.seeds ?? (options.seed !== undefined ? [options.seed] : null);
   const registry = defaultRegistry();
-  const jobs = await planBatch(files, registry, { overrides: options.set, seeds, repeat: options.repeat });
   const paths = resolveCliPaths(options);
+  const jobs = await planBatch(files, registry, {
+    overrides: options.set,
+    seeds,
+    repeat: options.repeat,
+    modelSearchPath: modelSearchPath(paths),
+  });
   await mkdir(paths.output, { recursive: true }).catch((error) => {
     throw new CliError([`--out ${options.out}: cannot create the folder: ${errorMessage(error)}`]);
   });

@@ -116,6 +116,7 @@ export interface HostApi {
   writeGraph(id: string, graph: unknown): Promise<string>;
   /** The graph a PNG carries (SaveImage's, or ComfyUI/A1111 metadata imported), or the graph a ComfyUI
    * workflow/prompt JSON imports to; null if the file carries none. */
+  /** A ComfyUI/A1111 import also carries its report as `importReport` (see ImportReport). */
   graphFromPng(bytes: Uint8Array): Promise<unknown | null>;
 
   /** Past runs recorded in the output folder's manifest, newest first. */

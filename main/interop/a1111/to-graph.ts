@@ -24,12 +24,6 @@ export function a1111ToPrompt(params: A1111Parameters): { prompt: Prompt; notes:
   const notes = [...names.notes];
   const model = settings.Model ?? 'diffgraph-shapes';
   if (!settings.Model) notes.push('no "Model" setting: diffgraph-shapes was used');
-  if (settings['Model hash'])
-    notes.push(`Model hash ${settings['Model hash']} is A1111's short hash; models are found by name`);
-  if (settings['Clip skip'] && settings['Clip skip'] !== '1')
-    notes.push(
-      `Clip skip ${settings['Clip skip']} was not carried over (Diffgraph has no clip-skip node yet)`,
-    );
   if (settings['Denoising strength'])
     notes.push(
       `Denoising strength ${settings['Denoising strength']} was not carried over (img2img and hires fix are not rebuilt)`,
@@ -54,6 +48,14 @@ export function a1111ToPrompt(params: A1111Parameters): { prompt: Prompt; notes:
     modelFrom = [id, 0];
     clipFrom = [id, 1];
   });
+  const clipSkip = numberSetting(settings, 'Clip skip', 1);
+  if (Number.isInteger(clipSkip) && clipSkip > 1) {
+    prompt.clipSkip = {
+      class_type: 'CLIPSetLastLayer',
+      inputs: { stop_at_clip_layer: -clipSkip, clip: clipFrom },
+    };
+    clipFrom = ['clipSkip', 0];
+  }
   const [width, height] = size(settings);
   prompt.positive = { class_type: 'CLIPTextEncode', inputs: { text: params.prompt, clip: clipFrom } };
   prompt.negative = { class_type: 'CLIPTextEncode', inputs: { text: params.negative, clip: clipFrom } };
@@ -79,9 +81,12 @@ export function a1111ToPrompt(params: A1111Parameters): { prompt: Prompt; notes:
 }
 
 export function importA1111Parameters(text: string) {
-  const { prompt, notes } = a1111ToPrompt(parseA1111Parameters(text));
+  const params = parseA1111Parameters(text);
+  const { prompt, notes } = a1111ToPrompt(params);
   const { doc, report } = importApiPrompt(prompt);
   report.source = 'a1111';
   report.warnings.push(...notes);
+  const hash = params.settings['Model hash'];
+  if (hash) report.modelHashes = { checkpoint: hash.toLowerCase() };
   return { doc, report };
 }

@@ -91,18 +91,7 @@ export const BASIC_CLASSES: Record<string, ClassSpec> = {
       outputs: [['', 'conditioning']],
     }),
   },
-  CLIPSetLastLayer: {
-    widgets: ['stop_at_clip_layer'],
-    sockets: ['clip'],
-    outputs: ['CLIP'],
-    map: () => 'Diffgraph has no clip-skip node yet (a text encoder that stops at an earlier CLIP layer)',
-  },
-  ConditioningZeroOut: {
-    widgets: [],
-    sockets: ['conditioning'],
-    outputs: ['CONDITIONING'],
-    map: () => 'Diffgraph has no node that zeroes a conditioning',
-  },
+
   EmptyLatentImage: {
     widgets: ['width', 'height', 'batch_size'],
     sockets: [],
@@ -118,18 +107,7 @@ export const BASIC_CLASSES: Record<string, ClassSpec> = {
       outputs: [['', 'latent']],
     }),
   },
-  LatentUpscale: {
-    widgets: ['upscale_method', 'width', 'height', 'crop'],
-    sockets: ['samples'],
-    outputs: ['LATENT'],
-    map: () => 'Diffgraph has no latent upscale node',
-  },
-  LatentUpscaleBy: {
-    widgets: ['upscale_method', 'scale_by'],
-    sockets: ['samples'],
-    outputs: ['LATENT'],
-    map: () => 'Diffgraph has no latent upscale node',
-  },
+
   VAEDecode: {
     widgets: [],
     sockets: ['samples', 'vae'],

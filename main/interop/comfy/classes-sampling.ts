@@ -57,19 +57,29 @@ function kSampler(values: Record<string, unknown>): Mapping {
   return pair(samplerPart(values, 'seed', true), schedule, 'seed');
 }
 
-/** Diffgraph's schedule always runs to the end: only the full step range maps. */
+/** The step range rides on the schedule (start/end step), the leftover-noise choice on the sampler. */
 function kSamplerAdvanced(values: Record<string, unknown>): Mapping {
-  const steps = num(values, 'steps');
-  const start = num(values, 'start_at_step');
-  const end = num(values, 'end_at_step');
-  flag(values, 'return_with_leftover_noise'); // type check; irrelevant when the range runs to the end
-  if (start !== 0 || end < steps) {
-    throw new UnmappableError(
-      `steps ${start} to ${end} of ${steps}: Diffgraph's NoiseSchedule has no start/end step, only the full range maps`,
-    );
-  }
-  const schedule = schedulePart({ scheduler: schedulerName(values), steps, denoise: 1 });
-  return pair(samplerPart(values, 'noise_seed', flag(values, 'add_noise')), schedule, 'noise_seed');
+  const schedule = schedulePart({
+    scheduler: schedulerName(values),
+    steps: num(values, 'steps'),
+    denoise: 1,
+    start_at_step: step(values, 'start_at_step'),
+    end_at_step: step(values, 'end_at_step'),
+  });
+  const sampler = samplerPart(values, 'noise_seed', flag(values, 'add_noise'));
+  sampler.widgets.leftover_noise = flag(values, 'return_with_leftover_noise');
+  const mapping = pair(sampler, schedule, 'noise_seed');
+  mapping.inputs.start_at_step = [[SCHEDULE_SUFFIX, 'start_at_step']];
+  mapping.inputs.end_at_step = [[SCHEDULE_SUFFIX, 'end_at_step']];
+  return mapping;
+}
+
+/** A step number: a whole number ≥ 0 (ComfyUI allows up to 10000). */
+function step(values: Record<string, unknown>, name: string): number {
+  const value = num(values, name);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UnmappableError(`widget "${name}" should be a whole step number ≥ 0, got ${value}`);
+  return value;
 }
 
 /** SamplerCustom after folding: `sampler_name` comes from its KSamplerSelect. */

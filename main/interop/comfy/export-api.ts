@@ -17,8 +17,8 @@ export function exportComfyApi(
   doc: GraphDocument,
   registry: NodeRegistry,
 ): { prompt: Record<string, unknown>; report: ExportReport } {
-  const { groups, skipped } = exportGroups(doc, registry);
-  const report: ExportReport = { skipped, problems: [] };
+  const { groups, skipped, notes: unwritten } = exportGroups(doc, registry);
+  const report: ExportReport = { skipped, problems: [...unwritten] };
   const wires = exportWires(doc, groups, report.problems);
   const prompt: Record<string, unknown> = {};
   for (const group of groups) {

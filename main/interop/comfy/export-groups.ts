@@ -48,24 +48,32 @@ function samplerGroup(id: string, doc: GraphDocument, registry: NodeRegistry): E
   const control = doc.nodes[id].seedControl?.seed ?? 'fixed';
   const parts = { '': id, [SCHEDULE_SUFFIX]: scheduleId };
   const common = { steps: n.steps, cfg: s.cfg, sampler_name: sampler, scheduler };
-  if (s.add_noise !== false && n.denoise !== undefined) {
+  const whole =
+    n.start_at_step === 0 && Number(n.end_at_step) >= Number(n.steps) && s.leftover_noise !== true;
+  if (s.add_noise !== false && whole) {
     const values = { seed: s.seed, control_after_generate: control, ...common, denoise: n.denoise };
     return { id, classType: 'KSampler', values, parts };
   }
-  if (n.denoise !== 1) return 'without add_noise it needs KSamplerAdvanced, which has no denoise';
+  if (n.denoise !== 1)
+    return 'without add_noise or with a step range it needs KSamplerAdvanced, which has no denoise';
+  const enable = (on: unknown) => (on === false ? 'disable' : 'enable');
   const values = {
-    add_noise: 'disable',
+    add_noise: enable(s.add_noise),
     noise_seed: s.seed,
     control_after_generate: control,
     ...common,
-    start_at_step: 0,
-    end_at_step: 10000,
-    return_with_leftover_noise: 'disable',
+    start_at_step: n.start_at_step,
+    end_at_step: n.end_at_step,
+    return_with_leftover_noise: s.leftover_noise === true ? 'enable' : 'disable',
   };
   return { id, classType: 'KSamplerAdvanced', values, parts };
 }
 
-type Simple = (w: Widgets, hasInput: (name: string) => boolean) => [string, Widgets] | string;
+type Simple = (
+  w: Widgets,
+  hasInput: (name: string) => boolean,
+  note: (problem: string) => void,
+) => [string, Widgets] | string;
 
 const SIMPLE: Record<string, Simple> = {
   LoadPipeline: (w) => ['CheckpointLoaderSimple', { ckpt_name: w[CHECKPOINT_LOADERS.folder.widget] }],
@@ -85,7 +93,20 @@ const SIMPLE: Record<string, Simple> = {
         ]
       : ['LoraLoaderModelOnly', { lora_name: w[LORA_LOADER.widget], strength_model: w.strength_model }],
   LoadVAE: (w) => ['VAELoader', { vae_name: w.file }],
-  TextEncode: (w) => ['CLIPTextEncode', { text: w.text }],
+  TextEncode: (w, _hasInput, note) => {
+    if (w.clip_skip !== 1)
+      note(
+        `clip_skip ${w.clip_skip} is not written (ComfyUI sets it with CLIPSetLastLayer before the encoder: use a Set Clip Skip node)`,
+      );
+    return ['CLIPTextEncode', { text: w.text }];
+  },
+  SetClipSkip: (w) => ['CLIPSetLastLayer', { stop_at_clip_layer: -Number(w.clip_skip) }],
+  ZeroConditioning: () => ['ConditioningZeroOut', {}],
+  UpscaleLatent: (w) => [
+    'LatentUpscale',
+    { upscale_method: w.upscale_method, width: w.width, height: w.height, crop: w.crop },
+  ],
+  UpscaleLatentBy: (w) => ['LatentUpscaleBy', { upscale_method: w.upscale_method, scale_by: w.scale_by }],
   EmptyLatent: (w) =>
     w.channels === 4
       ? ['EmptyLatentImage', { width: w.width, height: w.height, batch_size: w.batch }]
@@ -101,8 +122,14 @@ const SIMPLE: Record<string, Simple> = {
 export function exportGroups(
   doc: GraphDocument,
   registry: NodeRegistry,
-): { groups: ExportGroup[]; skipped: { id: string; type: string; reason: string }[] } {
+): {
+  groups: ExportGroup[];
+  skipped: { id: string; type: string; reason: string }[];
+  /** Values of exported nodes that ComfyUI's node cannot hold. */
+  notes: string[];
+} {
   const groups: ExportGroup[] = [];
+  const notes: string[] = [];
   const skipped: { id: string; type: string; reason: string }[] = [];
   const taken = new Set<string>();
   const ids = Object.keys(doc.nodes).sort(
@@ -124,7 +151,8 @@ export function exportGroups(
       group = samplerGroup(id, doc, registry);
     } else if (SIMPLE[node.type]) {
       const hasInput = (name: string) => doc.edges.some((e) => e.to[0] === id && e.to[1] === name);
-      const made = SIMPLE[node.type](widgetsOf(node, registry), hasInput);
+      const note = (problem: string) => notes.push(`${node.type} ${id}: ${problem}`);
+      const made = SIMPLE[node.type](widgetsOf(node, registry), hasInput, note);
       group =
         typeof made === 'string' ? made : { id, classType: made[0], values: made[1], parts: { '': id } };
     } else {
@@ -140,5 +168,5 @@ export function exportGroups(
     for (const part of Object.values(group.parts)) taken.add(part);
     groups.push(group);
   }
-  return { groups, skipped };
+  return { groups, skipped, notes };
 }

@@ -95,8 +95,8 @@ export function exportComfyUi(
   doc: GraphDocument,
   registry: NodeRegistry,
 ): { workflow: Obj; report: ExportReport } {
-  const { groups, skipped } = exportGroups(doc, registry);
-  const report: ExportReport = { skipped, problems: [] };
+  const { groups, skipped, notes: unwritten } = exportGroups(doc, registry);
+  const report: ExportReport = { skipped, problems: [...unwritten] };
   const wires = exportWires(doc, groups, report.problems);
   const numericId = numericIds(groups);
   const links = linkRows(groups, wires, numericId);

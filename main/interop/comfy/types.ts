@@ -70,11 +70,29 @@ export interface UnmappedNode {
   reason: string;
 }
 
+/** A model the imported graph names, looked for in the model folders after the import. */
+export interface ModelMatch {
+  nodeId: string;
+  /** The name the file gave. */
+  name: string;
+  /** The hash the file recorded for it (full sha256, or A1111's 10- or 8-digit short hash). */
+  hash?: string;
+  /** The model used instead (the node's widget now names it), or undefined when none was found. */
+  matched?: string;
+  by?: 'name' | 'sha256' | 'a1111' | 'a1111-old';
+  /** Where it was found, or the folders searched when it was not. */
+  folders: string[];
+}
+
 /** What an import did: the source format, nodes left as placeholders, and anything else worth saying. */
 export interface ImportReport {
   source: 'comfy-ui' | 'comfy-api' | 'a1111' | 'diffgraph';
   unmapped: UnmappedNode[];
   warnings: string[];
+  /** Hashes the source recorded by node id (A1111's `Model hash`), for matching models on disk. */
+  modelHashes?: Record<string, string>;
+  /** Models not found under their own name: what was matched instead, or that nothing was. */
+  models?: ModelMatch[];
 }
 
 /** Prefix of the node type that keeps an unmapped ComfyUI node in a Diffgraph graph. */

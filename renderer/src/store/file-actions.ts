@@ -1,8 +1,10 @@
 // New, Open, Save, Save As, recent files, drops of graph files and app-made PNGs.
+import type { ImportReport } from '../../../main/interop/comfy/types.ts';
 import { asGraphDoc, emptyDoc, type GraphDoc } from '../doc/types.ts';
 import { host } from '../host/host.ts';
 import { editor, type FileRef, isDirty, replaceDocument, toast } from './editor.ts';
 import { refreshGraphs } from './host-data.ts';
+import { showImportReport, takeImportReport } from './import-report.ts';
 
 const RECENT_KEY = 'diffgraph.recent';
 const DEFAULT_TEMPLATE = 'template:default.json';
@@ -29,7 +31,8 @@ function isTemplate(id: string): boolean {
 /** Opens a graph by host id. Templates open as a new untitled document (they are read-only). */
 export async function openGraphNow(id: string, name?: string): Promise<boolean> {
   try {
-    const doc = asGraphDoc(await host().readGraph(id));
+    const { graph, report } = takeImportReport(await host().readGraph(id));
+    const doc = asGraphDoc(graph);
     if (!doc) throw new Error('the file is not a Diffgraph graph');
     const fileName =
       name ??
@@ -41,6 +44,7 @@ export async function openGraphNow(id: string, name?: string): Promise<boolean> 
     const file = isTemplate(id) ? null : { id, name: fileName };
     replaceDocument(doc, file);
     if (file) addRecent(file);
+    if (report) showImportReport(report, Object.keys(doc.nodes).length);
     return true;
   } catch (error) {
     toast(`Could not open ${name ?? id}: ${(error as Error).message}`, 'error');
@@ -132,25 +136,34 @@ function addRecent(file: FileRef): void {
 /** A dropped or picked file: a graph .json, or a PNG the app saved (its graph is embedded). */
 export async function openLocalFile(file: File): Promise<void> {
   try {
-    const doc = await graphOfFile(file);
+    const { doc, report } = await graphOfFile(file);
     if (!doc) {
       toast(`${file.name} carries no Diffgraph graph`, 'error');
       return;
     }
-    confirmDiscard(() => replaceDocument(doc, null));
+    confirmDiscard(() => {
+      replaceDocument(doc, null);
+      if (report) showImportReport(report, Object.keys(doc.nodes).length);
+    });
   } catch (error) {
     toast(`Could not open ${file.name}: ${(error as Error).message}`, 'error');
   }
 }
 
-async function graphOfFile(file: File): Promise<GraphDoc | null> {
+/** The graph a file holds, and the import report when the host converted it from ComfyUI or A1111. */
+async function graphOfFile(file: File): Promise<{ doc: GraphDoc | null; report: ImportReport | null }> {
+  const fromHost = async (bytes: Uint8Array) => {
+    const { graph, report } = takeImportReport(await host().graphFromPng(bytes));
+    return { doc: asGraphDoc(graph), report };
+  };
   if (/\.(png|webp)$/i.test(file.name) || file.type === 'image/png' || file.type === 'image/webp') {
-    return asGraphDoc(await host().graphFromPng(new Uint8Array(await file.arrayBuffer())));
+    return fromHost(new Uint8Array(await file.arrayBuffer()));
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
   // A ComfyUI workflow or prompt: the host converts it (graphFromPng reads any file it can import).
-  return asGraphDoc(json) ?? asGraphDoc(await host().graphFromPng(bytes));
+  const own = asGraphDoc(json);
+  return own ? { doc: own, report: null } : fromHost(bytes);
 }
 
 /** First start: the shipped default graph, so Run works at once. */

@@ -73,3 +73,18 @@ export function readDoc(page: Page): Promise<GraphDoc> {
     (window as unknown as { diffgraphDebug: { doc(): never } }).diffgraphDebug.doc(),
   );
 }
+
+/** Drops a file on the canvas the way a file manager does (a drop event carrying a File). */
+export async function dropFile(page: Page, name: string, type: string, bytes: Buffer): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ({ name, type, base64 }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type }));
+      return dt;
+    },
+    { name, type, base64: bytes.toString('base64') },
+  );
+  await page.getByTestId('canvas').dispatchEvent('dragover', { dataTransfer: transfer });
+  await page.getByTestId('canvas').dispatchEvent('drop', { dataTransfer: transfer });
+}

@@ -121,6 +121,34 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
     expect((await get('/view?filename=x.png&type=models')).status).toBe(400);
   });
 
+  it('answers the same endpoints under /api/ where Diffgraph’s own RPC does not use the name', async () => {
+    expect((await get(`/api/history/${promptId}`)).body).toEqual((await get(`/history/${promptId}`)).body);
+    expect(Object.keys((await get('/api/system_stats')).body)).toEqual(['system', 'devices']);
+    expect((await get('/api/models/checkpoints')).body).toEqual(['diffgraph-shapes']);
+    expect(Object.keys((await get('/api/queue')).body).sort()).toEqual(['queue_pending', 'queue_running']);
+    const refused = await fetch(new URL('/api/prompt', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(Object.keys((await refused.json()) as object)).toEqual(
+      expect.arrayContaining(['error', 'node_errors']),
+    );
+    // POST /api/queue is Diffgraph's RPC "queue" (a graph to run), which answers with its own envelope
+    const rpc = await fetch(new URL('/api/queue', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[]',
+    });
+    expect(rpc.status).toBe(400);
+    expect(await rpc.json()).toMatchObject({ ok: false });
+    // an unknown path under /api/ is still the RPC's JSON 404-style refusal, never the editor page
+    expect((await fetch(new URL('/api/no_such_thing', server.url))).headers.get('content-type')).toMatch(
+      /json/,
+    );
+  });
+
   it('refuses a prompt that cannot run with ComfyUI’s error shape', async () => {
     const prompt = {
       '1': {

@@ -108,3 +108,47 @@ describe('what the exported files hold', () => {
     expect(prompt.sampler).toBeUndefined();
   });
 });
+
+describe('step ranges, clip skip, zeroed conditioning and latent upscales', () => {
+  const source = fixture('two-pass-api.json');
+  const { doc, report } = importApiPrompt(source);
+
+  it('import with nothing left as a placeholder', () => {
+    expect(report.unmapped).toEqual([]);
+    expect(doc.nodes['16.schedule'].widgets).toMatchObject({ start_at_step: 4, end_at_step: 10000 });
+    expect(doc.nodes['17']).toMatchObject({
+      type: 'UpscaleLatent',
+      widgets: { upscale_method: 'bislerp', width: 192, height: 128, crop: 'center' },
+    });
+    expect(doc.nodes['15'].type).toBe('ZeroConditioning');
+  });
+
+  it('round-trip through both formats', () => {
+    expect(mappedPart(viaApi(doc))).toEqual(mappedPart(doc));
+    expect(mappedPart(viaUi(doc))).toEqual(mappedPart(doc));
+  });
+
+  it("export back to ComfyUI's API inputs exactly as the prompt had them", () => {
+    const { prompt } = exportComfyApi(doc, registry);
+    for (const id of ['3', '16', '11', '15', '17']) {
+      const original = source[id] as { inputs: unknown; class_type: string };
+      const back = prompt[id] as { inputs: unknown; class_type: string };
+      expect(back.class_type, id).toBe(original.class_type);
+      expect(back.inputs, id).toEqual(original.inputs);
+    }
+  });
+});
+
+describe('values ComfyUI cannot hold', () => {
+  it('reports a Text Encode clip skip, which ComfyUI sets with CLIPSetLastLayer', () => {
+    const doc = structuredClone(shipped);
+    const encoder = Object.entries(doc.nodes).find(([, n]) => n.type === 'TextEncode');
+    if (!encoder) throw new Error('the default graph has a Text Encode');
+    encoder[1].widgets = { ...encoder[1].widgets, clip_skip: 2 };
+    const { report } = exportComfyApi(doc, registry);
+    expect(report.problems).toEqual([
+      `TextEncode ${encoder[0]}: clip_skip 2 is not written (ComfyUI sets it with CLIPSetLastLayer before the encoder: use a Set Clip Skip node)`,
+    ]);
+    expect(exportComfyApi(shipped, registry).report.problems).toEqual([]);
+  });
+});

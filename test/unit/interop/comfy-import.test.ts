@@ -51,20 +51,21 @@ describe('a workflow with LoRA, clip skip, KSamplerAdvanced, reroutes, groups an
     });
     expect(doc.nodes['3']).toMatchObject({
       type: 'Sampler',
-      widgets: { sampler: 'dpmpp_2m', cfg: 6, seed: 7, add_noise: true },
+      widgets: { sampler: 'dpmpp_2m', cfg: 6, seed: 7, add_noise: true, leftover_noise: false },
       seedControl: { seed: 'fixed' },
     });
     expect(doc.nodes['3.schedule']).toMatchObject({
       type: 'NoiseSchedule',
-      widgets: { scheduler: 'karras', steps: 10 },
+      widgets: { scheduler: 'karras', steps: 10, start_at_step: 0, end_at_step: 10000 },
     });
-    expect(report.unmapped.map((u) => [u.id, u.type])).toEqual([
-      ['11', 'CLIPSetLastLayer'],
-      ['14', 'LatentUpscaleBy'],
-      ['12', 'ImageFilterPlus'],
-    ]);
-    expect(report.unmapped[0].reason).toMatch(/clip-skip/);
-    expect(report.unmapped[2].reason).toMatch(/custom node from "comfyui-imagefilterplus"/);
+    // CLIPSetLastLayer −2 is clip skip 2; LatentUpscaleBy keeps its method and factor
+    expect(doc.nodes['11']).toMatchObject({ type: 'SetClipSkip', widgets: { clip_skip: 2 } });
+    expect(doc.nodes['14']).toMatchObject({
+      type: 'UpscaleLatentBy',
+      widgets: { upscale_method: 'nearest-exact', scale_by: 1.5 },
+    });
+    expect(report.unmapped.map((u) => [u.id, u.type])).toEqual([['12', 'ImageFilterPlus']]);
+    expect(report.unmapped[0].reason).toMatch(/custom node from "comfyui-imagefilterplus"/);
   });
 
   it('keeps each placeholder node exactly as the file had it', () => {
@@ -87,8 +88,14 @@ describe('a workflow with LoRA, clip skip, KSamplerAdvanced, reroutes, groups an
     );
     expect(edges).toContain(
       JSON.stringify([
-        ['11', 'CLIP'],
+        ['11', 'clip'],
         ['6', 'clip'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['3', 'latent'],
+        ['14', 'latent'],
       ]),
     );
   });
@@ -167,12 +174,31 @@ describe('KSamplerAdvanced and the custom-sampling family', () => {
 
   it('maps the full step range, with add_noise', () => {
     const { doc } = importApiPrompt(advanced(0, 10000, 'disable'));
-    expect(doc.nodes['1'].widgets).toEqual({ sampler: 'euler', cfg: 4, seed: 3, add_noise: false });
+    expect(doc.nodes['1'].widgets).toEqual({
+      sampler: 'euler',
+      cfg: 4,
+      seed: 3,
+      add_noise: false,
+      leftover_noise: true,
+    });
   });
 
-  it('reports a partial step range', () => {
-    const { report } = importApiPrompt(advanced(4, 10000, 'enable'));
-    expect(report.unmapped[0].reason).toMatch(/steps 4 to 10000 of 10/);
+  it('maps a partial step range onto the schedule', () => {
+    const { doc, report } = importApiPrompt(advanced(4, 7, 'enable'));
+    expect(report.unmapped).toEqual([]);
+    expect(doc.nodes['1.schedule'].widgets).toEqual({
+      scheduler: 'normal',
+      steps: 10,
+      denoise: 1,
+      start_at_step: 4,
+      end_at_step: 7,
+    });
+    expect(doc.nodes['1'].widgets).toMatchObject({ add_noise: true, leftover_noise: true });
+  });
+
+  it('reports a step number that is not a whole number ≥ 0', () => {
+    const { report } = importApiPrompt(advanced(-1, 7, 'enable'));
+    expect(report.unmapped[0].reason).toMatch(/start_at_step.*whole step number/);
   });
 
   it('folds KSamplerSelect, RandomNoise and CFGGuider into one Sampler', () => {

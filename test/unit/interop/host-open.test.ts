@@ -13,5 +13,10 @@ describe('GraphStore.read', () => {
     const store = new GraphStore({ templatesDir: graphsDir, graphsDir });
     const graph = await store.read('graphs:from-comfy.json');
     expect(structure(graph)).toEqual(structure(fixture('default-expected.json')));
+    expect((graph as { importReport?: unknown }).importReport).toEqual({
+      source: 'comfy-ui',
+      unmapped: [],
+      warnings: [],
+    });
   });
 });

@@ -53,9 +53,17 @@ describe('A1111 / Forge PNGs', () => {
     expect(doc.nodes.sampler.widgets).toEqual({ sampler: 'dpmpp_2m', cfg: 5, seed: 1234, add_noise: true });
     expect(doc.nodes['sampler.schedule'].widgets).toEqual({ scheduler: 'karras', steps: 8, denoise: 1 });
     const edges = structure(doc).edges;
+    // Clip skip 2 becomes CLIPSetLastLayer −2 → SetClipSkip 2 between the LoRA and the prompts
+    expect(doc.nodes.clipSkip).toMatchObject({ type: 'SetClipSkip', widgets: { clip_skip: 2 } });
     expect(edges).toContain(
       JSON.stringify([
         ['lora1', 'clip'],
+        ['clipSkip', 'clip'],
+      ]),
+    );
+    expect(edges).toContain(
+      JSON.stringify([
+        ['clipSkip', 'clip'],
         ['positive', 'clip'],
       ]),
     );
@@ -65,10 +73,9 @@ describe('A1111 / Forge PNGs', () => {
         ['sampler', 'model'],
       ]),
     );
-    expect(report?.warnings).toEqual([
-      "Model hash a1b2c3d4e5 is A1111's short hash; models are found by name",
-      'Clip skip 2 was not carried over (Diffgraph has no clip-skip node yet)',
-    ]);
+    expect(report?.warnings).toEqual([]);
+    // the short hash is kept for matching the model on disk (main/interop/model-match.ts)
+    expect(report?.modelHashes).toEqual({ checkpoint: 'a1b2c3d4e5' });
   });
 
   it('reads Forge settings: Schedule type and quoted values', async () => {
@@ -85,15 +92,20 @@ describe('A1111 / Forge PNGs', () => {
 });
 
 describe('the editor drop path', () => {
-  it('imports ComfyUI JSON and PNG bytes, and leaves Diffgraph files to the normal reader', () => {
-    const fromJson = graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-ui-0.4.json')));
+  it('imports ComfyUI JSON and PNG bytes, and leaves Diffgraph files to the normal reader', async () => {
+    const fromJson = await graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-ui-0.4.json')));
     expect(structure(fromJson)).toEqual(structure(fixture('default-expected.json')));
-    const fromPng = graphFromForeignBytes(readFileSync(png('a1111-basic.png')));
+    expect(fromJson?.importReport).toEqual({ source: 'comfy-ui', unmapped: [], warnings: [] });
+    const fromPng = await graphFromForeignBytes(readFileSync(png('a1111-basic.png')));
     expect(structure(fromPng).nodes.sampler).toEqual({
       type: 'Sampler',
       widgets: { sampler: 'euler_ancestral', cfg: 4.5, seed: 77, add_noise: true },
     });
-    expect(graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-expected.json')))).toBeNull();
-    expect(() => graphFromForeignBytes(readFileSync(png('comfy-only-broken.png')))).toThrow(/not valid JSON/);
+    expect(
+      await graphFromForeignBytes(readFileSync(join(COMFY_FIXTURES, 'default-expected.json'))),
+    ).toBeNull();
+    await expect(graphFromForeignBytes(readFileSync(png('comfy-only-broken.png')))).rejects.toThrow(
+      /not valid JSON/,
+    );
   });
 });

@@ -49,9 +49,11 @@ describe('ComfyUI WebPs', () => {
     expect(() => readWebpMetadata(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toThrow(/not a WebP/);
   });
 
-  it('is what the editor gets when a WebP is dropped', () => {
-    const doc = graphFromForeignBytes(readFileSync(webp('comfy-animated.webp')));
+  it('is what the editor gets when a WebP is dropped', async () => {
+    const doc = await graphFromForeignBytes(readFileSync(webp('comfy-animated.webp')));
     expect(structure(doc)).toEqual(expected);
-    expect(() => graphFromForeignBytes(readFileSync(webp('plain.webp')))).toThrow(/no ComfyUI workflow/);
+    await expect(graphFromForeignBytes(readFileSync(webp('plain.webp')))).rejects.toThrow(
+      /no ComfyUI workflow/,
+    );
   });
 });
