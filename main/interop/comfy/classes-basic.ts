@@ -5,14 +5,14 @@ import { num, str } from './values.ts';
 
 /**
  * Which Diffgraph loader a checkpoint name becomes. A single-file checkpoint goes to LoadCheckpoint
- * (being built with issue #10); any other name is taken as a diffusers ONNX pipeline folder.
+ * (single-file checkpoints); any other name is taken as a diffusers ONNX pipeline folder.
  */
 export const CHECKPOINT_LOADERS = {
   file: { type: 'LoadCheckpoint', widget: 'checkpoint', extensions: /\.(safetensors|ckpt|pt|pth|bin|sft)$/i },
   folder: { type: 'LoadPipeline', widget: 'model' },
 } as const;
 
-/** The LoRA loader from issue #10: inputs model, clip; widgets lora, strength_model, strength_clip → model, clip. */
+/** The LoRA loader: inputs model, clip; widgets lora, strength_model, strength_clip → model, clip. */
 export const LORA_LOADER = { type: 'LoadLoRA', widget: 'lora' } as const;
 
 const one = (type: string, widgets: Record<string, unknown> = {}) => [{ suffix: '', type, widgets }];

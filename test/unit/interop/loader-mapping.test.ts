@@ -1,4 +1,4 @@
-// CheckpointLoaderSimple / LoraLoader / LoraLoaderModelOnly against the loader nodes of issue #10
+// CheckpointLoaderSimple / LoraLoader / LoraLoaderModelOnly against the checkpoint and LoRA loader nodes
 // (LoadCheckpoint: widget `checkpoint` → model, clip, vae; LoadLoRA: inputs model, clip, widgets
 // lora, strength_model, strength_clip → model, clip). Structural: the nodes land on another branch.
 import { describe, expect, it } from 'vitest';
