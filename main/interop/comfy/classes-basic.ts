@@ -4,8 +4,8 @@ import type { ClassSpec, Mapping } from './types.ts';
 import { num, str } from './values.ts';
 
 /**
- * Which Diffgraph loader a checkpoint name becomes. A single-file checkpoint goes to LoadCheckpoint
- * (single-file checkpoints); any other name is taken as a diffusers ONNX pipeline folder.
+ * Which Diffgraph loader a checkpoint name becomes. A single-file checkpoint goes to LoadCheckpoint;
+ * any other name is taken as a diffusers ONNX pipeline folder.
  */
 export const CHECKPOINT_LOADERS = {
   file: { type: 'LoadCheckpoint', widget: 'checkpoint', extensions: /\.(safetensors|ckpt|pt|pth|bin|sft)$/i },
