@@ -2,7 +2,7 @@
 // (multi-threaded SGEMM) instead of a JavaScript triple loop: an SD 1.5 LoRA of rank 32 touches
 // ~270 M parameters, about 17 GFLOP. Small patches stay in JavaScript (addLoraDelta), where a
 // session call would cost more than the arithmetic.
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { GraphBuilder } from '../onnx/graph-builder.ts';
 import { modelBytes } from '../onnx/save.ts';
 import { addLoraDelta, type LoraPatch } from './lora.ts';
@@ -10,7 +10,15 @@ import { addLoraDelta, type LoraPatch } from './lora.ts';
 /** Multiply-adds below which the JavaScript loop is faster than a session call. */
 export const ORT_MERGE_THRESHOLD = 1 << 20;
 
-let session: Promise<ort.InferenceSession> | undefined;
+// ONNX Runtime is loaded on the first large merge only: commands that merely list or validate
+// (and reach this file through the build cache) must not load the native module.
+let runtime: Promise<typeof Ort> | undefined;
+let session: Promise<Ort.InferenceSession> | undefined;
+
+function onnxRuntime(): Promise<typeof Ort> {
+  runtime ??= import('onnxruntime-node');
+  return runtime;
+}
 
 function mergeModel(): Uint8Array {
   const g = new GraphBuilder('lora_merge');
@@ -23,8 +31,10 @@ function mergeModel(): Uint8Array {
   return modelBytes(g.build({ producer: 'diffgraph lora merge' }));
 }
 
-function mergeSession(): Promise<ort.InferenceSession> {
-  session ??= ort.InferenceSession.create(mergeModel(), { executionProviders: ['cpu'] });
+function mergeSession(): Promise<Ort.InferenceSession> {
+  session ??= onnxRuntime().then((ort) =>
+    ort.InferenceSession.create(mergeModel(), { executionProviders: ['cpu'] }),
+  );
   return session;
 }
 
@@ -41,6 +51,7 @@ export async function addLoraDeltaFast(
   }
   const start = (patch.target.rows?.start ?? 0) * cols;
   const rows = weight.subarray(start, start + out * cols);
+  const ort = await onnxRuntime();
   const result = await (await mergeSession()).run({
     w: new ort.Tensor('float32', rows, [out, cols]),
     up: new ort.Tensor('float32', patch.up, [out, rank]),

@@ -32,6 +32,10 @@ const BUILTIN_TYPES = [
   'FID',
   'KID',
   'CLIPScore',
+  'UpscaleLatent',
+  'UpscaleLatentBy',
+  'ZeroConditioning',
+  'SetClipSkip',
 ];
 
 let temp: Awaited<ReturnType<typeof tempDir>>;

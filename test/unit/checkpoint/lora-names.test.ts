@@ -87,10 +87,15 @@ describe('loraTargetTable: U-Net (diffusers names → LDM keys)', () => {
       expect(table.get(`unet:${diffusers}`)).toEqual({ key: `${U}${ldm}.weight`, part: 'unet' });
     });
   }
-  it('maps every U-Net weight to a distinct name', () => {
+  it('reaches every U-Net weight by its diffusers name and by its LDM path, no name shared', () => {
     const unet = [...table.values()].filter((t) => t.part === 'unet');
-    expect(unet.length).toBe(sdUnetWeightKeys().length);
-    expect(new Set(unet.map((t) => t.key)).size).toBe(unet.length);
+    const weights = sdUnetWeightKeys();
+    expect(new Set(unet.map((t) => t.key))).toEqual(new Set(weights));
+    // Two names per weight: the diffusers name (SD 1.x/2.x LoRAs) and the LDM path (kohya's SDXL LoRAs).
+    expect(unet.length).toBe(2 * weights.length);
+    for (const key of weights) {
+      expect(table.get(`unet:${key.slice(U.length, -'.weight'.length)}`)).toEqual({ key, part: 'unet' });
+    }
   });
 });
 
