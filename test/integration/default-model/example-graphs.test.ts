@@ -89,6 +89,6 @@ describe('example graphs', () => {
         if (!file) throw new Error(`${name} wrote no ${prefix} image`);
         expect(await classOf(file.path), `${name} ${prefix}`).toContain(expected);
       }
-    }, 120_000);
+    }, 300_000);
   }
 });
