@@ -5,6 +5,7 @@
 //   text: tiny-clip-l, tiny-openclip (scripts/reference/text.py)
 //   vae: tiny-vae, tiny-vae-diffusers (scripts/reference/vae.py)
 //   checkpoint: whole tiny SD 1.x / 2.x single-file checkpoints (tiny-sd1, tiny-sd2)
+//   sdxl-text: the text encoders of tiny SDXL base and refiner checkpoints (scripts/reference/sdxl_text.py)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../main/checkpoint/safetensors-write.ts';
@@ -36,6 +37,7 @@ const PARTS: Record<string, PartWriter> = {
   text: files('tiny-clip-l', 'tiny-openclip'),
   vae: files('tiny-vae', 'tiny-vae-diffusers'),
   checkpoint: files('tiny-sd1', 'tiny-sd2'),
+  'sdxl-text': files('tiny-sdxl-text', 'tiny-sdxl-refiner-text'),
 };
 
 async function main(): Promise<void> {
