@@ -5,11 +5,18 @@
 //   text: tiny-clip-l, tiny-openclip (scripts/reference/text.py)
 //   vae: tiny-vae, tiny-vae-diffusers (scripts/reference/vae.py)
 //   checkpoint: whole tiny SD 1.x / 2.x single-file checkpoints (tiny-sd1, tiny-sd2)
-//   sdxl-text: the text encoders of tiny SDXL base and refiner checkpoints (scripts/reference/sdxl_text.py)
+//   sdxl: whole tiny SDXL base and refiner checkpoints (tiny-sdxl, tiny-sdxl-refiner) and a kohya LoRA
+//     for the base (tiny-sdxl-lora); scripts/reference/unet_sdxl.py records their U-Net outputs
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../main/checkpoint/safetensors-write.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../test/fixtures/checkpoints/parts.ts';
+import {
+  SDXL_TIME_IDS,
+  TINY_SDXL_LORA_STRENGTH,
+  TINY_SDXL_POOLED,
+  TINY_SDXL_UNETS,
+} from '../../test/fixtures/checkpoints/tiny-sdxl.ts';
 import {
   TINY_UNET_CHECKPOINTS,
   writeTinyUnetCheckpoints,
@@ -17,6 +24,20 @@ import {
 
 /** Writes one part's checkpoints into `dir`; resolves to the sidecar's entries. */
 type PartWriter = (dir: string) => Promise<unknown[]>;
+
+/** The SDXL checkpoints and their LoRA, with each U-Net's configuration for the reference script. */
+async function writeSdxl(dir: string): Promise<unknown[]> {
+  await files('tiny-sdxl', 'tiny-sdxl-refiner', 'tiny-sdxl-lora')(dir);
+  return (['sdxl', 'sdxl-refiner'] as const).map((variant) => ({
+    file: `tiny-${variant}.safetensors`,
+    variant,
+    config: TINY_SDXL_UNETS[variant],
+    timeIds: SDXL_TIME_IDS[variant],
+    pooled: TINY_SDXL_POOLED,
+    lora:
+      variant === 'sdxl' ? { file: 'tiny-sdxl-lora.safetensors', strength: TINY_SDXL_LORA_STRENGTH } : null,
+  }));
+}
 
 async function writeUnets(dir: string): Promise<unknown[]> {
   await writeTinyUnetCheckpoints(dir);
@@ -37,7 +58,7 @@ const PARTS: Record<string, PartWriter> = {
   text: files('tiny-clip-l', 'tiny-openclip'),
   vae: files('tiny-vae', 'tiny-vae-diffusers'),
   checkpoint: files('tiny-sd1', 'tiny-sd2'),
-  'sdxl-text': files('tiny-sdxl-text', 'tiny-sdxl-refiner-text'),
+  sdxl: writeSdxl,
 };
 
 async function main(): Promise<void> {
