@@ -1,6 +1,6 @@
-"""Reference outputs of SDXL's text conditioning on the tiny SDXL text encoders, computed by the original code.
+"""Reference outputs of SDXL's text conditioning on the tiny SDXL checkpoints' text encoders, computed by the original code.
 
-    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt sdxl-text
+    npx tsx scripts/reference/make-checkpoints.ts /tmp/ckpt sdxl
     /usr/bin/python3 scripts/reference/sdxl_text.py /tmp/ckpt
 
 Base: sgm's FrozenCLIPEmbedder(layer="hidden", layer_idx=-2) on CLIP-L (ids padded with EOS, as its HF
@@ -56,7 +56,7 @@ def refiner(path):
     return {"input_ids_g": ids_g, "crossattn": g_states, "text_embeds": pooled}
 
 
-PARTS = (("sdxl-base", "tiny-sdxl-text", base), ("sdxl-refiner", "tiny-sdxl-refiner-text", refiner))
+PARTS = (("sdxl-base", "tiny-sdxl", base), ("sdxl-refiner", "tiny-sdxl-refiner", refiner))
 
 
 def main(ckpt_dir):

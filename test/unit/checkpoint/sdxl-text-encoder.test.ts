@@ -5,7 +5,7 @@ import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
 import { openSafetensors, type SafetensorsFile } from '../../../main/checkpoint/safetensors-read.ts';
 import { readSdxlTextStructures } from '../../../main/checkpoint/sdxl-text-structure.ts';
 import { TINY_CLIP } from '../../fixtures/checkpoints/tiny-clip.ts';
-import { tinySdxlText } from '../../fixtures/checkpoints/tiny-sdxl-text.ts';
+import { tinySdxlCheckpoint } from '../../fixtures/checkpoints/tiny-sdxl.ts';
 import {
   expectClose,
   keepTokens,
@@ -48,18 +48,18 @@ describe('SDXL base text encoders against sgm', () => {
   const dir = 'text/sdxl-base';
 
   it('regenerates the checkpoint the fixtures were computed from', async () => {
-    expect((await write('tiny-sdxl-text')).sha256).toBe(referenceMeta(dir).sha256);
+    expect((await write('tiny-sdxl')).sha256).toBe(referenceMeta(dir).sha256);
   });
 
   it('finds CLIP-L and OpenCLIP-bigG under the conditioner prefixes', async () => {
-    const s = readSdxlTextStructures(await open('tiny-sdxl-text'), { headWidth });
+    const s = readSdxlTextStructures(await open('tiny-sdxl'), { headWidth });
     expect(s.l).toMatchObject({ layout: 'hf', layers: 3, width: W, activation: 'quick_gelu' });
     expect(s.g).toMatchObject({ layout: 'openclip', layers: 3, width: W, projectionDim: 32 });
   });
 
   for (const dtype of ['float32', 'float16'] as const) {
     it(`computes both penultimate states (no final norm) and the pooled projection in ${dtype}`, async () => {
-      const src = await open('tiny-sdxl-text');
+      const src = await open('tiny-sdxl');
       const { l, g } = readSdxlTextStructures(src, { headWidth });
       if (!l) throw new Error('base must have CLIP-L');
       const outL = await runModel(await buildTextEncoder(src, l, { dtype, clipSkips: [] }), {
@@ -80,8 +80,8 @@ describe('SDXL refiner text encoder against sgm', () => {
   const dir = 'text/sdxl-refiner';
 
   it('finds bigG alone at embedders.0 and computes its penultimate state and pooled projection', async () => {
-    const src = await open('tiny-sdxl-refiner-text');
-    expect((await write('tiny-sdxl-refiner-text')).sha256).toBe(referenceMeta(dir).sha256);
+    const src = await open('tiny-sdxl-refiner');
+    expect((await write('tiny-sdxl-refiner')).sha256).toBe(referenceMeta(dir).sha256);
     const s = readSdxlTextStructures(src, { headWidth });
     expect(s.l).toBeUndefined();
     expect(s.g.prefix).toBe('conditioner.embedders.0.model.');
@@ -96,7 +96,7 @@ describe('SDXL refiner text encoder against sgm', () => {
 
 describe('SDXL text encoder errors', () => {
   it('names the missing text_projection', () => {
-    const tensors = tinySdxlText('refiner').filter((t) => !t.name.endsWith('text_projection'));
+    const tensors = tinySdxlCheckpoint('sdxl-refiner').filter((t) => !t.name.endsWith('text_projection'));
     const src = new MemoryTensorSource('no-proj.safetensors', tensors);
     expect(() => readSdxlTextStructures(src, { headWidth })).toThrow(
       /no-proj\.safetensors: .*"conditioner\.embedders\.0\.model\.text_projection"/,
