@@ -9,6 +9,7 @@ import { primitiveNodes } from './primitives.ts';
 import { samplingNodes } from './sampling.ts';
 import { scheduleNodes } from './schedule.ts';
 import { textNodes } from './text.ts';
+import { sdxlTextNodes } from './text-sdxl.ts';
 import { vaeNodes } from './vae.ts';
 
 export function builtinNodes(): NodeDefinition[] {
@@ -16,6 +17,7 @@ export function builtinNodes(): NodeDefinition[] {
     ...loaderNodes,
     ...checkpointNodes,
     ...textNodes,
+    ...sdxlTextNodes,
     ...latentNodes,
     ...scheduleNodes,
     ...samplingNodes,
