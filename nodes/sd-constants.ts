@@ -14,3 +14,11 @@ export const SD_DENOISER_CONFIG: DenoiserConfig = {
 
 /** The VAE latent scaling factor of SD 1.x/2.x. */
 export const SD_SCALING_FACTOR = 0.18215;
+
+/** SDXL's VAE latent scaling factor (sgm's SDXL configs: `scale_factor: 0.13025`), base and refiner. */
+export const SDXL_SCALING_FACTOR = 0.13025;
+
+/** The latent scaling factor a checkpoint family's VAE was trained with. */
+export function familyScalingFactor(family: 'sd1' | 'sd2' | 'sdxl' | 'sdxl-refiner'): number {
+  return family === 'sdxl' || family === 'sdxl-refiner' ? SDXL_SCALING_FACTOR : SD_SCALING_FACTOR;
+}

@@ -2,6 +2,7 @@
 // component's config.json, the CLIP tokenizer and the scheduler config with the prediction type.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { familyScalingFactor } from '../../nodes/sd-constants.ts';
 import {
   MODEL_INDEX,
   SD15_SCHEDULER_CONFIG,
@@ -58,7 +59,7 @@ export async function writeFolderFiles(dir: string, spec: FolderSpec): Promise<v
     in_channels: spec.unetInChannels,
     prediction_type: spec.prediction,
   });
-  const vae = vaeConfig(0.18215, spec.latentSize * spec.vaeScaleFactor);
+  const vae = vaeConfig(familyScalingFactor(spec.family), spec.latentSize * spec.vaeScaleFactor);
   for (const sub of ['vae_decoder', 'vae_encoder']) await writeJson(join(dir, sub, 'config.json'), vae);
   const tokenizer = tokenizerConfigs(spec.family);
   await writeJson(join(dir, 'tokenizer', 'tokenizer_config.json'), tokenizer.config);

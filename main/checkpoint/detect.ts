@@ -12,8 +12,10 @@ export interface Detection {
   family?: Family;
   /** U-Net input channels: 4 plain, 9 inpainting, 8 instruct-pix2pix. */
   inChannels?: number;
-  /** Cross-attention context width (768 for SD 1.x, 1024 for SD 2.x, 2048 SDXL). */
+  /** Cross-attention context width (768 for SD 1.x, 1024 for SD 2.x, 2048 SDXL, 1280 SDXL refiner). */
   contextDim?: number;
+  /** SDXL: label_emb's input width (2816 base, 2560 refiner). */
+  admInChannels?: number;
   /** Which parts a checkpoint carries (a pruned file may lack the VAE or the text encoder). */
   parts?: { unet: boolean; textEncoder: boolean; vae: boolean };
   /** Layout of a VAE or LoRA: 'ldm' | 'diffusers' | 'kohya' | 'peft' ... */
@@ -30,7 +32,7 @@ type Header = Pick<TensorSource, 'keys' | 'has' | 'info'>;
 
 const UNET = 'model.diffusion_model.';
 const SUPPORTED =
-  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), single-file .safetensors or .ckpt';
+  'supported checkpoints: SD 1.x and SD 2.x (also inpainting and SD-Turbo), SDXL base and refiner, single-file .safetensors or .ckpt';
 
 function shapeOf(src: Header, key: string): readonly number[] | undefined {
   return src.has(key) ? src.info(key).shape : undefined;
@@ -149,11 +151,13 @@ function familyOf(src: Header, keys: readonly string[]): Family | undefined {
   }
   if (keys.some((k) => k.startsWith('cond_stage_model.model.'))) return 'sd2'; // OpenCLIP ViT-H
   if (keys.some((k) => k.startsWith('cond_stage_model.transformer.'))) return 'sd1'; // HF CLIP-L
-  // No text encoder in the file: the U-Net's cross-attention width tells.
+  // No text encoder in the file: the U-Net's cross-attention and label_emb widths tell.
   const context = contextWidth(src, keys);
+  const adm = shapeOf(src, `${UNET}label_emb.0.0.weight`)?.[1];
+  if (adm === 2560 || (adm !== undefined && context === 1280)) return 'sdxl-refiner';
+  if (adm !== undefined || context === 2048) return 'sdxl';
   if (context === 768) return 'sd1';
   if (context === 1024) return 'sd2';
-  if (context === 2048 || src.has(`${UNET}label_emb.0.0.weight`)) return 'sdxl';
   return undefined;
 }
 
@@ -182,20 +186,14 @@ function checkpointDetection(src: Header, keys: readonly string[]): Detection | 
   };
   const variant = inChannels === 9 ? ' inpainting' : inChannels === 8 ? ' instruct-pix2pix' : '';
   const label = family ? `${FAMILY_LABEL[family]}${variant}` : `an unrecognised LDM U-Net${variant}`;
-  const base = { kind: 'checkpoint' as const, family, inChannels, contextDim, parts, label };
+  const admInChannels = shapeOf(src, `${UNET}label_emb.0.0.weight`)?.[1];
+  const base = { kind: 'checkpoint' as const, family, inChannels, contextDim, admInChannels, parts, label };
   if (!family)
     return {
       ...base,
       supported: false,
       reason: `the U-Net's text context width ${contextDim ?? 'unknown'} matches no known family; ${SUPPORTED}`,
     };
-  if (family === 'sdxl' || family === 'sdxl-refiner') {
-    return {
-      ...base,
-      supported: false,
-      reason: `${FAMILY_LABEL[family]} recognised, but SDXL support is not built yet; ${SUPPORTED}`,
-    };
-  }
   if (inChannels !== 4 && inChannels !== 9) {
     return {
       ...base,
@@ -236,10 +234,25 @@ function unknownDetection(keys: readonly string[]): Detection {
   return refused('an unknown model', `its tensors (${sample}, ...) match no known model; ${SUPPORTED}`);
 }
 
-/** The detection of a file that must be a supported checkpoint; otherwise an error naming the file. */
-export function requireCheckpoint(src: Header & { name: string }): Detection & { family: 'sd1' | 'sd2' } {
+/**
+ * The detection of a file that must be a supported checkpoint of one of `families` (by default the
+ * SD 1.x/2.x families the whole-checkpoint pipeline builds); otherwise an error naming the file.
+ */
+export function requireCheckpoint<F extends Family>(
+  src: Header & { name: string },
+  families: readonly F[],
+): Detection & { family: F };
+export function requireCheckpoint(src: Header & { name: string }): Detection & { family: 'sd1' | 'sd2' };
+export function requireCheckpoint(
+  src: Header & { name: string },
+  families: readonly Family[] = ['sd1', 'sd2'],
+): Detection {
   const detection = detectModel(src);
-  if (detection.kind === 'checkpoint' && detection.supported)
-    return detection as Detection & { family: 'sd1' | 'sd2' };
-  throw new Error(`${src.name}: ${detection.label} — ${detection.reason}`);
+  if (detection.kind !== 'checkpoint' || !detection.supported)
+    throw new Error(`${src.name}: ${detection.label} — ${detection.reason}`);
+  if (!detection.family || !families.includes(detection.family)) {
+    const wanted = families.map((f) => FAMILY_LABEL[f]).join(', ');
+    throw new Error(`${src.name}: ${detection.label} — this step builds ${wanted} checkpoints only`);
+  }
+  return detection;
 }

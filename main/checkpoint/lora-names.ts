@@ -101,7 +101,10 @@ function addUnet(keys: readonly string[], table: Map<string, LoraTarget>): void 
   const layout = unetLayout(keys);
   for (const key of keys) {
     if (!key.startsWith(UNET) || !key.endsWith('.weight')) continue;
-    const diffusers = ldmToDiffusersUnet(key.slice(UNET.length, -'.weight'.length), layout);
+    const ldm = key.slice(UNET.length, -'.weight'.length);
+    // SDXL LoRAs (kohya sd-scripts) name U-Net modules by their LDM paths; SD 1.x/2.x ones the diffusers way.
+    table.set(`unet:${ldm}`, { key, part: 'unet' });
+    const diffusers = ldmToDiffusersUnet(ldm, layout);
     if (diffusers) table.set(`unet:${diffusers}`, { key, part: 'unet' });
   }
 }

@@ -10,6 +10,12 @@ export interface PredictionChoice {
   prediction: Prediction;
   /** Where it came from: "override", "metadata modelspec.prediction_type", "heuristic ...". */
   source: string;
+  /**
+   * Trained with zero terminal SNR (the `ztsnr` marker key of v-prediction SDXL fine-tunes): the noise
+   * schedule must be rescaled so the last step is pure noise (Lin et al. 2023, "Common Diffusion Noise
+   * Schedules and Sample Steps are Flawed", Algorithm 1).
+   */
+  zeroTerminalSnr?: boolean;
 }
 
 /** ComfyUI's SD 2.x test (supported_models.SD20.model_type): v-models' last norm1 bias spreads wider. */
@@ -55,6 +61,15 @@ function std(values: Float32Array): number {
  * `override` ('auto' or absent lets the file decide) always wins.
  */
 export async function choosePrediction(
+  src: TensorSource,
+  detection: Detection,
+  override?: Prediction | 'auto',
+): Promise<PredictionChoice> {
+  const choice = await choosePredictionType(src, detection, override);
+  return src.has('ztsnr') ? { ...choice, zeroTerminalSnr: true } : choice;
+}
+
+async function choosePredictionType(
   src: TensorSource,
   detection: Detection,
   override?: Prediction | 'auto',

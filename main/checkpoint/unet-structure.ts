@@ -4,6 +4,7 @@
 // except at the last level, a Downsample (`.0.op`); middle_block = ResBlock, SpatialTransformer,
 // ResBlock; output_blocks mirror the input with one more block per level and an Upsample (`.conv`)
 // closing every level but level 0; out = GroupNorm, SiLU, conv.
+import { readVectorConditioning, type VectorConditioning } from './sdxl-vector.ts';
 import type { TensorSource } from './tensor-source.ts';
 
 /** Attention heads: a fixed count per layer (SD 1.x: 8) or a fixed head width (SD 2.x, SDXL: 64). */
@@ -33,6 +34,8 @@ export interface UnetStructure {
   heads: HeadSpec;
   /** label_emb input width (SDXL's `y`), when the checkpoint has a label_emb. */
   admInChannels?: number;
+  /** With label_emb: how its input splits into the pooled text embedding and the size ids. */
+  vector?: VectorConditioning;
   /** Learned conv down/upsampling (true in every released SD model). */
   convResample: boolean;
 }
@@ -46,6 +49,8 @@ export interface ReadUnetOptions {
    * family: Linear projections (SD 2.x, SDXL) → 64-wide heads; 1×1-conv projections (SD 1.x) → 8 heads.
    */
   heads?: HeadSpec;
+  /** SDXL: the number of size ids in `time_ids` (default: read from the file, see sdxl-vector.ts). */
+  timeIds?: number;
 }
 
 class KeyReader {
@@ -180,7 +185,10 @@ export function readUnetStructure(src: TensorSource, options: ReadUnetOptions = 
     heads,
     convResample,
   };
-  if (r.has('label_emb.0.0.weight')) structure.admInChannels = r.shape('label_emb.0.0.weight', 2)[1];
+  if (r.has('label_emb.0.0.weight')) {
+    structure.admInChannels = r.shape('label_emb.0.0.weight', 2)[1];
+    structure.vector = readVectorConditioning(src, structure.admInChannels, options.timeIds);
+  }
   return structure;
 }
 

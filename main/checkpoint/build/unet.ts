@@ -1,12 +1,14 @@
 // The LDM U-Net (sgm `UNetModel.forward`) as an ONNX graph, from a checkpoint's own tensors, with
 // optimum's input and output names: sample [B, C, H, W], timestep [B] or [1] (float32, fractional
-// timesteps work), encoder_hidden_states [B, L, context] → out_sample [B, C_out, H, W]. Inputs and
+// timesteps work), encoder_hidden_states [B, L, context] → out_sample [B, C_out, H, W]; SDXL U-Nets
+// (label_emb) also text_embeds [B, pooled] and time_ids [B, ids] (unet-vector.ts). Inputs and
 // output are float32 in every build; a float16 build stores and computes in float16 inside.
 import { GraphBuilder, type WeightSink } from '../../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../../onnx/proto.ts';
 import type { TensorSource } from '../tensor-source.ts';
 import { attentionHeads, type UnetStructure } from '../unet-structure.ts';
 import { type BuildDtype, NetOps } from './net-ops.ts';
+import { vectorEmbedding } from './unet-vector.ts';
 import {
   downsample,
   resBlock,
@@ -18,7 +20,7 @@ import {
 
 export interface BuildUnetOptions {
   dtype: BuildDtype;
-  /** Attention in float32 in a float16 build; default: for 64-wide-head families (SD 2.x), as fp16 overflows there. */
+  /** Attention in float32 in a float16 build; default: for SD 2.x (64-wide heads, no label_emb), as fp16 overflows there. */
   attentionFloat32?: boolean;
   /**
    * 'fused' (default): com.microsoft.MultiHeadAttention, for CPU and CUDA. 'unfused': MatMul/Softmax,
@@ -113,16 +115,15 @@ export async function buildUnet(
   options: BuildUnetOptions,
   sink?: WeightSink,
 ): Promise<OnnxTypes.ModelProto> {
-  if (s.admInChannels !== undefined) {
-    throw new Error(
-      `${src.name}: this U-Net has label_emb (SDXL-style vector conditioning), not supported yet`,
-    );
+  if (s.admInChannels !== undefined && !s.vector) {
+    throw new Error(`${src.name}: this U-Net has label_emb but its vector conditioning layout was not read`);
   }
   const g = new GraphBuilder('unet', sink);
   const ops = new NetOps(g, src, s.prefix, options.dtype);
   const sample = g.input('sample', 'float32', ['batch', s.inChannels, 'height', 'width']);
-  const emb = await timeEmbed(ops, s);
+  let emb = await timeEmbed(ops, s);
   const context = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', s.contextDim]);
+  if (s.vector) emb = g.node('Add', [emb, await vectorEmbedding(ops, s.vector, s.timeEmbedDim)]);
   const b: UnetBlockContext = {
     ops,
     embSilu: ops.silu(emb),
@@ -132,7 +133,8 @@ export async function buildUnet(
     linearProjection: s.linearProjection,
     attention: {
       fused: (options.attention ?? 'fused') === 'fused',
-      float32: options.attentionFloat32 ?? 'headChannels' in s.heads,
+      // SD 2.x's fp16 attention overflows; SDXL's (same head width) runs in fp16 as diffusers runs it.
+      float32: options.attentionFloat32 ?? ('headChannels' in s.heads && !s.vector),
     },
   };
   const down = await inputBlocks(b, s, ops.fromFloat32(sample));

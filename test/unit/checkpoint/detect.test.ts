@@ -6,6 +6,7 @@ import { MemoryTensorSource } from '../../../main/checkpoint/memory-source.ts';
 import { choosePrediction, V_NORM_KEY } from '../../../main/checkpoint/prediction.ts';
 import { openSafetensors } from '../../../main/checkpoint/safetensors-read.ts';
 import { type TensorToWrite, writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
+import { sdxlMarkers, tinySdxlUnetTensors } from '../../fixtures/checkpoints/tiny-sdxl.ts';
 import { tempDir } from './raw-safetensors.ts';
 
 const U = 'model.diffusion_model.';
@@ -81,20 +82,39 @@ describe('detectModel: checkpoints', () => {
     expect(d).toMatchObject({ label: 'SD 1.x instruct-pix2pix', supported: false });
     expect(d.reason).toMatch(/8 input channels/);
   });
-  it('SDXL base and refiner recognised and refused as not built yet', () => {
+  it('SDXL base and refiner recognised and supported, with or without their text encoders', () => {
+    const xlUnet = (context: number, adm: number) => ({
+      ...unet(4, context),
+      [`${U}label_emb.0.0.weight`]: [8, adm],
+    });
     const base = detectModel(
       source({
-        ...unet(4, 2048),
+        ...xlUnet(2048, 2816),
         'conditioner.embedders.0.transformer.text_model.embeddings.token_embedding.weight': [10, 8],
         'conditioner.embedders.1.model.token_embedding.weight': [10, 8],
       }),
     );
-    expect(base).toMatchObject({ kind: 'checkpoint', family: 'sdxl', supported: false });
-    expect(base.reason).toMatch(/SDXL support is not built yet/);
+    expect(base).toMatchObject({ kind: 'checkpoint', family: 'sdxl', label: 'SDXL', supported: true });
+    expect(base).toMatchObject({ contextDim: 2048, admInChannels: 2816 });
     const refiner = detectModel(
-      source({ ...unet(4, 1280), 'conditioner.embedders.0.model.token_embedding.weight': [10, 8] }),
+      source({ ...xlUnet(1280, 2560), 'conditioner.embedders.0.model.token_embedding.weight': [10, 8] }),
     );
-    expect(refiner).toMatchObject({ family: 'sdxl-refiner', label: 'SDXL refiner', supported: false });
+    expect(refiner).toMatchObject({ family: 'sdxl-refiner', label: 'SDXL refiner', supported: true });
+    // U-Net-only files: label_emb's width tells the refiner (2560) from the base (2816).
+    expect(detectModel(source(xlUnet(1280, 2560))).family).toBe('sdxl-refiner');
+    expect(detectModel(source(xlUnet(2048, 2816))).family).toBe('sdxl');
+    expect(detectModel(source({ ...xlUnet(2048, 2816), ...vae })).parts).toEqual({
+      unet: true,
+      textEncoder: false,
+      vae: true,
+    });
+  });
+  it('requireCheckpoint names the families it takes', () => {
+    const base = new MemoryTensorSource('tiny-sdxl.safetensors', tinySdxlUnetTensors('sdxl'));
+    expect(requireCheckpoint(base, ['sdxl', 'sdxl-refiner']).family).toBe('sdxl');
+    expect(() => requireCheckpoint(base)).toThrow(
+      'tiny-sdxl.safetensors: SDXL — this step builds SD 1.x, SD 2.x checkpoints only',
+    );
   });
   it('never uses the file name', () => {
     const named = new MemoryTensorSource(
@@ -239,6 +259,28 @@ describe('choosePrediction', () => {
   it('the v_pred marker key', async () => {
     const src = source({ ...unet(4, 768), ...clipL, v_pred: [] });
     expect((await choosePrediction(src, detectModel(src))).prediction).toBe('v_prediction');
+  });
+  it('SDXL: epsilon by default; v_pred / ztsnr markers (as v-prediction fine-tunes carry) and metadata; override wins', async () => {
+    const xl = (extra: TensorToWrite[] = [], meta: Record<string, string> = {}) =>
+      new MemoryTensorSource('xl.safetensors', [...tinySdxlUnetTensors('sdxl'), ...extra], meta);
+    const plain = xl();
+    expect(await choosePrediction(plain, detectModel(plain))).toEqual({
+      prediction: 'epsilon',
+      source: 'default for SDXL',
+    });
+    const marked = xl(sdxlMarkers('v_pred', 'ztsnr'));
+    expect(await choosePrediction(marked, detectModel(marked))).toEqual({
+      prediction: 'v_prediction',
+      source: 'heuristic: "v_pred" marker key',
+      zeroTerminalSnr: true,
+    });
+    expect(await choosePrediction(marked, detectModel(marked), 'epsilon')).toEqual({
+      prediction: 'epsilon',
+      source: 'override',
+      zeroTerminalSnr: true,
+    });
+    const spec = xl([], { 'modelspec.prediction_type': 'v' });
+    expect((await choosePrediction(spec, detectModel(spec))).prediction).toBe('v_prediction');
   });
   it('SD 1.x defaults to epsilon; SD 2.x by the norm-bias spread (std 0.1 vs 0.05 around 0.09)', async () => {
     const sd1 = source({ ...unet(4, 768), ...clipL });

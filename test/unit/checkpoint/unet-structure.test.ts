@@ -45,17 +45,18 @@ describe('readUnetStructure', () => {
       numResBlocks: 2,
       depths: [0, 2, 3],
       middleDepth: 3,
-      admInChannels: 48,
+      admInChannels: 16 + 2 * 256,
       heads: { headChannels: 16 },
     };
-    const s = readUnetStructure(source(unetTensors(cfg, 'F16', 7)), { heads: cfg.heads });
+    const s = readUnetStructure(source(unetTensors(cfg, 'F16', 7)), { heads: cfg.heads, timeIds: 2 });
     expect(s.levels.map((l) => [l.channels, l.numResBlocks, l.transformerDepth])).toEqual([
       [32, 2, 0],
       [64, 2, 2],
       [64, 2, 3],
     ]);
     expect(s.middleTransformerDepth).toBe(3);
-    expect(s.admInChannels).toBe(48);
+    expect(s.admInChannels).toBe(528);
+    expect(s.vector).toEqual({ admInChannels: 528, pooledDim: 16, timeIds: 2 });
   });
 
   it('splits heads as UNetModel does', () => {
