@@ -22,27 +22,27 @@ import fixture_io  # noqa: E402
 rm = text.rm
 
 
-def clip_l_penultimate(state, prefix):
+def clip_l_penultimate(state, prefix, heads):
     cfg = rm.CLIPTextConfig(hidden_size=text.WIDTH, intermediate_size=text.MLP, num_hidden_layers=text.LAYERS,
-                            num_attention_heads=text.HEADS, hidden_act="quick_gelu", eos_token_id=2)
+                            num_attention_heads=heads, hidden_act="quick_gelu", eos_token_id=2)
     model = rm.load(rm.CLIPTextModel(cfg), state, prefix)
     ids = text.prompt_ids(text.EOS)
     embedder = rm.embedders.FrozenCLIPEmbedder(model, layer="hidden", layer_idx=-2)
     return ids, embedder(ids)
 
 
-def clip_g(state, prefix):
-    model = rm.load(rm.OpenCLIPText(text.WIDTH, text.HEADS, text.LAYERS, text.PROJ), state, prefix)
+def clip_g(state, prefix, heads):
+    model = rm.load(rm.OpenCLIPText(text.WIDTH, heads, text.LAYERS, text.PROJ), state, prefix)
     ids = text.prompt_ids(0)
     embedder = rm.embedders.FrozenOpenCLIPEmbedder2(model, layer="penultimate", always_return_pooled=True)
     penultimate, pooled = embedder(ids)
     return ids, penultimate, pooled
 
 
-def base(path):
+def base(path, heads=text.HEADS):
     state, _ = rm.read_safetensors(path)
-    ids_l, l_states = clip_l_penultimate(state, "conditioner.embedders.0.transformer.")
-    ids_g, g_states, pooled = clip_g(state, "conditioner.embedders.1.model.")
+    ids_l, l_states = clip_l_penultimate(state, "conditioner.embedders.0.transformer.", heads)
+    ids_g, g_states, pooled = clip_g(state, "conditioner.embedders.1.model.", heads)
     return {
         "input_ids_l": ids_l, "input_ids_g": ids_g,
         "penultimate_l": l_states, "penultimate_g": g_states,
@@ -52,11 +52,14 @@ def base(path):
 
 def refiner(path):
     state, _ = rm.read_safetensors(path)
-    ids_g, g_states, pooled = clip_g(state, "conditioner.embedders.0.model.")
+    ids_g, g_states, pooled = clip_g(state, "conditioner.embedders.0.model.", text.HEADS)
     return {"input_ids_g": ids_g, "crossattn": g_states, "text_embeds": pooled}
 
 
-PARTS = (("sdxl-base", "tiny-sdxl", base), ("sdxl-refiner", "tiny-sdxl-refiner", refiner))
+# The tiny towers have 4 heads of 16 (pass headWidth 16 to the structure readers); a checkpoint loader
+# reads them with the real 64-wide heads, i.e. one head: `sdxl-base-checkpoint` is what it must compute.
+PARTS = (("sdxl-base", "tiny-sdxl", base), ("sdxl-refiner", "tiny-sdxl-refiner", refiner),
+         ("sdxl-base-checkpoint", "tiny-sdxl", lambda path: base(path, heads=text.WIDTH // 64)))
 
 
 def main(ckpt_dir):
