@@ -11,6 +11,7 @@ import { convertCheckpoint } from '../../../main/checkpoint/convert.ts';
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import { loadGraphFile } from '../../../main/graph/load.ts';
+import { SeededRandom } from '../../../main/onnx/random.ts';
 import { BUNDLED_GRAPHS_DIR } from '../../../main/paths.ts';
 import { loadPipelineDir } from '../../../main/runtime/loaders.ts';
 import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
@@ -89,6 +90,8 @@ async function pixels(graph: TestGraph): Promise<Buffer> {
   const { result, events } = await runGraph(testEngine(tempFolders(models)), graph);
   const errors = events.filter((e) => e.type === 'node-error');
   expect(result.error, JSON.stringify(errors)).toBeUndefined();
+  // No LoRA module left unmatched, no prompt cut, nothing re-planned.
+  expect(events.filter((e) => e.type === 'node-warning')).toEqual([]);
   return sharp(result.outputs[0].path).raw().toBuffer();
 }
 
@@ -167,6 +170,80 @@ describe('LoadCheckpoint with SDXL', () => {
         txt2imgGraph({ model: 'tiny-sdxl-onnx', steps: 2, size: 64, prefix: 'pipe', seed: 7, negative: '' }),
       );
       expect(viaCheckpoint.equals(viaPipeline)).toBe(true);
+    },
+    SLOW_TEST_MS,
+  );
+});
+
+describe('LoadLoRA with SDXL', () => {
+  it(
+    'merges a U-Net LoRA and lora_te1_/lora_te2_ text-encoder LoRAs as convert --lora does',
+    async () => {
+      mkdirSync(join(models, 'loras'), { recursive: true });
+      await writeSafetensors(
+        join(models, 'loras', 'unet.safetensors'),
+        TINY_CHECKPOINT_PARTS['tiny-sdxl-lora'](),
+      );
+      const rng = new SeededRandom(5);
+      const module = (name: string, out: number, cols: number) => [
+        {
+          name: `${name}.lora_down.weight`,
+          shape: [2, cols],
+          dtype: 'F32' as const,
+          values: rng.normals(2 * cols, 1),
+        },
+        {
+          name: `${name}.lora_up.weight`,
+          shape: [out, 2],
+          dtype: 'F32' as const,
+          values: rng.normals(out * 2, 1),
+        },
+      ];
+      await writeSafetensors(join(models, 'loras', 'te.safetensors'), [
+        ...module('lora_te1_text_model_encoder_layers_0_self_attn_q_proj', 64, 64),
+        ...module('lora_te2_text_model_encoder_layers_1_mlp_fc1', 256, 64),
+      ]);
+      const graph = checkpointGraph('tiny-sdxl.safetensors', 'lora');
+      graph.nodes.lora0 = {
+        type: 'LoadLoRA',
+        widgets: { lora: 'unet.safetensors', strength_model: 0.8, strength_clip: 1 },
+        position: [0, 100],
+      };
+      graph.nodes.lora1 = {
+        type: 'LoadLoRA',
+        widgets: { lora: 'te.safetensors', strength_model: 1, strength_clip: 0.5 },
+        position: [0, 200],
+      };
+      graph.edges.push(
+        { from: ['load', 'model'], to: ['lora0', 'model'] },
+        { from: ['load', 'clip'], to: ['lora0', 'clip'] },
+        { from: ['lora0', 'model'], to: ['lora1', 'model'] },
+        { from: ['lora0', 'clip'], to: ['lora1', 'clip'] },
+      );
+      for (const e of graph.edges)
+        if (e.from[0] === 'load' && e.from[1] !== 'vae' && !e.to[0].startsWith('lora')) e.from[0] = 'lora1';
+      const withLoras = await pixels(graph);
+      expect(withLoras.equals(await pixels(checkpointGraph('tiny-sdxl.safetensors', 'plain')))).toBe(false);
+      await convertCheckpoint({
+        checkpoint: join(models, 'checkpoints', 'tiny-sdxl.safetensors'),
+        out: join(models, 'tiny-sdxl-loras-onnx'),
+        dtype: 'float32',
+        loras: [
+          { path: join(models, 'loras', 'unet.safetensors'), strength: 0.8, strengthClip: 1 },
+          { path: join(models, 'loras', 'te.safetensors'), strength: 1, strengthClip: 0.5 },
+        ],
+      });
+      const viaConvert = await pixels(
+        txt2imgGraph({
+          model: 'tiny-sdxl-loras-onnx',
+          steps: 2,
+          size: 64,
+          prefix: 'conv',
+          seed: 7,
+          negative: '',
+        }),
+      );
+      expect(withLoras.equals(viaConvert)).toBe(true);
     },
     SLOW_TEST_MS,
   );
