@@ -1,9 +1,9 @@
 // Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77, D], with clip skip and
 // the A1111/ComfyUI prompt-weight syntax (nodes/text/prompt-weights.ts, applied as in emphasis.ts).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
-import { DEFAULT_SIZE_CONDITIONING, encodeSdxl } from './text-sdxl.ts';
 import { applyEmphasis, isPlain, weightedRow } from './text/emphasis.ts';
 import { type PromptSegment, parsePromptWeights } from './text/prompt-weights.ts';
+import { DEFAULT_SIZE_CONDITIONING, encodeSdxl } from './text-sdxl.ts';
 import type { Conditioning, TextEncoderModel } from './types.ts';
 
 function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {

@@ -9,7 +9,7 @@ import type { WeightSink } from '../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../onnx/proto.ts';
 import { buildTextEncoder } from './build/text-encoder.ts';
 import type { BuildDtype } from './build/weights.ts';
-import { readSdxlTextStructures, type SdxlTextStructures } from './sdxl-text-structure.ts';
+import type { SdxlTextStructures } from './sdxl-text-structure.ts';
 import type { TensorSource } from './tensor-source.ts';
 import type { UnetStructure } from './unet-structure.ts';
 
