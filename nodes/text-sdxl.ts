@@ -48,7 +48,7 @@ export function sdxlConditioning(
   size: SizeConditioning,
 ): Conditioning {
   const states = concatWidth(out.l ? [out.l, out.g] : [out.g]);
-  return { ...states, sdxl: { pooled: out.pooled, sizes: [{ ...size }] } };
+  return { ...states, pooled: out.pooled, sizes: [{ ...size }] };
 }
 
 interface SdxlPrompt {

@@ -36,10 +36,11 @@ export interface PooledConditioning {
   sizes: SizeConditioning[];
 }
 
-/** CONDITIONING: text encoder hidden states [batch, tokens (77), hidden] (+ SDXL's pooled and sizes). */
-export interface Conditioning extends Tensor {
-  sdxl?: PooledConditioning;
-}
+/**
+ * CONDITIONING: text encoder hidden states [batch, tokens (77), hidden]; SDXL's also carry `pooled` and
+ * `sizes` (both or neither), kept at the top level so tools that map every tensor (zeroing) reach them.
+ */
+export interface Conditioning extends Tensor, Partial<PooledConditioning> {}
 
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';

@@ -3,7 +3,7 @@
 // conditioning (an unconditional call) both are zeros / the latent's own size, as an empty
 // conditioning of ComfyUI's would give.
 import type ort from 'onnxruntime-node';
-import { sdxlTimeIds } from '../../nodes/math/conditioning.ts';
+import { pooledParts, sdxlTimeIds } from '../../nodes/math/conditioning.ts';
 import type { Conditioning, SizeConditioning } from '../../nodes/types.ts';
 import type { UnetSignature } from './slot-signatures.ts';
 import { floatTensor } from './tensor-io.ts';
@@ -26,15 +26,16 @@ export function sdxlFeeds(
   const [batch, , height, width] = sampleShape;
   let pooled: Float32Array;
   let sizes: readonly SizeConditioning[];
-  if (states?.sdxl) {
-    const width = states.sdxl.pooled.shape[1];
+  const parts = states && pooledParts(states);
+  if (parts) {
+    const width = parts.pooled.shape[1];
     if (spec.pooled !== null && width !== spec.pooled) {
       throw new Error(
         `${model}: the pooled text embedding has ${width} values but the U-Net's text_embeds takes ${spec.pooled} (text encoder from another model?)`,
       );
     }
-    pooled = states.sdxl.pooled.data;
-    sizes = states.sdxl.sizes;
+    pooled = parts.pooled.data;
+    sizes = parts.sizes;
   } else if (states) {
     throw new Error(
       `${model}: this SDXL U-Net needs SDXL conditioning (pooled text embedding and size conditioning): encode the prompt with the CLIP of an SDXL checkpoint or pipeline`,

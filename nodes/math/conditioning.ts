@@ -17,49 +17,52 @@ function repeatRows<T>(rows: readonly T[], batch: number): T[] {
   return rows.length === batch ? [...rows] : Array.from({ length: batch }, () => rows[0]);
 }
 
+/** SDXL's pooled embedding and sizes of `cond`, when it has them. */
+export function pooledParts(cond: Conditioning): PooledConditioning | undefined {
+  return cond.pooled && cond.sizes ? { pooled: cond.pooled, sizes: cond.sizes } : undefined;
+}
+
 /** `cond` with `batch` rows (one row repeats); undefined when its batch is neither 1 nor `batch`. */
 export function broadcastConditioning(cond: Conditioning, batch: number): Conditioning | undefined {
   const states = broadcastBatch(cond, batch);
   if (!states) return undefined;
-  if (!cond.sdxl) return states;
-  const pooled = broadcastBatch(cond.sdxl.pooled, batch);
+  const parts = pooledParts(cond);
+  if (!parts) return states;
+  const pooled = broadcastBatch(parts.pooled, batch);
   if (!pooled) return undefined;
-  return { ...states, sdxl: { pooled, sizes: repeatRows(cond.sdxl.sizes, batch) } };
-}
-
-function concatPooled(a: PooledConditioning, b: PooledConditioning): PooledConditioning {
-  return { pooled: concatTensors(a.pooled, b.pooled), sizes: [...a.sizes, ...b.sizes] };
+  return { ...states, pooled, sizes: repeatRows(parts.sizes, batch) };
 }
 
 /** `first`'s rows then `second`'s (both SDXL or neither). */
 export function concatConditioning(first: Conditioning, second: Conditioning): Conditioning {
   const states = concatTensors(first, second);
-  if (!first.sdxl && !second.sdxl) return states;
-  if (!first.sdxl || !second.sdxl) {
+  const [a, b] = [pooledParts(first), pooledParts(second)];
+  if (!a && !b) return states;
+  if (!a || !b) {
     throw new Error(
       'cannot batch SDXL conditioning (with a pooled embedding) with conditioning that has none',
     );
   }
-  return { ...states, sdxl: concatPooled(first.sdxl, second.sdxl) };
+  return { ...states, pooled: concatTensors(a.pooled, b.pooled), sizes: [...a.sizes, ...b.sizes] };
 }
 
 /** Rows `start` .. `start + count − 1` (views, no copies). */
 export function sliceConditioning(cond: Conditioning, start: number, count: number): Conditioning {
   const states = batchSlice(cond, start, count);
-  if (!cond.sdxl) return states;
-  const { pooled, sizes } = cond.sdxl;
+  const parts = pooledParts(cond);
+  if (!parts) return states;
   return {
     ...states,
-    sdxl: { pooled: batchSlice(pooled, start, count), sizes: sizes.slice(start, start + count) },
+    pooled: batchSlice(parts.pooled, start, count),
+    sizes: parts.sizes.slice(start, start + count),
   };
 }
 
 /** The aesthetic score a side gets when none was set (ComfyUI: 6 positive, 2.5 negative). */
 export function withDefaultAesthetic(cond: Conditioning, side: 'positive' | 'negative'): Conditioning {
-  if (!cond.sdxl || cond.sdxl.sizes.every((s) => s.aestheticScore !== undefined)) return cond;
+  if (!cond.sizes || cond.sizes.every((s) => s.aestheticScore !== undefined)) return cond;
   const score = side === 'positive' ? 6 : 2.5;
-  const sizes = cond.sdxl.sizes.map((s) => ({ ...s, aestheticScore: s.aestheticScore ?? score }));
-  return { ...cond, sdxl: { ...cond.sdxl, sizes } };
+  return { ...cond, sizes: cond.sizes.map((s) => ({ ...s, aestheticScore: s.aestheticScore ?? score })) };
 }
 
 /**

@@ -116,8 +116,8 @@ describe('SDXL pipeline folder (convert → LoadPipeline)', () => {
     expect(cond.shape).toEqual([1, 77, 128]);
     const kept = referenceMeta(DIR).kept_tokens as number[];
     expectClose(keepTokens(cond.data, 1, 77, 128, kept), firstRow('crossattn'), 'float32', 'crossattn');
-    expectClose(cond.sdxl?.pooled.data as Float32Array, firstRow('text_embeds'), 'float32', 'pooled');
-    expect(cond.sdxl?.sizes).toEqual([
+    expectClose(cond.pooled?.data as Float32Array, firstRow('text_embeds'), 'float32', 'pooled');
+    expect(cond.sizes).toEqual([
       { originalWidth: 0, originalHeight: 0, cropTop: 0, cropLeft: 0, targetWidth: 0, targetHeight: 0 },
     ]);
   });
@@ -131,8 +131,8 @@ describe('TextEncodeSDXL', () => {
     const sizes = { width: 1024, height: 768, crop_w: 0, crop_h: 0, target_width: 1024, target_height: 768 };
     const same = await encode('TextEncodeSDXL', { ...widgets, ...sizes, aesthetic_score: 0 });
     expect(same.data).toEqual(plain.data);
-    expect(same.sdxl?.pooled.data).toEqual(plain.sdxl?.pooled.data);
-    expect(same.sdxl?.sizes).toEqual(plain.sdxl?.sizes);
+    expect(same.pooled?.data).toEqual(plain.pooled?.data);
+    expect(same.sizes).toEqual(plain.sizes);
     const otherL = await encode('TextEncodeSDXL', { ...widgets, text_l: 'a red circle', crop_h: 16 });
     const half = (c: Conditioning, part: 0 | 1) =>
       Float32Array.from(
@@ -141,8 +141,8 @@ describe('TextEncodeSDXL', () => {
       );
     expect(half(otherL, 0)).not.toEqual(half(plain, 0));
     expect(half(otherL, 1)).toEqual(half(plain, 1));
-    expect(otherL.sdxl?.pooled.data).toEqual(plain.sdxl?.pooled.data);
-    expect(otherL.sdxl?.sizes[0].cropTop).toBe(16);
+    expect(otherL.pooled?.data).toEqual(plain.pooled?.data);
+    expect(otherL.sizes?.[0].cropTop).toBe(16);
   });
 
   it('applies prompt weights to each encoder and refuses a CLIP that is not SDXL’s', async () => {

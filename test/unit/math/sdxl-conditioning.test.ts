@@ -26,10 +26,8 @@ function sdxlCond(value: number, size: Partial<SizeConditioning> = {}): Conditio
   return {
     data: new Float32Array(6).fill(value),
     shape: [1, 2, 3],
-    sdxl: {
-      pooled: { data: Float32Array.of(value, -value), shape: [1, 2] },
-      sizes: [{ ...FROM_LATENT, ...size }],
-    },
+    pooled: { data: Float32Array.of(value, -value), shape: [1, 2] },
+    sizes: [{ ...FROM_LATENT, ...size }],
   };
 }
 
@@ -72,19 +70,19 @@ describe('conditioning batches', () => {
       sdxlCond(2, { cropTop: 8 }),
     );
     expect(both.shape).toEqual([3, 2, 3]);
-    expect([...(both.sdxl as { pooled: Tensor }).pooled.data]).toEqual([1, -1, 1, -1, 2, -2]);
-    expect(both.sdxl?.sizes.map((s) => s.cropTop)).toEqual([0, 0, 8]);
+    expect([...(both.pooled as Tensor).data]).toEqual([1, -1, 1, -1, 2, -2]);
+    expect(both.sizes?.map((s) => s.cropTop)).toEqual([0, 0, 8]);
     const last = sliceConditioning(both, 2, 1);
     expect([...last.data]).toEqual([2, 2, 2, 2, 2, 2]);
-    expect([...(last.sdxl?.pooled.data ?? [])]).toEqual([2, -2]);
-    expect(last.sdxl?.sizes).toEqual([{ ...FROM_LATENT, cropTop: 8 }]);
+    expect([...(last.pooled?.data ?? [])]).toEqual([2, -2]);
+    expect(last.sizes).toEqual([{ ...FROM_LATENT, cropTop: 8 }]);
   });
 
   it('leaves SD 1.x/2.x conditioning without SDXL parts', () => {
     const plain: Conditioning = { data: new Float32Array(6).fill(1), shape: [1, 2, 3] };
     const both = concatConditioning(plain, plain);
     expect(both).toEqual({ data: new Float32Array(12).fill(1), shape: [2, 2, 3] });
-    expect('sdxl' in both).toBe(false);
+    expect('pooled' in both || 'sizes' in both).toBe(false);
   });
 
   it('refuses to batch SDXL conditioning with SD 1.x conditioning', () => {
@@ -124,8 +122,8 @@ describe('classifier-free guidance with SDXL conditioning', () => {
     await guided.predict(new Float32Array(8), 500);
     expect(seen).toHaveLength(1);
     expect(seen[0].shape[0]).toBe(4);
-    expect([...(seen[0].sdxl?.pooled.data ?? [])]).toEqual([2, -2, 2, -2, 1, -1, 1, -1]);
-    expect(seen[0].sdxl?.sizes.map((s) => s.aestheticScore)).toEqual([2.5, 2.5, 6, 6]);
+    expect([...(seen[0].pooled?.data ?? [])]).toEqual([2, -2, 2, -2, 1, -1, 1, -1]);
+    expect(seen[0].sizes?.map((s) => s.aestheticScore)).toEqual([2.5, 2.5, 6, 6]);
   });
 
   it('keeps an aesthetic score that was set, and slices rows for a fixed-batch model', async () => {
@@ -139,7 +137,7 @@ describe('classifier-free guidance with SDXL conditioning', () => {
       negative: sdxlCond(2),
     });
     await guided.predict(new Float32Array(8), 500);
-    expect(seen.map((c) => c.sdxl?.pooled.data[0])).toEqual([2, 2, 1, 1]);
-    expect(seen.map((c) => c.sdxl?.sizes[0].aestheticScore)).toEqual([2.5, 2.5, 8, 8]);
+    expect(seen.map((c) => c.pooled?.data[0])).toEqual([2, 2, 1, 1]);
+    expect(seen.map((c) => c.sizes?.[0].aestheticScore)).toEqual([2.5, 2.5, 8, 8]);
   });
 });
