@@ -1,9 +1,14 @@
 // Every ComfyUI class Diffgraph knows, by class name. Adding a mapping is one entry here.
 import { BASIC_CLASSES } from './classes-basic.ts';
 import { SAMPLING_CLASSES } from './classes-sampling.ts';
+import { SDXL_CLASSES } from './classes-sdxl.ts';
 import type { ClassSpec } from './types.ts';
 
-export const COMFY_CLASSES: Readonly<Record<string, ClassSpec>> = { ...BASIC_CLASSES, ...SAMPLING_CLASSES };
+export const COMFY_CLASSES: Readonly<Record<string, ClassSpec>> = {
+  ...BASIC_CLASSES,
+  ...SAMPLING_CLASSES,
+  ...SDXL_CLASSES,
+};
 
 export function classSpec(classType: string): ClassSpec | undefined {
   return Object.hasOwn(COMFY_CLASSES, classType) ? COMFY_CLASSES[classType] : undefined;
