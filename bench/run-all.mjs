@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark in turn, each in its own process so one's warm caches do
-// not flatter the next. Pass names to run a subset: `npm run bench -- engine sampler`.
+// not flatter the next. Pass names to run a subset: `npm run bench -- engine sampler`; options
+// (`--small`) go to every selected bench.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['engine', 'sampler', 'txt2img', 'cli', 'cold-start', 'editor', 'checkpoint', 'farm'];
+const BENCHES = ['engine', 'sampler', 'txt2img', 'cli', 'cold-start', 'editor', 'checkpoint', 'farm', 'sdxl'];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const options = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const selected = wanted.length > 0 ? BENCHES.filter((name) => wanted.includes(name)) : BENCHES;
 
 let failed = 0;
@@ -15,7 +17,7 @@ for (const name of selected) {
   console.log(`\n=== bench/${name}.ts ===`);
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`)],
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`), ...options],
     {
       cwd: root,
       stdio: 'inherit',

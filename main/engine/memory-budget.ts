@@ -4,6 +4,7 @@
 // decoded images when the graph produces IMAGE values); model weights and ONNX Runtime's own
 // activations come on top, so the estimate is a lower bound and the default budget leaves room.
 import { totalmem } from 'node:os';
+import { formatBytes } from '../../nodes/format-bytes.ts';
 import type { GraphDocument, GraphNode } from '../graph/schema.ts';
 import { incomingEdges } from './compile/edges.ts';
 import { wiredConstant } from './compile/wired-constants.ts';
@@ -31,6 +32,12 @@ export function parseByteSize(text: string): number {
     throw new Error(`memory budget "${text}": expected a size such as 8G, 512M or a number of bytes`);
   }
   return Math.floor(bytes);
+}
+
+/** The budget set by DIFFGRAPH_MEMORY_BUDGET (--memory-budget), if any: it also caps loaded model weights. */
+export function configuredMemoryBudget(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const configured = env[MEMORY_BUDGET_ENV];
+  return configured !== undefined && configured !== '' ? parseByteSize(configured) : undefined;
 }
 
 /** The budget from DIFFGRAPH_MEMORY_BUDGET (set by --memory-budget), else half of total memory. */
@@ -83,10 +90,7 @@ export function estimateTensorBytes(doc: GraphDocument, registry: NodeRegistry):
   return estimates;
 }
 
-export function formatBytes(bytes: number): string {
-  const gib = bytes / 2 ** 30;
-  return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
+export { formatBytes };
 
 /** A problem when the graph's tensors cannot fit the budget (checked before anything runs). */
 export function checkMemoryBudget(

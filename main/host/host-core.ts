@@ -90,8 +90,8 @@ export class HostCore implements HostCoreApi {
     return this.options.engine.loadedModels();
   }
 
-  unloadModels(): Promise<void> {
-    return this.options.engine.unloadModels();
+  unloadModels(key?: string): Promise<void> {
+    return this.options.engine.unloadModels(key);
   }
 
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }> {

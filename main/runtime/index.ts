@@ -14,6 +14,8 @@ export { modelSha256 } from './model-scan.ts';
 export { type RunTimer, SESSION_POOL_KEY, sessionPool } from './session-pool.ts';
 
 export interface LoadedModelInfo {
+  /** What `unloadModels(key)` takes: one session (model file on a device). */
+  key: string;
   name: string;
   slot: string;
   device: string;
@@ -35,12 +37,19 @@ export async function listModels(
 export function loadedModels(runtime: RuntimeServices): LoadedModelInfo[] {
   return sessionPool(runtime)
     .settled()
-    .map((s) => ({ name: s.name, slot: s.slot, device: s.device, bytes: s.bytes }));
+    .map((s) => ({ key: s.key, name: s.name, slot: s.slot, device: s.device, bytes: s.bytes }));
 }
 
-/** Release every session (waits for runs in flight); the next run loads what it needs again. */
-export async function unloadModels(runtime: RuntimeServices): Promise<void> {
-  await sessionPool(runtime).unloadAll();
+/**
+ * Release one session (by its LoadedModelInfo key) or every session (no key); a run in flight keeps
+ * its session until it ends. The next run loads what it needs again. An unknown key is an error.
+ */
+export async function unloadModels(runtime: RuntimeServices, key?: string): Promise<void> {
+  if (key === undefined) {
+    await sessionPool(runtime).unloadAll();
+    return;
+  }
+  if (!(await sessionPool(runtime).unload(key))) throw new Error(`no loaded model "${key}" to unload`);
 }
 
 /** What each device offers here and what `auto` picks (probed once per process). */

@@ -7,6 +7,7 @@ import ort from 'onnxruntime-node';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
 import { autoDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
+import { availableMemoryBytes, budgetRoom, checkModelFits, type MemoryLimits } from './model-fit.ts';
 import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
 import type { ModelIO } from './slot-signatures.ts';
 
@@ -76,6 +77,8 @@ export class SessionPool {
   /** Per-model result caches (text encodings), dropped with the sessions. */
   private readonly caches = new Map<string, Map<string, Float32Array>>();
   timer?: RunTimer;
+  /** What a new session must fit in (the engine sets its --memory-budget here). */
+  limits: MemoryLimits = { available: availableMemoryBytes };
 
   /** `autoDevice` is what `auto` picks (tests pass a device that fails to exercise the fallback). */
   constructor(
@@ -126,6 +129,23 @@ export class SessionPool {
   }
 
   private async create(key: string, request: SessionRequest, device: ConcreteDevice): Promise<LoadedSession> {
+    const bytes = await weightBytes(request.path);
+    return {
+      ...(await this.openSession(request, device, bytes)),
+      key,
+      name: request.name,
+      slot: request.slot,
+      path: request.path,
+      device,
+      bytes,
+      active: 0,
+      retired: false,
+    };
+  }
+
+  /** Refuse what cannot fit (after unloading idle sessions), then create the ONNX Runtime session. */
+  private async openSession(request: SessionRequest, device: ConcreteDevice, bytes: number) {
+    await this.makeRoom(request, bytes);
     let session: ort.InferenceSession;
     const unavailable = knownUnavailable(device);
     if (unavailable)
@@ -153,19 +173,27 @@ export class SessionPool {
       }
       throw new ModelInputError('device', `device "${device}" could not load ${request.path}: ${reason}`);
     }
-    const bytes = await weightBytes(request.path);
-    return {
-      key,
-      name: request.name,
-      slot: request.slot,
-      path: request.path,
-      device,
-      bytes,
-      session,
-      io: toIO(session),
-      active: 0,
-      retired: false,
-    };
+    return { session, io: toIO(session) };
+  }
+
+  /** Weight bytes held by loaded sessions (those still in use by a run when `busyOnly`). */
+  private heldBytes(busyOnly: boolean): number {
+    return this.settled()
+      .filter((s) => !busyOnly || s.active > 0)
+      .reduce((sum, s) => sum + s.bytes, 0);
+  }
+
+  /**
+   * A model that fits only without the idle loaded ones unloads those first (as ComfyUI frees models
+   * for the next one); one that cannot fit even then is refused with the sizes named.
+   */
+  private async makeRoom(request: SessionRequest, bytes: number): Promise<void> {
+    const name = `${request.name} (${request.slot})`;
+    const held = this.heldBytes(false);
+    if (bytes <= budgetRoom(this.limits, held) && bytes <= this.limits.available()) return;
+    checkModelFits(name, bytes, this.heldBytes(true), this.limits);
+    for (const loaded of this.settled()) if (loaded.active === 0) await this.unload(loaded.key);
+    checkModelFits(name, bytes, this.heldBytes(false), this.limits);
   }
 
   /** session.run with the timing hook. Call without awaiting between the retired check and here. */
@@ -187,6 +215,22 @@ export class SessionPool {
   /** Loaded sessions (loads in progress are not listed). */
   settled(): LoadedSession[] {
     return [...this.ready.values()];
+  }
+
+  /**
+   * Forget one loaded session by key (a later run loads it again) and release it as soon as no run
+   * uses it; false when no session has that key.
+   */
+  async unload(key: string): Promise<boolean> {
+    const pending = this.sessions.get(key);
+    if (!pending) return false;
+    this.sessions.delete(key);
+    this.ready.delete(key);
+    const entry = await pending.catch(() => undefined);
+    if (!entry) return false;
+    entry.retired = true;
+    if (entry.active === 0) await entry.session.release();
+    return true;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { VaeModel } from '../../nodes/types.ts';
 import { type InputField, ModelInputError } from '../../nodes/widget-errors.ts';
 import type { BuildProgress, CachedLora } from '../checkpoint/build-cache.ts';
 import { cachedBuild, cacheRootFor } from '../checkpoint/build-cache.ts';
+import { checkCheckpointFits } from '../checkpoint/build-size.ts';
 import { ConvertInputError } from '../checkpoint/convert.ts';
 import { cachedVaeBuild } from '../checkpoint/vae-file-cache.ts';
 import { autoDevices } from '../runtime/devices.ts';
@@ -19,6 +20,7 @@ import {
 } from '../runtime/loaders.ts';
 import { categoryFolders, type ModelCategory } from '../runtime/model-folders.ts';
 import { modelRoots, recordedSha256, resolveModel } from '../runtime/model-resolve.ts';
+import { sessionPool } from '../runtime/session-pool.ts';
 
 /** A name relative to a category folder (`x.safetensors`) or to a models root (`checkpoints/x.safetensors`). */
 async function resolveIn(
@@ -88,6 +90,8 @@ export async function loadCheckpoint(
     dtype: await buildDtype(ctx, recipe),
     prediction: recipe.prediction,
   } as const;
+  // Before a build that could take minutes: a U-Net that cannot fit in memory is refused now.
+  await checkCheckpointFits(checkpoint, recipe.checkpoint, request.dtype, sessionPool(ctx.runtime).limits);
   let dir: string;
   try {
     const cacheRoot = cacheRootFor(ctx.runtime.paths.models);

@@ -8,7 +8,6 @@ import type { OnnxTypes } from '../../onnx/proto.ts';
 import type { TensorSource } from '../tensor-source.ts';
 import { attentionHeads, type UnetStructure } from '../unet-structure.ts';
 import { type BuildDtype, NetOps } from './net-ops.ts';
-import { vectorEmbedding } from './unet-vector.ts';
 import {
   downsample,
   resBlock,
@@ -17,6 +16,7 @@ import {
   type UnetBlockContext,
   upsample,
 } from './unet-blocks.ts';
+import { vectorEmbedding } from './unet-vector.ts';
 
 export interface BuildUnetOptions {
   dtype: BuildDtype;

@@ -32,7 +32,7 @@ export function farmEngine(options: FarmEngineOptions): EngineLike {
     validate: (doc) => local.validate(doc),
     listModels: () => local.listModels(),
     loadedModels: () => local.loadedModels(),
-    unloadModels: () => local.unloadModels(),
+    unloadModels: (key) => local.unloadModels(key),
     devices: () => local.devices(),
     autoDevice: () => local.autoDevice(),
     modelRefs: (doc) => local.modelRefs(doc),

@@ -16,7 +16,8 @@ export interface EngineCalls {
   cancel(runId?: string): Promise<void>;
   listModels(): Promise<ModelInfo[]>;
   loadedModels(): Promise<LoadedModelInfo[]>;
-  unloadModels(): Promise<void>;
+  /** Unload one loaded model (a LoadedModelInfo key), or all of them. */
+  unloadModels(key?: string): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: DeviceName }>;
   /** What `auto` resolves to, probing only the devices it could pick (no software-GPU probe). */
   autoDevice(): Promise<DeviceName>;

@@ -9,9 +9,11 @@ import {
   availableDevices,
   listModels,
   loadedModels,
+  sessionPool,
   unloadModels,
 } from '../../runtime/index.ts';
 import { Engine } from '../execute/engine.ts';
+import { configuredMemoryBudget } from '../memory-budget.ts';
 import { validateWithModels } from '../model-shape-checks.ts';
 import { NodeRegistry } from '../registry.ts';
 import { createRuntimeServices } from '../runtime-services.ts';
@@ -42,7 +44,7 @@ function engineCalls(engine: Engine): EngineCalls {
     cancel: async (runId) => engine.cancel(runId),
     listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),
     loadedModels: async () => loadedModels(runtime),
-    unloadModels: () => unloadModels(runtime),
+    unloadModels: (key) => unloadModels(runtime, key),
     devices: () => availableDevices(),
     autoDevice: async () => (await autoDevices()).auto,
     modelRefs: (doc) => engine.modelReferences(doc),
@@ -55,6 +57,8 @@ async function start(): Promise<void> {
   try {
     const defs = [...builtinNodes(), ...(await loadExtraNodes(config.nodeModules ?? []))];
     const runtime = createRuntimeServices(config);
+    // An explicit --memory-budget also caps the weights of loaded models (free memory always does).
+    sessionPool(runtime).limits.budget = configuredMemoryBudget();
     calls = engineCalls(
       new Engine({ registry: new NodeRegistry(defs), runtime, cacheBytes: config.cacheBytes }),
     );

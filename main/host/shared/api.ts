@@ -52,7 +52,8 @@ export interface HostApi {
   fileUrl(path: string): string;
   listModels(): Promise<ModelInfo[]>;
   loadedModels(): Promise<LoadedModelInfo[]>;
-  unloadModels(): Promise<void>;
+  /** Unload one loaded model (a LoadedModelInfo key), or all of them. */
+  unloadModels(key?: string): Promise<void>;
   devices(): Promise<{ devices: DeviceInfo[]; auto: string }>;
   /** Image files (relative names) in the input folder, for LoadImage pickers. */
   listInputs(): Promise<string[]>;

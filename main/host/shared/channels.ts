@@ -26,7 +26,7 @@ export const HOST_CHANNELS = {
   cancel: z.tuple([z.string().max(100).optional()]),
   listModels: z.tuple([]),
   loadedModels: z.tuple([]),
-  unloadModels: z.tuple([]),
+  unloadModels: z.tuple([z.string().max(8192).optional()]),
   devices: z.tuple([]),
   listInputs: z.tuple([]),
   uploadInput: z.tuple([z.string().min(1).max(255), bytes]),

@@ -3,6 +3,7 @@ import type { GraphProblem } from '../../../main/engine/events.ts';
 import { isEmptyDoc } from '../flow/EmptyHint.tsx';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
+import { LoadedModels } from './LoadedModels.tsx';
 import { ProblemCount } from './ProblemList.tsx';
 
 const NONE: GraphProblem[] = [];
@@ -16,6 +17,7 @@ export function StatusBar() {
     <footer className="dg-status">
       <span>{nodes} nodes</span>
       <ProblemCount />
+      {host === 'connected' && <LoadedModels />}
       {graphProblems.map((p) => (
         <span key={p.message} className="dg-status-problem" data-testid="graph-problem">
           {p.message}

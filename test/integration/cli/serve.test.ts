@@ -1,7 +1,7 @@
 // `diffgraph serve`: prints where it listens (and the token for a non-loopback host), answers
 // the API, and stops cleanly on Ctrl-C.
 import { describe, expect, it } from 'vitest';
-import { type CliResult, startCli } from './harness.ts';
+import { type CliResult, runCli, startCli } from './harness.ts';
 
 /** Start `serve`, wait for its banner, hand back what it printed; stops it with SIGINT afterwards. */
 async function withServer(args: string[], use: (stdout: string) => Promise<void>): Promise<CliResult> {
@@ -53,6 +53,25 @@ describe('diffgraph serve', () => {
       expect((await catalogue(url)).status).toBe(401);
       expect((await catalogue(url, 'wrong-token-wrong-token')).status).toBe(401);
       expect((await catalogue(url, token)).status).toBe(200);
+    });
+    expect(result.code).toBe(0);
+  });
+
+  it('`diffgraph info --server` lists the models that server holds (none before a run) and the build cache', async () => {
+    const result = await withServer([], async (stdout) => {
+      const url = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1] as string;
+      const info = await runCli(['info', '--server', url, '--json']);
+      expect(info.code).toBe(0);
+      const models = JSON.parse(info.stdout).models as {
+        loaded: unknown[];
+        cached: unknown[];
+        cacheFolder: string;
+      };
+      expect(models.loaded).toEqual([]);
+      expect(Array.isArray(models.cached)).toBe(true);
+      expect(models.cacheFolder).toMatch(/\.diffgraph-cache[\\/]builds$/);
+      const text = await runCli(['info', '--server', url]);
+      expect(text.stdout).toMatch(/^loaded in the server: 0 \(0\.0 MiB\)$/m);
     });
     expect(result.code).toBe(0);
   });

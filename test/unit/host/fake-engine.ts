@@ -16,6 +16,7 @@ interface PendingRun {
 export class FakeEngine implements EngineLike {
   readonly started: PendingRun[] = [];
   readonly cancelCalls: (string | undefined)[] = [];
+  readonly unloadCalls: (string | undefined)[] = [];
   closed = false;
   /** What modelRefs answers (an Error: it rejects, as a crashed engine would). */
   modelRefsAnswer: { name: string; sha256: string }[] | Error = [];
@@ -116,9 +117,11 @@ export class FakeEngine implements EngineLike {
     return [];
   }
   async loadedModels() {
-    return [{ name: 'diffgraph-shapes', slot: 'unet', device: 'cpu', bytes: 10 }];
+    return [{ key: 'unet.onnx|cpu', name: 'diffgraph-shapes', slot: 'unet', device: 'cpu', bytes: 10 }];
   }
-  async unloadModels() {}
+  async unloadModels(key?: string) {
+    this.unloadCalls.push(key);
+  }
   async devices() {
     return { devices: [{ name: 'cpu' as const, available: true, detail: 'fake' }], auto: 'cpu' as const };
   }

@@ -56,6 +56,8 @@ describe('startServer on loopback', () => {
       auto: 'cpu',
     });
     expect(await api.unloadModels()).toBeNull();
+    expect(await api.unloadModels('unet.onnx|cpu')).toBeNull();
+    expect(engine.unloadCalls).toEqual([undefined, 'unet.onnx|cpu']);
     const id = await api.writeGraph('saved', doc);
     expect(id).toBe('graphs:saved.json');
     expect(await api.readGraph(id)).toEqual(doc);

@@ -149,7 +149,13 @@ describe('SessionPool', () => {
     expect(sessionPool(runtime)).toBe(sessionPool(runtime));
     await sessionPool(runtime).acquire(request(f.files.vaeDecoder), () => {});
     expect(loadedModels(runtime)).toEqual([
-      { name: 'test', slot: 'vae_decoder', device: 'cpu', bytes: statSync(f.files.vaeDecoder).size },
+      {
+        key: `${f.files.vaeDecoder}|cpu`,
+        name: 'test',
+        slot: 'vae_decoder',
+        device: 'cpu',
+        bytes: statSync(f.files.vaeDecoder).size,
+      },
     ]);
     await unloadModels(runtime);
     expect(loadedModels(runtime)).toEqual([]);
