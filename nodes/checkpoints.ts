@@ -74,7 +74,7 @@ export const checkpointNodes: NodeDefinition[] = [
     displayName: 'Load Checkpoint',
     category: CATEGORY,
     description:
-      'A single-file SD 1.x / 2.x checkpoint (.safetensors, or a torch .ckpt read without running code), built to ONNX on first use and cached',
+      'A single-file SD 1.x / 2.x / SDXL (base or refiner) checkpoint (.safetensors, or a torch .ckpt read without running code), built to ONNX on first use and cached',
     inputs: [],
     widgets: [
       modelFile('checkpoint', 'Checkpoint file: a name in checkpoints/ (or models/Stable-diffusion/)'),

@@ -1,7 +1,7 @@
 // Small conditioning and CLIP tools ComfyUI workflows use: zeroed conditioning (ConditioningZeroOut)
 // and a CLIP that encodes at a chosen clip skip (CLIPSetLastLayer).
 import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
-import type { Conditioning, TextEncoderModel } from './types.ts';
+import type { Conditioning, SdxlTextEncoders, TextEncoderModel } from './types.ts';
 
 const isTensor = (value: unknown): value is { data: Float32Array; shape: number[] } =>
   !!value && typeof value === 'object' && (value as { data?: unknown }).data instanceof Float32Array;
@@ -28,6 +28,7 @@ const unwrapped = new WeakMap<TextEncoderModel, TextEncoderModel>();
 export function withClipSkip(clip: TextEncoderModel, skip: number): TextEncoderModel {
   const base = unwrapped.get(clip) ?? clip;
   if (skip === 1) return base;
+  if (base.sdxl) return withSdxlClipSkip(base, base.sdxl, skip);
   const { encodeIds } = base;
   if (!encodeIds)
     throw new NodeInputError(
@@ -48,6 +49,23 @@ export function withClipSkip(clip: TextEncoderModel, skip: number): TextEncoderM
       ),
     encodeIds: (rows, clipSkip, signal) =>
       encodeIds.call(base, rows, clipSkip === 1 ? skip : clipSkip, signal),
+  };
+  unwrapped.set(wrapped, base);
+  return wrapped;
+}
+
+/**
+ * SDXL's encoders give their own conditioning at clip skip 1 and 2 alike (the penultimate layer), so
+ * a Text Encode asking for 1 or 2 takes the skip set here; a deeper one of its own wins.
+ */
+function withSdxlClipSkip(base: TextEncoderModel, sdxl: SdxlTextEncoders, skip: number): TextEncoderModel {
+  const wrapped: TextEncoderModel = {
+    ...base,
+    name: `${base.name} (clip skip ${skip})`,
+    sdxl: {
+      ...sdxl,
+      encodeRows: (rows, clipSkip, signal) => sdxl.encodeRows(rows, clipSkip <= 2 ? skip : clipSkip, signal),
+    },
   };
   unwrapped.set(wrapped, base);
   return wrapped;

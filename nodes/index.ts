@@ -11,6 +11,7 @@ import { primitiveNodes } from './primitives.ts';
 import { samplingNodes } from './sampling.ts';
 import { scheduleNodes } from './schedule.ts';
 import { textNodes } from './text.ts';
+import { sdxlTextNodes } from './text-sdxl.ts';
 import { vaeNodes } from './vae.ts';
 
 export function builtinNodes(): NodeDefinition[] {
@@ -19,6 +20,7 @@ export function builtinNodes(): NodeDefinition[] {
     ...checkpointNodes,
     ...textNodes,
     ...conditioningToolNodes,
+    ...sdxlTextNodes,
     ...latentNodes,
     ...latentUpscaleNodes,
     ...scheduleNodes,

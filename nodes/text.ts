@@ -3,6 +3,7 @@
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
 import { applyEmphasis, isPlain, weightedRow } from './text/emphasis.ts';
 import { type PromptSegment, parsePromptWeights } from './text/prompt-weights.ts';
+import { DEFAULT_SIZE_CONDITIONING, encodeSdxl } from './text-sdxl.ts';
 import type { Conditioning, TextEncoderModel } from './types.ts';
 
 function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {
@@ -63,7 +64,25 @@ export const textNodes: NodeDefinition[] = [
         min: 1,
         max: 12,
         description:
-          "1 = the last layer; 2 = the penultimate layer + final norm (A1111's clip skip 2, ComfyUI's CLIPSetLastLayer -2). SD 2.x pipelines already end at OpenCLIP's penultimate layer",
+          "1 = the last layer; 2 = the penultimate layer + final norm (A1111's clip skip 2, ComfyUI's CLIPSetLastLayer -2). SD 2.x pipelines already end at OpenCLIP's penultimate layer. SDXL: 1 and 2 = its own conditioning (penultimate layer, no final norm)",
+      },
+      {
+        name: 'width',
+        kind: 'int',
+        default: 0,
+        min: 0,
+        max: 16384,
+        step: 8,
+        description: "SDXL size conditioning: original and target width (0 = the latent's width in pixels)",
+      },
+      {
+        name: 'height',
+        kind: 'int',
+        default: 0,
+        min: 0,
+        max: 16384,
+        step: 8,
+        description: "SDXL size conditioning: original and target height (0 = the latent's height in pixels)",
       },
     ],
     outputs: [{ name: 'conditioning', type: 'CONDITIONING' }],
@@ -76,6 +95,17 @@ export const textNodes: NodeDefinition[] = [
         );
       const text = String(inputs.text ?? '');
       const clipSkip = Number(inputs.clip_skip ?? 1);
+      if (clip.sdxl) {
+        const [width, height] = [Number(inputs.width ?? 0), Number(inputs.height ?? 0)];
+        const size = { ...DEFAULT_SIZE_CONDITIONING, originalWidth: width, originalHeight: height };
+        const prompt = {
+          textL: text,
+          textG: text,
+          clipSkip,
+          size: { ...size, targetWidth: width, targetHeight: height },
+        };
+        return { conditioning: await encodeSdxl(ctx, clip.sdxl, prompt, { l: 'text', g: 'text' }) };
+      }
       const segments = parsePromptWeights(text);
       if (clipSkip !== 1 || !isPlain(segments)) {
         return { conditioning: await encodeWeighted(ctx, clip, segments, clipSkip) };

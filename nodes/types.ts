@@ -13,8 +13,34 @@ export type Latent = Tensor;
 /** IMAGE: [batch, height, width, 3], RGB values in 0..1. */
 export type ImageBatch = Tensor;
 
-/** CONDITIONING: text encoder hidden states [batch, tokens (77), hidden]. */
-export type Conditioning = Tensor;
+/**
+ * SDXL's size conditioning in pixels, turned into the U-Net's `time_ids` when it is called: the base
+ * takes (original h, original w, crop top, crop left, target h, target w), the refiner (h, w, crop top,
+ * crop left, aesthetic score). A size of 0 means the latent's size in pixels (as ComfyUI fills it in).
+ */
+export interface SizeConditioning {
+  originalWidth: number;
+  originalHeight: number;
+  cropTop: number;
+  cropLeft: number;
+  targetWidth: number;
+  targetHeight: number;
+  /** Refiner only; undefined: 6 on the positive side, 2.5 on the negative (ComfyUI's defaults). */
+  aestheticScore?: number;
+}
+
+/** What SDXL conditions on besides the hidden states, one entry per batch row. */
+export interface PooledConditioning {
+  /** OpenCLIP-bigG's pooled projection [batch, P] (the U-Net's `text_embeds`). */
+  pooled: Tensor;
+  sizes: SizeConditioning[];
+}
+
+/**
+ * CONDITIONING: text encoder hidden states [batch, tokens (77), hidden]; SDXL's also carry `pooled` and
+ * `sizes` (both or neither), kept at the top level so tools that map every tensor (zeroing) reach them.
+ */
+export interface Conditioning extends Tensor, Partial<PooledConditioning> {}
 
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';
@@ -57,6 +83,32 @@ export interface TokenizedText {
   truncated: boolean;
 }
 
+/** One tokenizer's view of a prompt row: what weightedRow needs (nodes/text/emphasis.ts). */
+export interface RowTokenizer {
+  maxLength: number;
+  /** The ids of the empty prompt: [start, end, padding…]. */
+  empty: Int32Array;
+  tokenIds(text: string): number[];
+}
+
+/** SDXL's pair of text encoders (base: CLIP-L and OpenCLIP-bigG; refiner: bigG alone). */
+export interface SdxlTextEncoders {
+  /** CLIP-L's tokenizer (pads with the end token); absent in the refiner. */
+  l?: RowTokenizer;
+  /** bigG's tokenizer (pads with 0, as open_clip does). */
+  g: RowTokenizer;
+  /**
+   * Each encoder's hidden states [1, maxLength, width] for its own id row (L's left out in the refiner)
+   * and bigG's pooled projection [1, P]. `clipSkip` 1 and 2 give SDXL's own conditioning, the
+   * penultimate layer without the final norm; K ≥ 3 the output K − 1 layers before the last.
+   */
+  encodeRows(
+    rows: { l?: Int32Array; g: Int32Array },
+    clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<{ l?: Tensor; g: Tensor; pooled: Tensor }>;
+}
+
 /** CLIP: a tokenizer plus text encoder. */
 export interface TextEncoderModel {
   kind: 'clip';
@@ -73,6 +125,8 @@ export interface TextEncoderModel {
    * final norm). Encoders that cannot (a bare ONNX file without clip_skip outputs) leave it out.
    */
   encodeIds?(rows: readonly Int32Array[], clipSkip: number, signal?: AbortSignal): Promise<Conditioning>;
+  /** Present for SDXL: TextEncode then builds the full conditioning (nodes/text-sdxl.ts). */
+  sdxl?: SdxlTextEncoders;
 }
 
 /** VAE: latent <-> pixels. Nodes apply `scalingFactor`; these methods take and give unscaled latents. */

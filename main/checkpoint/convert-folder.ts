@@ -13,13 +13,14 @@ import {
   vaeConfig,
 } from '../onnx/pipeline-configs.ts';
 import { APP_ROOT } from '../paths.ts';
+import type { Family } from './detect.ts';
 import type { Prediction } from './prediction.ts';
 
 /** The CLIP BPE files shipped with Diffgraph (the same vocabulary for SD 1.x and 2.x). */
 export const CLIP_TOKENIZER_DIR = join(APP_ROOT, 'models', 'diffgraph-shapes', 'tokenizer');
 
 export interface FolderSpec {
-  family: 'sd1' | 'sd2';
+  family: Family;
   prediction: Prediction;
   /** Text encoder width (= the U-Net's cross-attention width). */
   hiddenSize: number;

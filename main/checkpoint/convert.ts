@@ -12,13 +12,15 @@ import { buildTextEncoder } from './build/text-encoder.ts';
 import { buildUnet } from './build/unet.ts';
 import { buildVaeDecoder, buildVaeEncoder, vaeScaleFactor } from './build/vae.ts';
 import type { BuildDtype } from './build/weights.ts';
-import { readClipStructure } from './clip-structure.ts';
+import { type ClipTextStructure, readClipStructure } from './clip-structure.ts';
 import { writeFolderFiles } from './convert-folder.ts';
-import { requireCheckpoint } from './detect.ts';
+import { buildSdxlTextEncoders, writeSdxlFolderFiles } from './convert-sdxl.ts';
+import { type Detection, type Family, requireCheckpoint } from './detect.ts';
 import { readLora } from './lora.ts';
 import { type AppliedLora, LoraPatchedSource } from './lora-source.ts';
 import { type OpenedTensorFile, openTensorFile } from './open.ts';
 import { choosePrediction, type Prediction, type PredictionChoice } from './prediction.ts';
+import { readSdxlTextStructures, type SdxlTextStructures } from './sdxl-text-structure.ts';
 import type { TensorSource } from './tensor-source.ts';
 import { readUnetStructure } from './unet-structure.ts';
 import { DiffusersVaeSource, isDiffusersVae } from './vae-diffusers.ts';
@@ -50,7 +52,7 @@ export interface ConvertOptions {
 
 export interface ConvertResult {
   out: string;
-  family: 'sd1' | 'sd2';
+  family: Family;
   label: string;
   prediction: PredictionChoice;
   dtype: BuildDtype;
@@ -108,11 +110,18 @@ async function vaeSource(ckpt: TensorSource, path: string | undefined, opened: O
 
 type Progress = (message: string) => void;
 
-/** The four networks, each as dir/model.onnx + model.onnx_data. */
+const FAMILIES: readonly Family[] = ['sd1', 'sd2', 'sdxl', 'sdxl-refiner'];
+
+type TextStructures = { kind: 'sd'; clip: ClipTextStructure } | { kind: 'sdxl'; sdxl: SdxlTextStructures };
+
 /** The three structures; a missing or misshapen tensor here is bad input. */
-function readStructures(src: TensorSource, vaeSrc: TensorSource) {
+function readStructures(src: TensorSource, vaeSrc: TensorSource, family: Family) {
   try {
-    return { clip: readClipStructure(src), unet: readUnetStructure(src), vae: readVaeStructure(vaeSrc) };
+    const text: TextStructures =
+      family === 'sdxl' || family === 'sdxl-refiner'
+        ? { kind: 'sdxl', sdxl: readSdxlTextStructures(src) }
+        : { kind: 'sd', clip: readClipStructure(src) };
+    return { text, unet: readUnetStructure(src), vae: readVaeStructure(vaeSrc) };
   } catch (error) {
     throw new ConvertInputError((error as Error).message);
   }
@@ -127,23 +136,34 @@ async function buildAll(
   tmp: string,
   src: TensorSource,
   vaeSrc: TensorSource,
-  { dtype, attention }: BuildChoices,
+  { dtype, attention, family }: BuildChoices & { family: Family },
   progress: Progress,
 ) {
-  const { clip, unet, vae } = readStructures(src, vaeSrc);
-  // diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
-  // conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
-  const layers = clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
+  const { text, unet, vae } = readStructures(src, vaeSrc, family);
   const write = async (sub: string, build: Parameters<typeof writeModelWithExternalWeights>[2]) => {
     progress(sub);
     await mkdir(join(tmp, sub), { recursive: true });
     await writeModelWithExternalWeights(join(tmp, sub), 'model.onnx', build);
   };
-  await write('text_encoder', (sink) => buildTextEncoder(src, clip, { dtype, layers }, sink));
+  if (text.kind === 'sdxl') {
+    await buildSdxlTextEncoders(write, src, text.sdxl, dtype);
+  } else {
+    // diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
+    // conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
+    const { clip } = text;
+    const layers = clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
+    await write('text_encoder', (sink) => buildTextEncoder(src, clip, { dtype, layers }, sink));
+  }
   await write('unet', (sink) => buildUnet(src, unet, { dtype, attention }, sink));
   await write('vae_decoder', (sink) => buildVaeDecoder(vaeSrc, vae, sink));
   await write('vae_encoder', (sink) => buildVaeEncoder(vaeSrc, vae, sink));
-  return { clip, unet, vae };
+  return { text, unet, vae };
+}
+
+/** Latent size the family was trained at: 512 px, SD 2.x v-prediction 768 px, SDXL 1024 px. */
+function trainedLatentSize(family: Family, prediction: Prediction): number {
+  if (family === 'sdxl' || family === 'sdxl-refiner') return 128;
+  return family === 'sd2' && prediction === 'v_prediction' ? 96 : 64;
 }
 
 export async function convertCheckpoint(options: ConvertOptions): Promise<ConvertResult> {
@@ -160,9 +180,9 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
   try {
     const ckpt = await openInput(options.checkpoint, 'checkpoint');
     opened.push(ckpt);
-    let detection: ReturnType<typeof requireCheckpoint>;
+    let detection: Detection & { family: Family };
     try {
-      detection = requireCheckpoint(ckpt);
+      detection = requireCheckpoint(ckpt, FAMILIES);
     } catch (error) {
       throw new ConvertInputError((error as Error).message);
     }
@@ -173,16 +193,24 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     // Float32 builds are for the CPU (fused attention); float16 builds for GPUs, where ORT 1.30's WebGPU
     // MultiHeadAttention is wrong at these sequence lengths (see build/net-ops.ts), so unfused there.
     const attention = options.attention ?? (dtype === 'float16' ? 'unfused' : 'fused');
-    const built = await buildAll(tmp, src, vaeSrc, { dtype, attention }, options.onProgress ?? (() => {}));
+    const family = detection.family;
+    const built = await buildAll(
+      tmp,
+      src,
+      vaeSrc,
+      { dtype, attention, family },
+      options.onProgress ?? (() => {}),
+    );
     await writeFolderFiles(tmp, {
-      family: detection.family,
+      family,
       prediction: prediction.prediction,
-      hiddenSize: built.clip.width,
-      latentSize: detection.family === 'sd2' && prediction.prediction === 'v_prediction' ? 96 : 64,
+      hiddenSize: built.text.kind === 'sd' ? built.text.clip.width : built.unet.contextDim,
+      latentSize: trainedLatentSize(family, prediction.prediction),
       vaeScaleFactor: vaeScaleFactor(built.vae),
       unetInChannels: built.unet.inChannels,
       source: basename(options.checkpoint),
     });
+    if (built.text.kind === 'sdxl') await writeSdxlFolderFiles(tmp, built.text.sdxl, built.unet);
     if (existsSync(out)) await rm(out, { recursive: true });
     await rename(tmp, out);
     return { out, family: detection.family, label: detection.label, prediction, dtype, warnings };

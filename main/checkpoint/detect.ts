@@ -72,7 +72,7 @@ function loraDetection(keys: readonly string[]): Detection | undefined {
   const layout = kohya ? 'kohya' : peft ? 'peft' : 'lycoris';
   const label = `${lycoris ? 'LyCORIS (LoHa/LoKr)' : 'LoRA'} (${layout})${sdxl ? ' for SDXL' : ''}`;
   const reason = `this is a ${label}, not a checkpoint: load a checkpoint and apply it with LoadLoRA / --lora`;
-  return { kind: 'lora', layout, label, supported: !lycoris && !sdxl, reason };
+  return { kind: 'lora', layout, label, supported: !lycoris, reason };
 }
 
 function embeddingDetection(src: Header, keys: readonly string[]): Detection | undefined {

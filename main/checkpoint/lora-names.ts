@@ -109,41 +109,71 @@ function addUnet(keys: readonly string[], table: Map<string, LoraTarget>): void 
   }
 }
 
-/** SD 1.x: the checkpoint holds HF CLIP already (with or without the `text_model.` level). */
+/**
+ * Where each text encoder sits in a checkpoint and under which table prefix its modules are listed:
+ * SD 1.x/2.x and SDXL's CLIP-L (kohya `lora_te_`, diffusers `text_encoder.`) under `text:` (SDXL's also
+ * under `text1:` for kohya's `lora_te1_`),
+ * SDXL's OpenCLIP-bigG (kohya `lora_te2_`, diffusers `text_encoder_2.`) under `text2:`.
+ */
+const CLIP_L_PREFIXES = [
+  { prefix: 'cond_stage_model.transformer.', tables: ['text'] },
+  // kohya's `lora_te1_` (`text1:`) only fits SDXL, so an SDXL LoRA never lands on SD 1.x's CLIP-L.
+  { prefix: 'conditioner.embedders.0.transformer.', tables: ['text', 'text1'] },
+];
+const OPEN_CLIP = [
+  { prefix: 'cond_stage_model.model.', table: 'text' },
+  { prefix: 'conditioner.embedders.1.model.', table: 'text2' },
+  // The SDXL refiner's only encoder is bigG, at embedders.0 (its LoRAs name it te2 / text_encoder_2).
+  { prefix: 'conditioner.embedders.0.model.', table: 'text2' },
+];
+
+/** SD 1.x and SDXL's CLIP-L: the checkpoint holds HF CLIP already (with or without the `text_model.` level). */
 function addClipL(keys: readonly string[], table: Map<string, LoraTarget>): void {
-  const prefix = 'cond_stage_model.transformer.';
-  for (const key of keys) {
-    if (!key.startsWith(prefix) || !key.endsWith('.weight')) continue;
-    let hf = key.slice(prefix.length, -'.weight'.length);
-    if (!hf.startsWith('text_model.')) hf = `text_model.${hf}`;
-    table.set(`text:${hf}`, { key, part: 'text' });
+  for (const { prefix, tables } of CLIP_L_PREFIXES) {
+    for (const key of keys) {
+      if (!key.startsWith(prefix) || !key.endsWith('.weight')) continue;
+      let hf = key.slice(prefix.length, -'.weight'.length);
+      if (!hf.startsWith('text_model.')) hf = `text_model.${hf}`;
+      for (const name of tables) table.set(`${name}:${hf}`, { key, part: 'text' });
+    }
   }
 }
 
-/** SD 2.x: OpenCLIP's resblocks, with q/k/v packed into one in_proj weight. */
+/** SD 2.x and SDXL's bigG: OpenCLIP's resblocks, with q/k/v packed into one in_proj weight. */
 function addOpenClip(src: Header, keys: readonly string[], table: Map<string, LoraTarget>): void {
-  const re = /^cond_stage_model\.model\.transformer\.resblocks\.(\d+)\.attn\.in_proj_weight$/;
+  for (const { prefix, table: name } of OPEN_CLIP) addOpenClipAt(src, keys, table, prefix, name);
+}
+
+function addOpenClipAt(
+  src: Header,
+  keys: readonly string[],
+  table: Map<string, LoraTarget>,
+  prefix: string,
+  name: string,
+): void {
+  const blocks = `${prefix}transformer.resblocks.`;
   for (const key of keys) {
-    const m = re.exec(key);
+    if (!key.startsWith(blocks) || !key.endsWith('.attn.in_proj_weight')) continue;
+    const m = /^(\d+)\.attn\.in_proj_weight$/.exec(key.slice(blocks.length));
     if (!m) continue;
-    const layer = `text_model.encoder.layers.${m[1]}`;
-    const base = `cond_stage_model.model.transformer.resblocks.${m[1]}`;
+    const layer = `${name}:text_model.encoder.layers.${m[1]}`;
+    const base = `${blocks}${m[1]}`;
     const width = src.info(key).shape[0] / 3;
-    ['q', 'k', 'v'].forEach((name, i) => {
-      table.set(`text:${layer}.self_attn.${name}_proj`, {
+    ['q', 'k', 'v'].forEach((qkv, i) => {
+      table.set(`${layer}.self_attn.${qkv}_proj`, {
         key,
         part: 'text',
         rows: { start: i * width, count: width },
       });
     });
-    table.set(`text:${layer}.self_attn.out_proj`, { key: `${base}.attn.out_proj.weight`, part: 'text' });
-    table.set(`text:${layer}.mlp.fc1`, { key: `${base}.mlp.c_fc.weight`, part: 'text' });
-    table.set(`text:${layer}.mlp.fc2`, { key: `${base}.mlp.c_proj.weight`, part: 'text' });
+    table.set(`${layer}.self_attn.out_proj`, { key: `${base}.attn.out_proj.weight`, part: 'text' });
+    table.set(`${layer}.mlp.fc1`, { key: `${base}.mlp.c_fc.weight`, part: 'text' });
+    table.set(`${layer}.mlp.fc2`, { key: `${base}.mlp.c_proj.weight`, part: 'text' });
   }
 }
 
 /**
- * `unet:<diffusers module path>` and `text:<HF CLIP module path>` → the checkpoint weight, for
+ * `unet:<diffusers module path>`, `text:<HF CLIP module path>` (and SDXL's `text2:` for bigG) → the checkpoint weight, for
  * every module of this checkpoint.
  */
 export function loraTargetTable(model: Header): Map<string, LoraTarget> {

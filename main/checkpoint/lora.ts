@@ -60,11 +60,15 @@ function groupModules(keys: readonly string[]): { modules: Map<string, ModuleKey
 
 /** The table key (`unet:path` / `text:path`) a module name stands for, in either naming scheme. */
 function lookupName(module: string): string {
-  const kohya = /^lora_(unet|te)_(.+)$/.exec(module);
-  if (kohya) return `${kohya[1] === 'unet' ? 'unet' : 'text'}:${kohya[2]}`;
+  // SDXL's kohya LoRAs name CLIP-L `lora_te1_` and OpenCLIP-bigG `lora_te2_`.
+  const kohya = /^lora_(unet|te|te1|te2)_(.+)$/.exec(module);
+  if (kohya) return `${{ unet: 'unet', te: 'text', te1: 'text1', te2: 'text2' }[kohya[1]]}:${kohya[2]}`;
   let path = module.replace(/^base_model\.model\./, '');
   let part = 'unet';
-  if (path.startsWith('text_encoder.')) {
+  if (path.startsWith('text_encoder_2.')) {
+    part = 'text2';
+    path = path.slice('text_encoder_2.'.length);
+  } else if (path.startsWith('text_encoder.')) {
     part = 'text';
     path = path.slice('text_encoder.'.length);
   } else if (path.startsWith('unet.')) path = path.slice('unet.'.length);

@@ -13,7 +13,8 @@ import { cachedOnnxHeader } from './onnx-header.ts';
 import { OnnxTextEncoder } from './onnx-text-encoder.ts';
 import { OnnxDenoiser } from './onnx-unet.ts';
 import { OnnxVae } from './onnx-vae.ts';
-import { pipelineFiles, readDenoiserConfig, readVaeConfig } from './pipeline-config.ts';
+import { type PipelineFiles, pipelineFiles, readDenoiserConfig, readVaeConfig } from './pipeline-config.ts';
+import { SdxlTextEncoder } from './sdxl-text-encoder.ts';
 import { SessionHandle, sessionPool } from './session-pool.ts';
 import {
   type ModelIO,
@@ -164,11 +165,9 @@ export async function loadPipelineDir(
   overrides: PipelineOverrides = {},
 ): Promise<LoadedPipeline> {
   const files = pipelineFiles(dir);
-  const tokenizer = tokenizerAt(files.tokenizer, 'file');
   const fileConfig = readDenoiserConfig(files.schedulerConfig);
   const config = { ...fileConfig, predictionType: overrides.predictionType ?? fileConfig.predictionType };
   const unet = await openSlot(ctx, files.unet, 'unet', model, device);
-  const textEncoder = await openSlot(ctx, files.textEncoder, 'text_encoder', model, device);
   const decoder = await openSlot(ctx, files.vaeDecoder, 'vae_decoder', model, device);
   const encoder = files.vaeEncoder
     ? await openSlot(ctx, files.vaeEncoder, 'vae_encoder', model, device, { lazy: true })
@@ -180,9 +179,34 @@ export async function loadPipelineDir(
   };
   return {
     model: await OnnxDenoiser.load(unet, { name: model, config }),
-    clip: await OnnxTextEncoder.load(model, textEncoder, tokenizer),
+    clip: await loadPipelineClip(ctx, files, model, device),
     vae: await OnnxVae.load({ name: model, ...vaeConfig }, decoder, encoder),
   };
+}
+
+/** The pipeline's CLIP: one text encoder, or SDXL's pair (the refiner: text_encoder_2 alone). */
+async function loadPipelineClip(
+  ctx: LoadContext,
+  files: PipelineFiles,
+  model: string,
+  device: DeviceName,
+): Promise<TextEncoderModel> {
+  const open = async (path: string, tokenizerDir: string) => ({
+    tokenizer: tokenizerAt(tokenizerDir, 'file'),
+    handle: await openSlot(ctx, path, 'text_encoder', model, device),
+  });
+  if (!files.sdxl) {
+    const { handle, tokenizer } = await open(files.textEncoder, files.tokenizer);
+    return OnnxTextEncoder.load(model, handle, tokenizer);
+  }
+  const l = files.sdxl.hasTextEncoder ? await open(files.textEncoder, files.tokenizer) : undefined;
+  const g = await open(files.sdxl.textEncoder2, files.sdxl.tokenizer2);
+  try {
+    return await SdxlTextEncoder.load(model, g, l);
+  } catch (error) {
+    if (error instanceof ModelInputError) throw error;
+    throw new ModelInputError('file', (error as Error).message);
+  }
 }
 
 export async function loadUnetFile(

@@ -25,7 +25,7 @@ export interface ModelInfo {
 }
 
 const MAX_DEPTH = 6;
-const PIPELINE_PARTS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'] as const;
+const PIPELINE_PARTS = ['text_encoder', 'text_encoder_2', 'unet', 'vae_decoder', 'vae_encoder'] as const;
 
 function isInside(dir: string, path: string): boolean {
   const rel = relative(dir, path);

@@ -2,8 +2,10 @@
 // int or float timesteps), batch (dynamic, or fixed: larger batches run in chunks), timestep
 // layout ([], [1] or [batch]) and optional inputs (text states, LCM's guidance embedding).
 import type ort from 'onnxruntime-node';
-import { broadcastBatch, type ChunkRun, inBatchChunks } from '../../nodes/math/batch.ts';
+import { type ChunkRun, inBatchChunks } from '../../nodes/math/batch.ts';
+import { broadcastConditioning, sliceConditioning } from '../../nodes/math/conditioning.ts';
 import type { Conditioning, Denoiser, DenoiserConfig, Tensor } from '../../nodes/types.ts';
+import { sdxlFeeds } from './sdxl-unet-feeds.ts';
 import type { SessionHandle } from './session-pool.ts';
 import { sizeMismatch, type UnetSignature, unetSignature } from './slot-signatures.ts';
 import { filledTensor, floatTensor, readFloats } from './tensor-io.ts';
@@ -76,13 +78,14 @@ export class OnnxDenoiser implements Denoiser {
     if (batch % chunk !== 0)
       throw new Error(`${this.name}: batch ${batch} is not a multiple of the model's fixed batch ${chunk}`);
     const states = this.contextFor(batch, context);
-    const run: ChunkRun = (sample, shape, part) => this.run(sample, shape, timestep, part, signal);
+    const run: ChunkRun<Conditioning> = (sample, shape, part) =>
+      this.run(sample, shape, timestep, part, signal);
     if (chunk === batch) return run(x.data, [batch, channels, height, width], states);
-    return inBatchChunks(x.data, x.shape, chunk, states, run);
+    return inBatchChunks(x.data, x.shape, chunk, states, run, undefined, sliceConditioning);
   }
 
   /** Text states with x's batch: broadcast a single row, or zeros for unconditional use. */
-  private contextFor(batch: number, context: Conditioning | undefined): Tensor | undefined {
+  private contextFor(batch: number, context: Conditioning | undefined): Conditioning | undefined {
     const spec = this.signature.context;
     if (!spec) return undefined;
     if (!context) {
@@ -97,7 +100,7 @@ export class OnnxDenoiser implements Denoiser {
         `${this.name}: conditioning has hidden size ${hidden} but the U-Net expects ${spec.hidden} (text encoder from another model?)`,
       );
     }
-    const states = broadcastBatch(context, batch);
+    const states = broadcastConditioning(context, batch);
     if (!states)
       throw new Error(`${this.name}: conditioning batch ${cBatch} does not match latent batch ${batch}`);
     return states;
@@ -107,7 +110,7 @@ export class OnnxDenoiser implements Denoiser {
     sample: Float32Array,
     shape: number[],
     timestep: number,
-    states: Tensor | undefined,
+    states: Conditioning | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Float32Array> {
     const sig = this.signature;
@@ -126,6 +129,7 @@ export class OnnxDenoiser implements Denoiser {
       for (let b = 0; b < batch; b++) data.set(row, b * row.length);
       feeds.timestep_cond = floatTensor(data, [batch, row.length], sig.timestepCond.type);
     }
+    if (sig.sdxl) Object.assign(feeds, sdxlFeeds(this.name, sig.sdxl, shape, states));
     const outputs = await this.handle.run(feeds, signal);
     const result = readFloats(outputs[sig.output]);
     if (result.length !== sample.length) {

@@ -15,6 +15,11 @@ export interface PipelineFiles {
   vaeEncoder?: string;
   tokenizer: string;
   schedulerConfig?: string;
+  /**
+   * SDXL (optimum's layout): OpenCLIP-bigG in text_encoder_2/ with tokenizer_2/. The refiner has no
+   * text_encoder/ (then `textEncoder` names a file that does not exist and is not opened).
+   */
+  sdxl?: { textEncoder2: string; tokenizer2: string; hasTextEncoder: boolean };
 }
 
 function readJson(path: string): Record<string, unknown> {
@@ -48,7 +53,16 @@ export function pipelineFiles(dir: string): PipelineFiles {
     textEncoder: component('text_encoder'),
     vaeDecoder: component('vae_decoder'),
   };
-  const missing = Object.values(required).filter((p) => !existsSync(p));
+  const sdxl = existsSync(component('text_encoder_2'))
+    ? {
+        textEncoder2: component('text_encoder_2'),
+        tokenizer2: join(dir, 'tokenizer_2'),
+        hasTextEncoder: existsSync(required.textEncoder),
+      }
+    : undefined;
+  const missing = Object.values(required).filter(
+    (p) => !existsSync(p) && !(sdxl && p === required.textEncoder),
+  );
   if (missing.length > 0) {
     throw new ModelInputError('file', `pipeline ${dir} is incomplete: missing ${missing.join(', ')}`);
   }
@@ -59,6 +73,7 @@ export function pipelineFiles(dir: string): PipelineFiles {
     vaeEncoder: existsSync(component('vae_encoder')) ? component('vae_encoder') : undefined,
     tokenizer: join(dir, 'tokenizer'),
     schedulerConfig: existsSync(scheduler) ? scheduler : undefined,
+    ...(sdxl ? { sdxl } : {}),
   };
 }
 

@@ -20,7 +20,8 @@ export const SLOT_LABEL: Record<Slot, string> = {
 const EXPECTED: Record<Slot, string> = {
   unet:
     'sample float32|float16 [batch,C,h,w]; timestep int64|int32|float32|float16 [] or [1] or [batch]; ' +
-    'optional encoder_hidden_states float [batch,77,D] and timestep_cond float [batch,N] (LCM)',
+    'optional encoder_hidden_states float [batch,77,D], timestep_cond float [batch,N] (LCM), ' +
+    'text_embeds float [batch,P] with time_ids float [batch,6|5] (SDXL)',
   text_encoder:
     'input_ids int32|int64 [batch,77] (optional attention_mask); output last_hidden_state float [batch,77,D]',
   vae_decoder: 'latent_sample float32|float16 [batch,C,h,w]; output sample [batch,3,H,W]',
@@ -72,11 +73,34 @@ export interface UnetSignature {
   context?: { type: FloatType; tokens: number | null; hidden: number | null };
   /** LCM's guidance-scale embedding input. */
   timestepCond?: { type: FloatType; dim: number };
+  /** SDXL: the pooled text embedding and the size-conditioning ids (6 base, 5 refiner). */
+  sdxl?: { pooledType: FloatType; pooled: number | null; idsType: FloatType; ids: number };
   output: string;
 }
 
 const TIMESTEP_TYPES = new Set(['int64', 'int32', 'float32', 'float16']);
-const UNET_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond']);
+const UNET_INPUTS = new Set([
+  'sample',
+  'timestep',
+  'encoder_hidden_states',
+  'timestep_cond',
+  'text_embeds',
+  'time_ids',
+]);
+
+/** SDXL's text_embeds [batch, P] and time_ids [batch, 6|5], which come as a pair. */
+function sdxlInputs(io: ModelIO, fail: (problem: string) => Error): UnetSignature['sdxl'] {
+  const pooled = find(io.inputs, 'text_embeds');
+  const ids = find(io.inputs, 'time_ids');
+  if (!pooled && !ids) return undefined;
+  if (!pooled || !ids) throw fail('text_embeds and time_ids (SDXL) come together');
+  if (!isFloatType(pooled.type) || pooled.shape.length !== 2)
+    throw fail('text_embeds must be float [batch,P]');
+  const count = fixedDim(ids.shape[1]) ?? 6;
+  if (!isFloatType(ids.type) || ids.shape.length !== 2 || (count !== 6 && count !== 5))
+    throw fail('time_ids must be float [batch,6] (base) or [batch,5] (refiner)');
+  return { pooledType: pooled.type, pooled: fixedDim(pooled.shape[1]), idsType: ids.type, ids: count };
+}
 
 export function unetSignature(io: ModelIO, source: string): UnetSignature {
   const fail = (problem: string) => new SlotMismatchError(source, 'unet', io, problem);
@@ -117,6 +141,11 @@ export function unetSignature(io: ModelIO, source: string): UnetSignature {
     if (!isFloatType(cond.type) || cond.shape.length !== 2 || dim === null)
       throw fail('timestep_cond must be float [batch,N]');
     signature.timestepCond = { type: cond.type, dim };
+  }
+  const sdxl = sdxlInputs(io, fail);
+  if (sdxl) {
+    if (!signature.context) throw fail('an SDXL U-Net (text_embeds) needs encoder_hidden_states');
+    signature.sdxl = sdxl;
   }
   return signature;
 }

@@ -23,10 +23,10 @@ export function batchSlice(tensor: Tensor, start: number, count: number): Tensor
   };
 }
 
-export type ChunkRun = (
+export type ChunkRun<C extends Tensor = Tensor> = (
   x: Float32Array,
   shape: number[],
-  context: Tensor | undefined,
+  context: C | undefined,
 ) => Promise<Float32Array>;
 
 /**
@@ -34,19 +34,21 @@ export type ChunkRun = (
  * the same batch), each result written at its chunk's place in `out`. `batch` must be a
  * multiple of `chunk` (callers say which input is wrong otherwise).
  */
-export async function inBatchChunks(
+export async function inBatchChunks<C extends Tensor = Tensor>(
   x: Float32Array,
   shape: readonly number[],
   chunk: number,
-  context: Tensor | undefined,
-  run: ChunkRun,
+  context: C | undefined,
+  run: ChunkRun<C>,
   out: Float32Array = new Float32Array(x.length),
+  /** How to cut `context` (conditioning also carries per-row extras). */
+  slice?: (context: C, start: number, count: number) => C,
 ): Promise<Float32Array> {
   const batch = shape[0];
   const item = x.length / batch;
   for (let start = 0; start < batch; start += chunk) {
     const part = x.subarray(start * item, (start + chunk) * item);
-    const ctx = context && batchSlice(context, start, chunk);
+    const ctx = context && (slice ? slice(context, start, chunk) : (batchSlice(context, start, chunk) as C));
     out.set(await run(part, [chunk, ...shape.slice(1)], ctx), start * item);
   }
   return out;

@@ -3,8 +3,14 @@
 // calls otherwise; cfg = 1 or an unconditional model makes no unconditional call. Buffers are made
 // once and reused every step.
 import { NodeInputError } from '../api.ts';
-import type { Conditioning, Denoiser, Tensor } from '../types.ts';
-import { broadcastBatch, inBatchChunks } from './batch.ts';
+import type { Conditioning, Denoiser } from '../types.ts';
+import { inBatchChunks } from './batch.ts';
+import {
+  broadcastConditioning,
+  concatConditioning,
+  sliceConditioning,
+  withDefaultAesthetic,
+} from './conditioning.ts';
 import { combineGuidance } from './prediction.ts';
 
 export interface GuidanceOptions {
@@ -17,22 +23,15 @@ export interface GuidanceOptions {
   signal?: AbortSignal;
 }
 
-/** Conditioning broadcast to `batch` items (a single prompt repeats). */
-function expandConditioning(cond: Conditioning, batch: number, input: string): Conditioning {
-  const expanded = broadcastBatch(cond, batch);
+/** Conditioning broadcast to `batch` items (a single prompt repeats), with its side's aesthetic score. */
+function expandConditioning(cond: Conditioning, batch: number, input: 'positive' | 'negative'): Conditioning {
+  const expanded = broadcastConditioning(withDefaultAesthetic(cond, input), batch);
   if (!expanded)
     throw new NodeInputError(
       input,
       `conditioning has batch ${cond.shape[0]} but the latent has batch ${batch}; expected 1 or ${batch}`,
     );
   return expanded;
-}
-
-function concatBatch(first: Tensor, second: Tensor): Tensor {
-  const data = new Float32Array(first.data.length + second.data.length);
-  data.set(first.data);
-  data.set(second.data, first.data.length);
-  return { data, shape: [first.shape[0] + second.shape[0], ...first.shape.slice(1)] };
 }
 
 /** dst ← x·scale (float32 products). A synchronous loop V8 optimizes quickly. */
@@ -116,7 +115,7 @@ export class GuidedModel {
     this.uncond = expandConditioning(options.negative, this.batch, 'negative');
     if (denoiser.batch === 'dynamic') {
       this.mode = 'joint';
-      this.joint = concatBatch(this.uncond, this.cond);
+      this.joint = concatConditioning(this.uncond, this.cond);
       this.jointInput = new Float32Array(2 * this.size);
     } else {
       this.mode = 'separate';
@@ -180,7 +179,7 @@ export class GuidedModel {
       return this.checked(await this.invoke(x, shape, timestep, context, signal), x.length);
     const run = async (chunk: Float32Array, chunkShape: number[], ctx: Conditioning | undefined) =>
       this.checked(await this.invoke(chunk, chunkShape, timestep, ctx, signal), chunk.length);
-    return inBatchChunks(x, shape, fixed, context, run, this.gathered);
+    return inBatchChunks(x, shape, fixed, context, run, this.gathered, sliceConditioning);
   }
 
   private invoke(

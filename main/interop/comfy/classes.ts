@@ -1,6 +1,7 @@
 // Every ComfyUI class Diffgraph knows, by class name. Adding a mapping is one entry here.
 import { BASIC_CLASSES } from './classes-basic.ts';
 import { SAMPLING_CLASSES } from './classes-sampling.ts';
+import { SDXL_CLASSES } from './classes-sdxl.ts';
 import { TOOL_CLASSES } from './classes-tools.ts';
 import type { ClassSpec } from './types.ts';
 
@@ -8,6 +9,7 @@ export const COMFY_CLASSES: Readonly<Record<string, ClassSpec>> = {
   ...BASIC_CLASSES,
   ...TOOL_CLASSES,
   ...SAMPLING_CLASSES,
+  ...SDXL_CLASSES,
 };
 
 export function classSpec(classType: string): ClassSpec | undefined {

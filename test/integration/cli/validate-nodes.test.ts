@@ -14,6 +14,7 @@ const BUILTIN_TYPES = [
   'LoadCheckpoint',
   'LoadLoRA',
   'TextEncode',
+  'TextEncodeSDXL',
   'EmptyLatent',
   'AddNoise',
   'SaveLatent',

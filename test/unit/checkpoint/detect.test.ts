@@ -151,7 +151,7 @@ describe('detectModel: other files', () => {
     [
       'an SDXL LoRA',
       { 'lora_te1_text_model_encoder_layers_0_mlp_fc1.lora_down.weight': [4, 8] },
-      { kind: 'lora', supported: false, label: 'LoRA (kohya) for SDXL' },
+      { kind: 'lora', supported: true, label: 'LoRA (kohya) for SDXL' },
     ],
     [
       'an LDM VAE',

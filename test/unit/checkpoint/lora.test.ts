@@ -178,6 +178,55 @@ describe('LoRA merge math', () => {
   });
 });
 
+describe('SDXL text-encoder LoRAs', () => {
+  const XL_Q = 'conditioner.embedders.0.transformer.text_model.encoder.layers.0.self_attn.q_proj.weight';
+  const XL_PACKED = 'conditioner.embedders.1.model.transformer.resblocks.0.attn.in_proj_weight';
+  const XL_FC1 = 'conditioner.embedders.1.model.transformer.resblocks.0.mlp.c_fc.weight';
+  const REFINER_PACKED = 'conditioner.embedders.0.model.transformer.resblocks.0.attn.in_proj_weight';
+  const xl = new MemoryTensorSource('xl.safetensors', [
+    t(XL_Q, [6, 6]),
+    t(XL_PACKED, [18, 6]),
+    t(XL_FC1, [12, 6]),
+  ]);
+  const [down, up, fcDown, fcUp] = [random(2 * 6), random(6 * 2), random(3 * 6), random(12 * 3)];
+
+  it('kohya lora_te1_ patches CLIP-L and lora_te2_ OpenCLIP-bigG (packed k rows, mlp), at the clip strength', async () => {
+    const file = await loraFile('xl-kohya.safetensors', [
+      t('lora_te1_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight', [2, 6], down),
+      t('lora_te1_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight', [6, 2], up),
+      t('lora_te2_text_model_encoder_layers_0_self_attn_k_proj.lora_down.weight', [2, 6], down),
+      t('lora_te2_text_model_encoder_layers_0_self_attn_k_proj.lora_up.weight', [6, 2], up),
+      t('lora_te2_text_model_encoder_layers_0_self_attn_k_proj.alpha', [], Float32Array.of(1)),
+      t('lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_down.weight', [3, 6], fcDown),
+      t('lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight', [12, 3], fcUp),
+    ]);
+    const lora = await readLora(file, xl);
+    await file.close();
+    expect(lora.warning).toBeUndefined();
+    const merged = new LoraPatchedSource(xl, [{ lora, strengthModel: 0.3, strengthClip: 0.8 }]);
+    expect(merged.patchedKeys().sort()).toEqual([XL_FC1, XL_PACKED, XL_Q].sort());
+    expectClose(await merged.read(XL_Q), expectedMerge(await xl.read(XL_Q), up, down, 2, 0.8));
+    // k is the second block of 6 rows in the packed [q; k; v] weight; alpha 1 / rank 2.
+    expectClose(await merged.read(XL_PACKED), expectedMerge(await xl.read(XL_PACKED), up, down, 2, 0.4, 6));
+    expectClose(await merged.read(XL_FC1), expectedMerge(await xl.read(XL_FC1), fcUp, fcDown, 3, 0.8));
+  });
+
+  it('diffusers text_encoder_2. names reach bigG, also in the refiner (bigG at embedders.0)', async () => {
+    const refiner = new MemoryTensorSource('refiner.safetensors', [t(REFINER_PACKED, [18, 6])]);
+    const file = await loraFile('xl-peft.safetensors', [
+      t('text_encoder_2.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight', [2, 6], down),
+      t('text_encoder_2.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight', [6, 2], up),
+    ]);
+    const lora = await readLora(file, refiner);
+    await file.close();
+    const merged = new LoraPatchedSource(refiner, [{ lora, strengthModel: 1, strengthClip: 1 }]);
+    expectClose(
+      await merged.read(REFINER_PACKED),
+      expectedMerge(await refiner.read(REFINER_PACKED), up, down, 2, 1),
+    );
+  });
+});
+
 describe('LoRA problems', () => {
   it('lists keys that match no weight, with the count', async () => {
     const file = await loraFile('partial.safetensors', [

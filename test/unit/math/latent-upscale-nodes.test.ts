@@ -124,6 +124,27 @@ describe('SetClipSkip', () => {
     expect(again).toBe(clip);
   });
 
+  it('on an SDXL CLIP sets the layer both encoders stop at; a deeper clip_skip of the encoder wins', async () => {
+    const asked: number[] = [];
+    const tensor = { data: new Float32Array(8), shape: [1, 4, 2] };
+    const sdxl: TextEncoderModel = {
+      ...clip,
+      sdxl: {
+        g: { maxLength: 4, empty: Int32Array.of(49406, 49407, 0, 0), tokenIds: (text) => [text.length] },
+        encodeRows: async (_rows, clipSkip) => {
+          asked.push(clipSkip);
+          return { g: tensor, pooled: { data: new Float32Array(2), shape: [1, 2] } };
+        },
+      },
+    };
+    const skipped = (await node('SetClipSkip').run(fakeContext().ctx, { clip: sdxl, clip_skip: 3 }))
+      .clip as TextEncoderModel;
+    await skipped.sdxl?.encodeRows({ g: Int32Array.of(1) }, 1);
+    await skipped.sdxl?.encodeRows({ g: Int32Array.of(1) }, 2);
+    await skipped.sdxl?.encodeRows({ g: Int32Array.of(1) }, 4);
+    expect(asked).toEqual([3, 3, 4]);
+  });
+
   it('refuses an encoder without the id-level API, naming the input', async () => {
     const bare = { ...clip, encodeIds: undefined, tokenIds: undefined };
     await expect(

@@ -70,17 +70,24 @@ describe('U-Net signature', () => {
     expect(error?.message).toContain('Found inputs: features: float32[n,10], mask: float32[n,10]');
   });
 
-  it('rejects SDXL-style extra inputs it cannot fill', () => {
+  it("reads SDXL's text_embeds and time_ids (6 base, 5 refiner), which must come together", () => {
     const io = unetIO(v('timestep', 'int64', [1]));
-    const sdxl = {
-      ...io,
-      inputs: [
-        ...io.inputs,
-        v('text_embeds', 'float32', ['batch', 1280]),
-        v('time_ids', 'float32', ['batch', 6]),
-      ],
-    };
-    expect(() => unetSignature(sdxl, 'xl.onnx')).toThrow(/unsupported inputs text_embeds, time_ids/);
+    const withInputs = (...extra: OnnxValueInfo[]) => ({ ...io, inputs: [...io.inputs, ...extra] });
+    const pooled = v('text_embeds', 'float32', ['batch', 1280]);
+    const base = withInputs(pooled, v('time_ids', 'float16', ['batch', 6]));
+    expect(unetSignature(base, 'xl.onnx').sdxl).toEqual({
+      pooledType: 'float32',
+      pooled: 1280,
+      idsType: 'float16',
+      ids: 6,
+    });
+    const refiner = withInputs(pooled, v('time_ids', 'float32', ['batch', 5]));
+    expect(unetSignature(refiner, 'refiner.onnx').sdxl?.ids).toBe(5);
+    expect(() => unetSignature(withInputs(pooled), 'xl.onnx')).toThrow(
+      /xl\.onnx does not fit the U-Net slot \(text_embeds and time_ids \(SDXL\) come together\)/,
+    );
+    const badIds = withInputs(pooled, v('time_ids', 'float32', ['batch', 4]));
+    expect(() => unetSignature(badIds, 'xl.onnx')).toThrow(/time_ids must be float \[batch,6\]/);
   });
 });
 
