@@ -18,31 +18,36 @@ export type {
   UserFolder,
 } from './services.ts';
 
-/** Socket types carried by wires. Primitive types can also feed widgets. */
+/**
+ * Socket types carried by wires. Primitive types can also feed widgets. The colours follow
+ * ComfyUI's (VAE red, LATENT pink, CLIP yellow, ...) but were adjusted so that every pair stays
+ * apart (CIEDE2000 ΔE ≥ 10) for normal vision and under simulated protanopia, deuteranopia and
+ * tritanopia (test/unit/renderer/socket-colors.test.ts checks it).
+ */
 export const SOCKET_TYPES = {
   MODEL: {
-    color: '#b39ddb',
+    color: '#a792c3',
     description: 'A denoiser (U-Net) with its training noise schedule',
     primitive: false,
   },
-  CLIP: { color: '#ffd54f', description: 'A text encoder with its tokenizer', primitive: false },
-  VAE: { color: '#ef9a9a', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
-  CONDITIONING: { color: '#ffb74d', description: 'Encoded text that steers the denoiser', primitive: false },
+  CLIP: { color: '#ffe114', description: 'A text encoder with its tokenizer', primitive: false },
+  VAE: { color: '#f06465', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
+  CONDITIONING: { color: '#ffa82f', description: 'Encoded text that steers the denoiser', primitive: false },
   LATENT: {
-    color: '#f48fb1',
+    color: '#ffa1ff',
     description: 'A batch of latents [batch, channels, height, width]',
     primitive: false,
   },
   IMAGE: {
-    color: '#64b5f6',
+    color: '#388fff',
     description: 'A batch of RGB images [batch, height, width, 3], values 0..1',
     primitive: false,
   },
-  SCHEDULE: { color: '#4db6ac', description: 'Timesteps and noise levels for a sampler', primitive: false },
-  INT: { color: '#81c784', description: 'A whole number', primitive: true },
-  FLOAT: { color: '#aed581', description: 'A decimal number', primitive: true },
+  SCHEDULE: { color: '#1dad8f', description: 'Timesteps and noise levels for a sampler', primitive: false },
+  INT: { color: '#8cc791', description: 'A whole number', primitive: true },
+  FLOAT: { color: '#bce487', description: 'A decimal number', primitive: true },
   STRING: { color: '#e0e0e0', description: 'Text', primitive: true },
-  BOOLEAN: { color: '#90a4ae', description: 'True or false', primitive: true },
+  BOOLEAN: { color: '#9aa9af', description: 'True or false', primitive: true },
 } as const;
 
 export type SocketType = keyof typeof SOCKET_TYPES;
