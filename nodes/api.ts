@@ -56,11 +56,21 @@ export const SOCKET_TYPE_NAMES = Object.keys(SOCKET_TYPES) as SocketType[];
 /** After-run behaviour of a seed widget (ComfyUI's "control after generate"). */
 export type SeedControl = 'fixed' | 'increment' | 'decrement' | 'randomize';
 
+/**
+ * Shows a widget only while another widget of the same node (an enum) holds one of the listed
+ * values, e.g. DDIM's η only for `sampler: ddim`. Hidden widgets keep their values and are saved.
+ */
+export interface WidgetVisibility {
+  widget: string;
+  oneOf: readonly string[];
+}
+
 interface WidgetBase {
   /** lower_snake_case; also the name a wire uses to feed this widget. */
   name: string;
   label?: string;
   description?: string;
+  visibleWhen?: WidgetVisibility;
 }
 export interface IntWidget extends WidgetBase {
   kind: 'int';
