@@ -2,6 +2,7 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas, FIT } from './flow/Canvas.tsx';
+import { savedViewport } from './flow/saved-viewport.ts';
 import { useDocumentPersistence } from './hooks/useDocumentPersistence.ts';
 import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
@@ -14,15 +15,18 @@ import { Toolbar } from './panels/Toolbar.tsx';
 import { editor } from './store/editor.ts';
 import { useSlice } from './store/store.ts';
 
-/** Frames the whole graph whenever a different document is opened. */
+/** Shows a newly opened document at the view saved in it, else frames the whole graph. */
 function useFitOnOpen(): void {
   const flow = useReactFlow();
   const epoch = useSlice(editor, (s) => s.docEpoch);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened document (epoch)
   useEffect(() => {
-    const empty = Object.keys(editor.get().doc.nodes).length === 0;
+    const doc = editor.get().doc;
+    const empty = Object.keys(doc.nodes).length === 0;
+    const saved = savedViewport(doc);
     const frame = requestAnimationFrame(async () => {
-      if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
+      if (saved) await flow.setViewport(saved);
+      else if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
       else await flow.fitView(FIT);
       editor.set({ fitPending: false });
     });

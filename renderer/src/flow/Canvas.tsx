@@ -9,7 +9,7 @@ import {
   useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, type MouseEvent, useCallback, useMemo, useRef, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { addReroute, rerouteIndex } from '../doc/decor.ts';
 import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
@@ -28,6 +28,7 @@ import type { WireData } from './derive.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
+import { setViewportReader } from './saved-viewport.ts';
 import { WireEdge } from './WireEdge.tsx';
 
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
@@ -67,6 +68,10 @@ export function Canvas() {
   const endDrag = useCallback(() => setDragging(false), []);
   useShortcuts();
   useShellMenu();
+  useEffect(() => {
+    setViewportReader(flow.getViewport);
+    return () => setViewportReader(null);
+  }, [flow]);
   useClipboardEvents(() => flow.screenToFlowPosition(pointer.current));
 
   const onDoubleClick = useCallback(

@@ -1,5 +1,6 @@
 // New, Open, Save, Save As, recent files, drops of graph files and app-made PNGs.
 import { asGraphDoc, emptyDoc, type GraphDoc } from '../doc/types.ts';
+import { withCurrentViewport } from '../flow/saved-viewport.ts';
 import { host } from '../host/host.ts';
 import { editor, type FileRef, isDirty, replaceDocument, toast } from './editor.ts';
 import { refreshGraphs } from './host-data.ts';
@@ -84,7 +85,10 @@ export async function saveAs(): Promise<void> {
     return;
   }
   const doc = editor.get().doc;
-  const id = await shell.saveGraphDialog(doc, editor.get().file?.name ?? 'untitled.json');
+  const id = await shell.saveGraphDialog(
+    withCurrentViewport(doc),
+    editor.get().file?.name ?? 'untitled.json',
+  );
   if (id) markSaved({ id, name: id.split(/[\\/]/).pop() ?? id }, doc);
 }
 
@@ -97,7 +101,7 @@ export async function saveAsName(name: string): Promise<boolean> {
 
 async function writeAs(id: string, name: string, doc: GraphDoc): Promise<boolean> {
   try {
-    const newId = await host().writeGraph(id, doc);
+    const newId = await host().writeGraph(id, withCurrentViewport(doc));
     markSaved({ id: newId, name }, doc);
     toast(`Saved ${name}`);
     return true;
