@@ -14,7 +14,7 @@ import { EventHub } from './event-hub.ts';
 import { type ExternalGraphFiles, GraphStore } from './graph-files.ts';
 import { listInputImages, saveUpload } from './input-files.ts';
 import { RunQueue } from './run-queue.ts';
-import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueState } from './shared/api.ts';
+import type { Catalogue, GraphFileInfo, HostApi, HostEvent, QueueOptions, QueueState } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
 
 /** Everything of HostApi that the server side implements (fileUrl and shell are per transport). */
@@ -63,11 +63,10 @@ export class HostCore implements HostCoreApi {
     return this.options.engine.validate(graph);
   }
 
-  async queue(graph: unknown, title?: string): Promise<{ runId: string }> {
+  async queue(graph: unknown, title?: string, options?: QueueOptions): Promise<{ runId: string }> {
     const docTitle = (graph as { title?: unknown }).title;
-    return {
-      runId: this.queueRunner.enqueue(graph, title ?? (typeof docTitle === 'string' ? docTitle : undefined)),
-    };
+    const shownTitle = title ?? (typeof docTitle === 'string' ? docTitle : undefined);
+    return { runId: this.queueRunner.enqueue(graph, shownTitle, { front: options?.front === true }) };
   }
 
   async queueState(): Promise<QueueState> {

@@ -1,6 +1,8 @@
 // Socket and wire colours stay tellable apart, also for colour-blind users. The simulations are
 // culori's (Machado, Oliveira & Fernandes 2009, full severity) and the distance is CIEDE2000
 // (Sharma, Wu & Dalal 2005): independent of anything in the app.
+
+import type { Color } from 'culori';
 import {
   differenceCiede2000,
   filterDeficiencyDeuter,
@@ -16,8 +18,8 @@ import { SOCKET_TYPE_NAMES, SOCKET_TYPES, type SocketType } from '../../../nodes
 const MIN_DELTA_E = 10;
 
 const deltaE = differenceCiede2000();
-const VISIONS = {
-  normal: <T>(c: T) => c,
+const VISIONS: Record<string, (c: Color) => Color> = {
+  normal: (c) => c,
   protanopia: filterDeficiencyProt(1),
   deuteranopia: filterDeficiencyDeuter(1),
   tritanopia: filterDeficiencyTrit(1),
