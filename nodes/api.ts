@@ -238,6 +238,11 @@ export interface NodeDefinition {
   /** Never cached (e.g. random without a seed). */
   nondeterministic?: boolean;
   /**
+   * After a run the editor shows this node's number, boolean and text outputs on it (the scores of
+   * FID, KID, CLIPScore), as ComfyUI shows a node's output text.
+   */
+  showOutputValues?: boolean;
+  /**
    * Extra cache key for a node whose result depends on more than its inputs (a file loader:
    * the file's size, mtime and content hash, as ComfyUI's IS_CHANGED). Called with the widget
    * values before the run decides what to reuse; the engine folds it into the signature. A

@@ -48,6 +48,7 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
           {w}
         </div>
       ))}
+      {run.values && run.phase === 'done' && <OutputValues id={id} values={run.values} />}
       {run.images && run.images.length > 0 && (
         <div className="dg-images">
           {run.images.map((url) => (
@@ -57,4 +58,27 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
       )}
     </>
   );
+}
+
+/** Score-like outputs as text under the node, as ComfyUI shows a node's output text. */
+function OutputValues({ id, values }: { id: string; values: NonNullable<NodeRunState['values']> }) {
+  return (
+    <dl className="dg-output-values" data-testid={`values-${id}`}>
+      {Object.entries(values).map(([name, value]) => (
+        <div key={name} className="dg-output-value">
+          <dt>{name}</dt>
+          <dd data-testid={`value-${id}-${name}`} title={String(value)}>
+            {formatValue(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Five significant digits, as the command line prints scores; texts and booleans as they are. */
+function formatValue(value: number | string | boolean): string {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? String(Number(value.toPrecision(5)))
+    : String(value);
 }

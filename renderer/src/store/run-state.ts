@@ -15,6 +15,8 @@ export interface NodeRunState {
   preview?: string;
   /** Image URLs this node wrote during the latest run. */
   images?: string[];
+  /** Output values the node shows after the run (scores), by output name. */
+  values?: Record<string, number | string | boolean>;
 }
 
 export interface GalleryItem {
@@ -102,7 +104,7 @@ export function applyHostEvent(
     case 'node-output':
       return addToGallery(view, event, fileUrl, now, true);
     case 'node-done':
-      return patchNode(view, event.nodeId, { phase: 'done', ms: event.ms });
+      return patchNode(view, event.nodeId, { phase: 'done', ms: event.ms, values: event.values });
     case 'node-error':
       return patchNode(view, event.nodeId, { phase: 'error', message: event.message });
     case 'run-done':
