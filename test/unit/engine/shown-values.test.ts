@@ -23,7 +23,7 @@ const scoring = defineNode({
   output: true,
   showOutputValues: true,
   run: async (_ctx, inputs) => ({
-    score: 2.71828,
+    score: 0.0421,
     ok: true,
     note: 'x'.repeat(500),
     latent: inputs.latent,
@@ -48,7 +48,7 @@ describe('output values shown on nodes', () => {
     const done = events.filter((e) => e.type === 'node-done');
     const score = done.find((e) => e.nodeId === 'score');
     expect(score?.type === 'node-done' && score.values).toEqual({
-      score: 2.71828,
+      score: 0.0421,
       ok: true,
       note: 'x'.repeat(200),
     });
@@ -59,7 +59,7 @@ describe('output values shown on nodes', () => {
   it('the editor keeps the values of the node for the run', async () => {
     const { events } = await runWithScore();
     const view = events.reduce((v, e) => applyHostEvent(v, e, (p) => p, 1), emptyRunView());
-    expect(view.nodes.score?.values?.score).toBe(2.71828);
+    expect(view.nodes.score?.values?.score).toBe(0.0421);
     expect(view.nodes.sample?.values).toBeUndefined();
   });
 
