@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { addReroute, rerouteIndex } from '../doc/decor.ts';
+import { useCanvasBridge } from '../hooks/useCanvasBridge.ts';
 import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
 import { useFlowChanges } from '../hooks/useFlowChanges.ts';
@@ -49,6 +50,8 @@ export function Canvas() {
     s.connecting?.type ? s.catalogue?.socketTypes[s.connecting.type]?.color : undefined,
   );
   const pointer = useRef({ x: 0, y: 0 });
+  const canvasRef = useRef<HTMLDivElement>(null);
+  useCanvasBridge(canvasRef);
   // Wires stop taking the pointer while zoomed far out or while nodes are dragged: hit testing
   // hundreds of curves on every pointer move is what made big graphs stutter.
   const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
@@ -156,6 +159,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={canvasRef}
       className={`dg-canvas ${lowDetail ? 'dg-low-detail' : ''} ${dragging ? 'dg-dragging' : ''}`}
       role="application"
       aria-label="Graph canvas"

@@ -1,5 +1,6 @@
 // What a node shows about the latest run: a badge in the header, progress, preview, images, errors.
 import { formatMs, type NodeRunState } from '../store/run-state.ts';
+import { FitsAbove } from './FitsAbove.tsx';
 
 export function RunBadge({ run }: { run?: NodeRunState }) {
   if (!run) return null;
@@ -36,7 +37,9 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
         </div>
       )}
       {run.preview && run.phase === 'running' && (
-        <img className="dg-preview" src={run.preview} alt="live preview" data-testid={`preview-${id}`} />
+        <FitsAbove id={id} count={1}>
+          <img className="dg-preview" src={run.preview} alt="live preview" data-testid={`preview-${id}`} />
+        </FitsAbove>
       )}
       {run.phase === 'error' && run.message && (
         <div className="dg-error" data-testid={`error-${id}`}>
@@ -50,11 +53,13 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
       ))}
       {run.values && run.phase === 'done' && <OutputValues id={id} values={run.values} />}
       {run.images && run.images.length > 0 && (
-        <div className="dg-images">
-          {run.images.map((url) => (
-            <img key={url} src={url} alt="output" data-testid={`image-${id}`} />
-          ))}
-        </div>
+        <FitsAbove id={id} count={run.images.length}>
+          <div className="dg-images">
+            {run.images.map((url) => (
+              <img key={url} src={url} alt="output" data-testid={`image-${id}`} />
+            ))}
+          </div>
+        </FitsAbove>
       )}
     </>
   );

@@ -1,8 +1,10 @@
 // Adding a node from the search palette, wiring it to the dragged socket when there is one.
 import { addNode, connect, toggleWidgetInput } from '../doc/commands.ts';
 import { acceptsSocket } from '../doc/fuzzy.ts';
+import { estimateNodeSize, freePosition, nodeRects } from '../doc/placement.ts';
 import { adoptWidget } from '../doc/primitive-from-widget.ts';
-import type { NodeSchema } from '../doc/types.ts';
+import type { NodeSchema, Vec2 } from '../doc/types.ts';
+import { canvasArea, revealRect } from '../flow/canvas-bridge.ts';
 import { commit, editor, type PaletteState } from './editor.ts';
 
 export function openPalette(palette: PaletteState): void {
@@ -18,9 +20,13 @@ export function addFromPalette(schema: NodeSchema): void {
   if (!p) return;
   editor.set({ palette: null });
   let created = '';
+  const size = estimateNodeSize(schema);
+  let placed: Vec2 = [p.flow.x, p.flow.y];
   commit((d) => {
     const fromInput = p.wireFrom?.from === 'target';
-    const r = addNode(d, schema, [fromInput ? p.flow.x - 240 : p.flow.x, p.flow.y - 20]);
+    const wanted: Vec2 = [fromInput ? p.flow.x - size.width : p.flow.x, p.flow.y - 20];
+    placed = freePosition(wanted, size, nodeRects(d, editor.get().measured), canvasArea());
+    const r = addNode(d, schema, placed);
     created = r.id;
     if (!p.wireFrom || !p.filter) return r.doc;
     const port = acceptsSocket(schema, p.filter);
@@ -39,5 +45,7 @@ export function addFromPalette(schema: NodeSchema): void {
     const doc = isWidget ? toggleWidgetInput(r.doc, r.id, port) : r.doc;
     return connect(doc, { from: [w.nodeId, w.handle], to: [r.id, port] });
   });
-  if (created) editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+  if (!created) return;
+  editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+  revealRect({ x: placed[0], y: placed[1], ...size });
 }
