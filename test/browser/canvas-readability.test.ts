@@ -121,6 +121,34 @@ describe('a readable canvas', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('zoomed far out, draws every wire on one canvas layer, in the wire colours', async () => {
+    const { page, errors } = await openEditor(browser, server.url);
+    for (let i = 0; i < 10 && (await viewportOf(page)).zoom >= 0.4; i++) {
+      await page.locator('.react-flow__controls-zoomout').click();
+      await page.waitForTimeout(150);
+    }
+    const edges = (await readDoc(page)).edges.length;
+    const layer = page.getByTestId('wire-canvas');
+    await expect.poll(() => layer.getAttribute('data-wires')).toBe(String(edges));
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
+    const vae = SOCKET_TYPES.VAE.color;
+    const vaePixels = await layer.evaluate((el, hex) => {
+      const canvas = el as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      const n = Number.parseInt(hex.slice(1), 16);
+      const [r, g, b] = [n >> 16, (n >> 8) & 255, n & 255];
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const near = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40;
+        if (near && data[i + 3] > 50) count++;
+      }
+      return count;
+    }, vae);
+    expect(vaePixels).toBeGreaterThan(20);
+    await screenshot(page, 'wires-on-canvas-zoomed-out');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('shows eta and the Langevin widgets only for the samplers that use them, keeping their values', async () => {
     const { page, errors } = await openEditor(browser, server.url);
     const shown = async () =>

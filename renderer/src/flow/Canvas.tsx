@@ -30,10 +30,13 @@ import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
 import { setViewportReader } from './saved-viewport.ts';
+import { WireCanvas } from './WireCanvas.tsx';
 import { WireEdge } from './WireEdge.tsx';
 
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
 const edgeTypes = { wire: WireEdge };
+/** Zoomed far out React Flow draws no wires: WireCanvas draws them all at once. */
+const NO_EDGES: Edge[] = [];
 const SNAP: [number, number] = [20, 20];
 /** First view of a graph: readable text (zoom ≥ 0.75, ~11 px labels) over seeing every node at once. */
 export const FIT = { padding: 0.15, maxZoom: 1, minZoom: 0.75 };
@@ -177,7 +180,7 @@ export function Canvas() {
       <CanvasContext.Provider value={view}>
         <ReactFlow
           nodes={nodes}
-          edges={edges}
+          edges={lowDetail ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -210,6 +213,7 @@ export function Canvas() {
           fitViewOptions={FIT}
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#3a3d44" />
+          {lowDetail && <WireCanvas edges={edges} />}
           <Controls showInteractive={false} />
           {minimap && <MiniMap />}
           <ConnectionHint />
