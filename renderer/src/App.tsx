@@ -2,7 +2,6 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas, FIT } from './flow/Canvas.tsx';
-import { savedViewport } from './flow/saved-viewport.ts';
 import { useDocumentPersistence } from './hooks/useDocumentPersistence.ts';
 import { useFocusRequests } from './hooks/useFocusRequests.ts';
 import { useValidation } from './hooks/useValidation.ts';
@@ -13,6 +12,7 @@ import { SidePanel } from './panels/SidePanel.tsx';
 import { StatusBar, Toasts } from './panels/StatusBar.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { editor } from './store/editor.ts';
+import { savedViewport } from './store/saved-viewport.ts';
 import { useSlice } from './store/store.ts';
 
 /** Shows a newly opened document at the view saved in it, else frames the whole graph. */

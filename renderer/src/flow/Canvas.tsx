@@ -21,6 +21,7 @@ import { useShortcuts } from '../hooks/useShortcuts.ts';
 import { useSpacePan } from '../hooks/useSpacePan.ts';
 import { commit, editor } from '../store/editor.ts';
 import { openLocalFile } from '../store/file-actions.ts';
+import { setViewportReader } from '../store/saved-viewport.ts';
 import { useSlice } from '../store/store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
@@ -29,7 +30,6 @@ import type { WireData } from './derive.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
-import { setViewportReader } from './saved-viewport.ts';
 import { WireCanvas } from './WireCanvas.tsx';
 import { WireEdge } from './WireEdge.tsx';
 

@@ -3,7 +3,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { contains, type Rect } from '../doc/placement.ts';
-import { setCanvasBridge } from '../flow/canvas-bridge.ts';
+import { setCanvasBridge } from '../store/canvas-bridge.ts';
 
 const OVERLAYS = '.dg-minimap, .react-flow__controls';
 

@@ -1,9 +1,9 @@
 // New, Open, Save, Save As, recent files, drops of graph files and app-made PNGs.
 import { asGraphDoc, emptyDoc, type GraphDoc } from '../doc/types.ts';
-import { withCurrentViewport } from '../flow/saved-viewport.ts';
 import { host } from '../host/host.ts';
 import { editor, type FileRef, isDirty, replaceDocument, toast } from './editor.ts';
 import { refreshGraphs } from './host-data.ts';
+import { withCurrentViewport } from './saved-viewport.ts';
 
 const RECENT_KEY = 'diffgraph.recent';
 const DEFAULT_TEMPLATE = 'template:default.json';

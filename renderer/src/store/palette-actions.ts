@@ -4,7 +4,7 @@ import { acceptsSocket } from '../doc/fuzzy.ts';
 import { estimateNodeSize, freePosition, nodeRects } from '../doc/placement.ts';
 import { adoptWidget } from '../doc/primitive-from-widget.ts';
 import type { NodeSchema, Vec2 } from '../doc/types.ts';
-import { canvasArea, revealRect } from '../flow/canvas-bridge.ts';
+import { canvasArea, revealRect } from './canvas-bridge.ts';
 import { commit, editor, type PaletteState } from './editor.ts';
 
 export function openPalette(palette: PaletteState): void {
