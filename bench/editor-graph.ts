@@ -60,3 +60,27 @@ export function largeGraph(
   }
   return { format: 'diffgraph', version: 1, nodes, edges };
 }
+
+/**
+ * The saved view that shows every node of `largeGraph` in a canvas of `width` × `height` pixels
+ * (the editor opens a graph at its saved view; without one it would open at a readable zoom,
+ * where only part of a graph this size is in view).
+ */
+export function wholeGraphViewport(
+  graph: ReturnType<typeof largeGraph>,
+  width: number,
+  height: number,
+): { x: number; y: number; zoom: number } {
+  const positions = Object.values(graph.nodes).map((n) => (n as { position: [number, number] }).position);
+  const left = Math.min(...positions.map((p) => p[0]));
+  const top = Math.min(...positions.map((p) => p[1]));
+  // Node sizes are not known here: leave room for the widest and tallest nodes of a pipeline.
+  const right = Math.max(...positions.map((p) => p[0])) + 260;
+  const bottom = Math.max(...positions.map((p) => p[1])) + 420;
+  const zoom = 0.95 * Math.min(width / (right - left), height / (bottom - top));
+  return {
+    x: (width - zoom * (right - left)) / 2 - zoom * left,
+    y: (height - zoom * (bottom - top)) / 2 - zoom * top,
+    zoom,
+  };
+}

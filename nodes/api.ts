@@ -18,31 +18,36 @@ export type {
   UserFolder,
 } from './services.ts';
 
-/** Socket types carried by wires. Primitive types can also feed widgets. */
+/**
+ * Socket types carried by wires. Primitive types can also feed widgets. The colours follow
+ * ComfyUI's (VAE red, LATENT pink, CLIP yellow, ...) but were adjusted so that every pair stays
+ * apart (CIEDE2000 ΔE ≥ 10) for normal vision and under simulated protanopia, deuteranopia and
+ * tritanopia (test/unit/renderer/socket-colors.test.ts checks it).
+ */
 export const SOCKET_TYPES = {
   MODEL: {
-    color: '#b39ddb',
+    color: '#a792c3',
     description: 'A denoiser (U-Net) with its training noise schedule',
     primitive: false,
   },
-  CLIP: { color: '#ffd54f', description: 'A text encoder with its tokenizer', primitive: false },
-  VAE: { color: '#ef9a9a', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
-  CONDITIONING: { color: '#ffb74d', description: 'Encoded text that steers the denoiser', primitive: false },
+  CLIP: { color: '#ffe114', description: 'A text encoder with its tokenizer', primitive: false },
+  VAE: { color: '#f06465', description: 'An image autoencoder (latent <-> pixels)', primitive: false },
+  CONDITIONING: { color: '#ffa82f', description: 'Encoded text that steers the denoiser', primitive: false },
   LATENT: {
-    color: '#f48fb1',
+    color: '#ffa1ff',
     description: 'A batch of latents [batch, channels, height, width]',
     primitive: false,
   },
   IMAGE: {
-    color: '#64b5f6',
+    color: '#388fff',
     description: 'A batch of RGB images [batch, height, width, 3], values 0..1',
     primitive: false,
   },
-  SCHEDULE: { color: '#4db6ac', description: 'Timesteps and noise levels for a sampler', primitive: false },
-  INT: { color: '#81c784', description: 'A whole number', primitive: true },
-  FLOAT: { color: '#aed581', description: 'A decimal number', primitive: true },
+  SCHEDULE: { color: '#1dad8f', description: 'Timesteps and noise levels for a sampler', primitive: false },
+  INT: { color: '#8cc791', description: 'A whole number', primitive: true },
+  FLOAT: { color: '#bce487', description: 'A decimal number', primitive: true },
   STRING: { color: '#e0e0e0', description: 'Text', primitive: true },
-  BOOLEAN: { color: '#90a4ae', description: 'True or false', primitive: true },
+  BOOLEAN: { color: '#9aa9af', description: 'True or false', primitive: true },
 } as const;
 
 export type SocketType = keyof typeof SOCKET_TYPES;
@@ -51,11 +56,21 @@ export const SOCKET_TYPE_NAMES = Object.keys(SOCKET_TYPES) as SocketType[];
 /** After-run behaviour of a seed widget (ComfyUI's "control after generate"). */
 export type SeedControl = 'fixed' | 'increment' | 'decrement' | 'randomize';
 
+/**
+ * Shows a widget only while another widget of the same node (an enum) holds one of the listed
+ * values, e.g. DDIM's η only for `sampler: ddim`. Hidden widgets keep their values and are saved.
+ */
+export interface WidgetVisibility {
+  widget: string;
+  oneOf: readonly string[];
+}
+
 interface WidgetBase {
   /** lower_snake_case; also the name a wire uses to feed this widget. */
   name: string;
   label?: string;
   description?: string;
+  visibleWhen?: WidgetVisibility;
 }
 export interface IntWidget extends WidgetBase {
   kind: 'int';
@@ -222,6 +237,11 @@ export interface NodeDefinition {
   output?: boolean;
   /** Never cached (e.g. random without a seed). */
   nondeterministic?: boolean;
+  /**
+   * After a run the editor shows this node's number, boolean and text outputs on it (the scores of
+   * FID, KID, CLIPScore), as ComfyUI shows a node's output text.
+   */
+  showOutputValues?: boolean;
   /**
    * Extra cache key for a node whose result depends on more than its inputs (a file loader:
    * the file's size, mtime and content hash, as ComfyUI's IS_CHANGED). Called with the widget

@@ -67,6 +67,7 @@ export const evaluationNodes: NodeDefinition[] = [
     widgets: distanceWidgets,
     outputs: [{ name: 'fid', type: 'FLOAT' }],
     output: true,
+    showOutputValues: true,
     run: async (ctx, inputs) => ({ fid: (await distance(ctx, 'fid', inputs)).fid }),
   }),
   defineNode({
@@ -82,6 +83,7 @@ export const evaluationNodes: NodeDefinition[] = [
       { name: 'kid_std', type: 'FLOAT', description: 'Standard deviation over subsets (0 for one subset)' },
     ],
     output: true,
+    showOutputValues: true,
     run: async (ctx, inputs) => {
       const scores = await distance(ctx, 'kid', inputs);
       return { kid: scores.kid, kid_std: scores.kid_std };
@@ -112,6 +114,7 @@ export const evaluationNodes: NodeDefinition[] = [
     ],
     outputs: [{ name: 'clip_score', type: 'FLOAT' }],
     output: true,
+    showOutputValues: true,
     run: async (ctx, inputs) => {
       const images = asImage(inputs.images, 'images');
       const result = await onWidgets({ clip: 'clip', device: 'device' }, () =>

@@ -39,6 +39,7 @@ export const samplingNodes: NodeDefinition[] = [
         max: 1,
         step: 0.01,
         description: 'DDIM η: 0 deterministic, 1 DDPM-like noise',
+        visibleWhen: { widget: 'sampler', oneOf: ['ddim'] },
       },
       { name: 'add_noise', kind: 'boolean', default: true },
       {
@@ -55,6 +56,7 @@ export const samplingNodes: NodeDefinition[] = [
         min: 1,
         max: 1000,
         description: 'annealed_langevin: steps per noise level',
+        visibleWhen: { widget: 'sampler', oneOf: ['annealed_langevin'] },
       },
       {
         name: 'step_size',
@@ -64,6 +66,7 @@ export const samplingNodes: NodeDefinition[] = [
         max: 2,
         step: 0.01,
         description: 'Langevin step size as a fraction of σ²',
+        visibleWhen: { widget: 'sampler', oneOf: ['langevin', 'annealed_langevin'] },
       },
     ],
     outputs: [{ name: 'latent', type: 'LATENT' }],

@@ -2,6 +2,7 @@
 // refuses new windows and permission requests, and asks before closing an edited document.
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, dialog, shell } from 'electron';
+import { APP_ICON_PATH } from './app-icon.ts';
 import { APP_START_URL, isAllowedNavigation, isPermissionAllowed } from './app-origin.ts';
 import { openExternalLink } from './external-links.ts';
 import { editorWindowOptions } from './window-options.ts';
@@ -14,7 +15,9 @@ export interface EditorWindow {
 }
 
 export function createEditorWindow(onReady: (window: BrowserWindow) => void): EditorWindow {
-  const window = new BrowserWindow(editorWindowOptions({ preloadPath: PRELOAD, platform: process.platform }));
+  const window = new BrowserWindow(
+    editorWindowOptions({ preloadPath: PRELOAD, platform: process.platform, iconPath: APP_ICON_PATH }),
+  );
   let edited = false;
   const contents = window.webContents;
   contents.setWindowOpenHandler(({ url }) => {

@@ -7,6 +7,8 @@ export interface WindowOptionsInput {
   /** Restored size, if any. */
   bounds?: { width: number; height: number };
   platform: NodeJS.Platform;
+  /** Window and taskbar icon (Linux, Windows); macOS shows the app bundle's icon instead. */
+  iconPath?: string;
 }
 
 export function editorWindowOptions(input: WindowOptionsInput): BrowserWindowConstructorOptions {
@@ -21,6 +23,7 @@ export function editorWindowOptions(input: WindowOptionsInput): BrowserWindowCon
     show: false,
     autoHideMenuBar: false,
     ...(input.platform === 'darwin' ? { titleBarStyle: 'default' as const } : {}),
+    ...(input.platform !== 'darwin' && input.iconPath ? { icon: input.iconPath } : {}),
     webPreferences: {
       preload: input.preloadPath,
       contextIsolation: true,

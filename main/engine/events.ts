@@ -32,7 +32,14 @@ export type EngineEvent =
     }
   | { type: 'node-warning'; runId: string; nodeId: string; message: string }
   | { type: 'node-output'; runId: string; nodeId: string; file: OutputFileInfo }
-  | { type: 'node-done'; runId: string; nodeId: string; ms: number }
+  | {
+      type: 'node-done';
+      runId: string;
+      nodeId: string;
+      ms: number;
+      /** Output values shown on the node (nodes that declare `showOutputValues`, e.g. scores). */
+      values?: Record<string, number | string | boolean>;
+    }
   | { type: 'node-error'; runId: string; nodeId: string; message: string }
   | { type: 'run-done'; runId: string; ms: number; outputs: OutputFileInfo[] }
   | { type: 'run-failed'; runId: string; nodeId: string | null; message: string; problems?: GraphProblem[] }

@@ -1,6 +1,7 @@
 // The node types an engine knows, by type name.
 import { describeNode, type NodeDefinition, type NodeSchema } from '../../nodes/api.ts';
 import { builtinNodes } from '../../nodes/index.ts';
+import { visibilityRuleProblems } from '../../nodes/widget-visibility.ts';
 
 export class NodeRegistry {
   private readonly byType = new Map<string, NodeDefinition>();
@@ -8,6 +9,8 @@ export class NodeRegistry {
   constructor(defs: Iterable<NodeDefinition>) {
     for (const def of defs) {
       if (this.byType.has(def.type)) throw new Error(`Node type "${def.type}" is defined twice`);
+      const ruleProblems = visibilityRuleProblems(def.type, def.widgets);
+      if (ruleProblems.length > 0) throw new Error(ruleProblems.join('; '));
       this.byType.set(def.type, def);
     }
   }

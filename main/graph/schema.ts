@@ -56,6 +56,13 @@ export const ModelReferenceSchema = z.looseObject({
   sha256: z.string(),
 });
 
+/** Where the editor's view was when the graph was saved; opening restores it. */
+export const ViewportSchema = z.looseObject({
+  x: z.number().finite().describe('Screen offset of the canvas origin, in pixels'),
+  y: z.number().finite(),
+  zoom: z.number().finite().positive().describe('Scale: 1 draws nodes at their size'),
+});
+
 export const GraphDocumentSchema = z.looseObject({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -66,8 +73,10 @@ export const GraphDocumentSchema = z.looseObject({
   groups: z.array(GraphGroupSchema).optional(),
   notes: z.array(GraphNoteSchema).optional(),
   models: z.array(ModelReferenceSchema).optional().describe('Models the graph was made with'),
+  viewport: ViewportSchema.optional().describe('The editor view to open the graph at'),
 });
 
 export type GraphDocument = z.output<typeof GraphDocumentSchema>;
 export type GraphNode = z.output<typeof GraphNodeSchema>;
 export type GraphEdge = z.output<typeof GraphEdgeSchema>;
+export type GraphViewport = z.output<typeof ViewportSchema>;

@@ -23,6 +23,7 @@ import type {
   HostEvent,
   HostSettings,
   ModelLibrary,
+  QueueOptions,
   QueueState,
 } from './shared/api.ts';
 import { HostError } from './shared/errors.ts';
@@ -98,10 +99,10 @@ export class HostCore implements HostCoreApi {
     return this.options.engine.validate(graph);
   }
 
-  async queue(graph: unknown, title?: string): Promise<{ runId: string }> {
+  async queue(graph: unknown, title?: string, options?: QueueOptions): Promise<{ runId: string }> {
     const docTitle = (graph as { title?: unknown }).title;
     const shown = title ?? (typeof docTitle === 'string' ? docTitle : undefined);
-    const runId = this.queueRunner.enqueue(graph, shown);
+    const runId = this.queueRunner.enqueue(graph, shown, { front: options?.front === true });
     this.runHistory.track(runId, graph, shown);
     return { runId };
   }

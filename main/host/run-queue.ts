@@ -38,7 +38,8 @@ export class RunQueue {
     this.now = options.now ?? Date.now;
   }
 
-  enqueue(graph: unknown, title = 'Untitled'): string {
+  /** Queues a run after the others, or with `front` ahead of those still waiting. */
+  enqueue(graph: unknown, title = 'Untitled', options: { front?: boolean } = {}): string {
     const bytes = JSON.stringify(graph)?.length ?? 0;
     const waiting = this.entries.filter((entry) => entry.state === 'queued');
     const waitingBytes = waiting.reduce((sum, entry) => sum + entry.bytes, 0);
@@ -56,9 +57,13 @@ export class RunQueue {
       graph,
       bytes,
     };
-    this.entries.push(entry);
+    const firstWaiting = this.entries.findIndex((e) => e.state === 'queued');
+    if (options.front && firstWaiting >= 0) this.entries.splice(firstWaiting, 0, entry);
+    else this.entries.push(entry);
     this.announce();
-    const done: Promise<void> = this.execute(entry).finally(() => this.inFlight.delete(done));
+    const done: Promise<void> = this.execute(entry, options.front === true).finally(() =>
+      this.inFlight.delete(done),
+    );
     this.inFlight.add(done);
     return entry.runId;
   }
@@ -99,7 +104,7 @@ export class RunQueue {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private async execute(entry: Entry): Promise<void> {
+  private async execute(entry: Entry, front: boolean): Promise<void> {
     const started = this.now();
     let result: RunResult;
     try {
@@ -110,6 +115,7 @@ export class RunQueue {
       const engineResult = await this.options.engine.run(entry.graph, (event) => this.forward(entry, event), {
         runId: entry.runId,
         onWorker,
+        ...(front ? { front } : {}),
       });
       result = { ...engineResult, runId: entry.runId };
     } catch (error) {

@@ -18,17 +18,21 @@ import { StatusBar, Toasts } from './panels/StatusBar.tsx';
 import { TemplatesDialog } from './panels/TemplatesDialog.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { editor } from './store/editor.ts';
+import { savedViewport } from './store/saved-viewport.ts';
 import { useSlice } from './store/store.ts';
 
-/** Frames the whole graph whenever a different document is opened. */
+/** Shows a newly opened document at the view saved in it, else frames the whole graph. */
 function useFitOnOpen(): void {
   const flow = useReactFlow();
   const epoch = useSlice(editor, (s) => s.docEpoch);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened document (epoch)
   useEffect(() => {
-    const empty = Object.keys(editor.get().doc.nodes).length === 0;
+    const doc = editor.get().doc;
+    const empty = Object.keys(doc.nodes).length === 0;
+    const saved = savedViewport(doc);
     const frame = requestAnimationFrame(async () => {
-      if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
+      if (saved) await flow.setViewport(saved);
+      else if (empty) await flow.setViewport({ x: 0, y: 0, zoom: 1 });
       else await flow.fitView(FIT);
       editor.set({ fitPending: false });
     });

@@ -1,5 +1,6 @@
 // Start-up: connect to the host, learn the node catalogue, open the last session or the default graph.
 import '@xyflow/react/dist/style.css';
+import './styles/fonts.ts';
 import './styles/index.css';
 import { createRoot } from 'react-dom/client';
 import { createHostApi } from '../../main/host/shared/create-client.ts';

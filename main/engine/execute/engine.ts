@@ -27,6 +27,8 @@ export interface RunOptions {
   runId?: string;
   onEvent?: (event: EngineEvent) => void;
   signal?: AbortSignal;
+  /** Run before the runs already waiting (not before the one running): "queue at front". */
+  front?: boolean;
 }
 
 const stderrLogger: Logger = {
@@ -41,9 +43,12 @@ export class Engine {
   private readonly services: NodeServiceProvider;
   private readonly cache: ResultCache;
   private readonly logger: Logger;
-  /** Runs accepted and not finished (the first is running), for cancel. */
+  /** Runs accepted and not finished, for cancel. */
   private readonly active = new Map<string, AbortController>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Runs waiting for their turn, in order; each starts its run and settles when it is over. */
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private runningId: string | null = null;
+  private pumping = false;
 
   constructor(options: EngineOptions) {
     this.registry = options.registry;
@@ -62,7 +67,10 @@ export class Engine {
     return this.services.modelReferences(this.runtime, doc, (type) => this.registry.get(type)?.widgets);
   }
 
-  /** Runs after any run already in progress; resolves once the run's last event is delivered. */
+  /**
+   * Runs after the runs already accepted (with `front`, before the waiting ones); resolves once
+   * the run's last event is delivered.
+   */
   run(doc: unknown, options: RunOptions = {}): Promise<RunResult> {
     const runId = options.runId ?? randomUUID();
     const controller = new AbortController();
@@ -71,16 +79,42 @@ export class Engine {
       else options.signal.addEventListener('abort', () => controller.abort(), { once: true });
     }
     this.active.set(runId, controller);
-    const result = this.queue.then(() => this.execute(doc, runId, controller.signal, options.onEvent));
-    const settled = result.finally(() => this.active.delete(runId));
-    this.queue = settled.catch(() => undefined);
-    return settled;
+    const result = new Promise<RunResult>((resolve, reject) => {
+      const turn = async () => {
+        this.runningId = runId;
+        try {
+          resolve(await this.execute(doc, runId, controller.signal, options.onEvent));
+        } catch (error) {
+          reject(error);
+        } finally {
+          this.runningId = null;
+          this.active.delete(runId);
+        }
+      };
+      if (options.front) this.waiting.unshift(turn);
+      else this.waiting.push(turn);
+    });
+    // Started on a later microtask, as the promise chain this replaces did: callers see `run`
+    // return before any of the run's events.
+    queueMicrotask(() => void this.pump());
+    return result;
   }
 
   /** Cancels the given run (running or waiting), or the running one when no id is given. */
   cancel(runId?: string): void {
-    const id = runId ?? this.active.keys().next().value;
+    const id = runId ?? this.runningId ?? undefined;
     if (id !== undefined) this.active.get(id)?.abort();
+  }
+
+  /** Runs the waiting runs one at a time until none is left. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let turn = this.waiting.shift(); turn; turn = this.waiting.shift()) await turn();
+    } finally {
+      this.pumping = false;
+    }
   }
 
   clearCache(): void {

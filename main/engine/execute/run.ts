@@ -16,6 +16,7 @@ import type { EngineEvent, OutputFileInfo, RunResult } from '../events.ts';
 import type { ResultCache } from './cache.ts';
 import { type ContextDeps, createNodeContext } from './node-context.ts';
 import { OrderedEmitter } from './ordered-emitter.ts';
+import { shownValues } from './shown-values.ts';
 import { stepSignature } from './signature.ts';
 
 export interface RunDeps {
@@ -184,7 +185,14 @@ export class GraphRun {
     }
     if (this.consumers.has(nodeId)) this.working.set(nodeId, outputs);
     if (!def.output && !def.nondeterministic) this.deps.cache.set(signature, outputs);
-    emitter.emit({ type: 'node-done', runId, nodeId, ms: performance.now() - began });
+    const values = shownValues(def, outputs);
+    emitter.emit({
+      type: 'node-done',
+      runId,
+      nodeId,
+      ms: performance.now() - began,
+      ...(values && { values }),
+    });
   }
 
   /** Widget values, then wired inputs; releases each source once its last consumer has it. */

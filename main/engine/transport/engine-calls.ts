@@ -10,8 +10,11 @@ import type { EngineEvent, GraphProblem, RunResult } from '../events.ts';
 export interface EngineCalls {
   catalogue(): Promise<NodeSchema[]>;
   validate(doc: unknown): Promise<GraphProblem[]>;
-  /** Runs after the runs already accepted (the engine is the one place runs are serialised). */
-  run(doc: unknown, runId: string): Promise<RunResult>;
+  /**
+   * Runs after the runs already accepted, or with `front` before those still waiting (the engine
+   * is the one place runs are serialised).
+   */
+  run(doc: unknown, runId: string, front?: boolean): Promise<RunResult>;
   /** Cancels a running or waiting run, or the running one when no id is given. */
   cancel(runId?: string): Promise<void>;
   listModels(): Promise<ModelInfo[]>;
@@ -47,11 +50,13 @@ export interface RunOptions {
   runId?: string;
   /** Called when a render-farm worker takes the run (engines that run locally never call it). */
   onWorker?: (worker: string) => void;
+  /** Run before the runs still waiting ("queue at front"); the render farm ignores it. */
+  front?: boolean;
 }
 
 /** The engine as the host and the CLI use it, in process or behind a transport. */
 export type EngineLike = Pick<EngineCalls, PassThroughName> & {
-  /** Queues a run (the engine runs one at a time, in call order); resolves when it has finished. */
+  /** Queues a run (one at a time, in call order unless `front`); resolves when it has finished. */
   run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: RunOptions): Promise<RunResult>;
   cancel(runId?: string): void;
   close(): Promise<void> | void;

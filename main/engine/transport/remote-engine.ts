@@ -49,7 +49,7 @@ export abstract class RemoteEngine {
   async run(
     doc: unknown,
     onEvent: Listener = () => {},
-    options: { runId?: string } = {},
+    options: { runId?: string; front?: boolean } = {},
   ): Promise<RunResult> {
     const runId = options.runId ?? globalThis.crypto.randomUUID();
     let started = false;
@@ -60,7 +60,7 @@ export abstract class RemoteEngine {
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return (await this.callEngine('run', [doc, runId])) as RunResult;
+          return (await this.callEngine('run', [doc, runId, options.front === true])) as RunResult;
         } catch (error) {
           if (this.cancelled.has(runId)) return endEarly(runId, onEvent, { type: 'run-cancelled', runId });
           if (started || attempt > 1 || !(error instanceof EngineGoneError)) {

@@ -60,7 +60,7 @@ export function engineCallsOf(engine: EngineLike, emit: (event: EngineEvent) => 
   );
   return {
     ...passThrough,
-    run: (doc, runId) => engine.run(doc, emit, { runId }),
+    run: (doc, runId, front) => engine.run(doc, emit, { runId, front }),
     cancel: async (runId) => engine.cancel(runId),
   };
 }

@@ -31,7 +31,7 @@ export class SwappableEngine implements EngineLike {
   }
 
   // The options carry the host's run id, which cancel() later names.
-  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string }) {
+  run(doc: unknown, onEvent?: (event: EngineEvent) => void, options?: { runId?: string; front?: boolean }) {
     return this.current.run(doc, onEvent, options);
   }
   cancel(runId?: string) {

@@ -40,7 +40,8 @@ function engineCalls(engine: Engine): EngineCalls {
   return {
     catalogue: async () => engine.registry.schemas(),
     validate: (doc) => validateWithModels(engine, doc),
-    run: (doc, runId) => engine.run(doc, { runId, onEvent: (event) => send({ kind: 'event', event }) }),
+    run: (doc, runId, front) =>
+      engine.run(doc, { runId, front, onEvent: (event) => send({ kind: 'event', event }) }),
     cancel: async (runId) => engine.cancel(runId),
     listModels: () => listModels([runtime.paths.models, ...runtime.modelSearchPath]),
     loadedModels: async () => loadedModels(runtime),

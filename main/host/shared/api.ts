@@ -83,11 +83,16 @@ export interface HostSettings {
   note?: string;
 }
 
+export interface QueueOptions {
+  /** Ahead of the runs still waiting (ComfyUI's "queue front", Ctrl+Shift+Enter). */
+  front?: boolean;
+}
+
 export interface HostApi {
   catalogue(): Promise<Catalogue>;
   validate(graph: unknown): Promise<GraphProblem[]>;
   /** Queue a run; returns at once. Progress and results arrive as events. */
-  queue(graph: unknown, title?: string): Promise<{ runId: string }>;
+  queue(graph: unknown, title?: string, options?: QueueOptions): Promise<{ runId: string }>;
   queueState(): Promise<QueueState>;
   /** Cancel a queued or running run (the running one when no id is given). */
   cancel(runId?: string): Promise<void>;

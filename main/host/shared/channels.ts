@@ -25,7 +25,11 @@ const settingsPatch = z
 export const HOST_CHANNELS = {
   catalogue: z.tuple([]),
   validate: z.tuple([graph]),
-  queue: z.tuple([graph, z.string().max(200).optional()]),
+  queue: z.tuple([
+    graph,
+    z.string().max(200).optional(),
+    z.strictObject({ front: z.boolean().optional() }).optional(),
+  ]),
   queueState: z.tuple([]),
   cancel: z.tuple([z.string().max(100).optional()]),
   listModels: z.tuple([]),

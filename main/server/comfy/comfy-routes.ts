@@ -29,7 +29,7 @@ export const COMFY_PATHS =
   /^\/(prompt|queue|interrupt|history(\/[^/]+)?|view|system_stats|object_info|models(\/[^/]+)?|upload\/image)$/;
 
 async function postPrompt(req: IncomingMessage, res: ServerResponse, core: HostCore, state: ComfyState) {
-  let body: { prompt?: unknown; client_id?: unknown };
+  let body: { prompt?: unknown; client_id?: unknown; front?: unknown };
   try {
     body = JSON.parse((await readBody(req, MAX_PROMPT_BYTES)).toString('utf8'));
   } catch (error) {
@@ -64,9 +64,11 @@ async function postPrompt(req: IncomingMessage, res: ServerResponse, core: HostC
     };
     return json(res, 400, { error, node_errors: nodeErrors });
   }
-  const { runId } = await core.queue(imported.doc, 'ComfyUI prompt');
+  // ComfyUI's `front: true` queues ahead of the waiting prompts (its number goes negative).
+  const front = body.front === true;
+  const { runId } = await core.queue(imported.doc, 'ComfyUI prompt', { front });
   const clientId = typeof body.client_id === 'string' ? body.client_id : undefined;
-  const number = state.track(runId, body.prompt as Record<string, unknown>, clientId);
+  const number = state.track(runId, body.prompt as Record<string, unknown>, clientId, front);
   state.emitStatus();
   return json(res, 200, { prompt_id: runId, number, node_errors: {} });
 }

@@ -49,8 +49,8 @@ export class ComfyState {
     return () => this.listeners.delete(listener);
   }
 
-  track(runId: string, prompt: Record<string, unknown>, clientId?: string): number {
-    const number = this.counter++;
+  track(runId: string, prompt: Record<string, unknown>, clientId?: string, front = false): number {
+    const number = front ? -this.counter++ : this.counter++;
     this.byRun.set(runId, { promptId: runId, number, prompt, clientId, outputs: {}, cached: new Set() });
     return number;
   }

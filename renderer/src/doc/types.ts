@@ -44,6 +44,13 @@ export interface DocNote {
   [extra: string]: unknown;
 }
 
+/** Pan (screen pixels) and zoom of the canvas, as React Flow and the graph file hold them. */
+export interface GraphViewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
 export interface GraphDoc {
   format: 'diffgraph';
   version: 1;
@@ -53,6 +60,7 @@ export interface GraphDoc {
   edges: DocEdge[];
   groups?: DocGroup[];
   notes?: DocNote[];
+  viewport?: GraphViewport;
   [extra: string]: unknown;
 }
 

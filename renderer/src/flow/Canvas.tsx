@@ -9,8 +9,9 @@ import {
   useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, type MouseEvent, useCallback, useMemo, useRef, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { addReroute, rerouteIndex } from '../doc/decor.ts';
+import { useCanvasBridge } from '../hooks/useCanvasBridge.ts';
 import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
 import { useFlowChanges } from '../hooks/useFlowChanges.ts';
@@ -22,6 +23,7 @@ import { useSpacePan } from '../hooks/useSpacePan.ts';
 import { commit, editor } from '../store/editor.ts';
 import { editorSettings } from '../store/editor-settings.ts';
 import { openLocalFile } from '../store/file-actions.ts';
+import { setViewportReader } from '../store/saved-viewport.ts';
 import { useSlice } from '../store/store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
@@ -30,10 +32,13 @@ import type { WireData } from './derive.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';
+import { WireCanvas } from './WireCanvas.tsx';
 import { WireEdge } from './WireEdge.tsx';
 
 const nodeTypes = { graph: GraphNode, placeholder: PlaceholderNode, group: GroupNode, note: NoteNode };
 const edgeTypes = { wire: WireEdge };
+/** Zoomed far out React Flow draws no wires: WireCanvas draws them all at once. */
+const NO_EDGES: Edge[] = [];
 const SNAP: [number, number] = [20, 20];
 /** First view of a graph: readable text (zoom ≥ 0.75, ~11 px labels) over seeing every node at once. */
 export const FIT = { padding: 0.15, maxZoom: 1, minZoom: 0.75 };
@@ -50,6 +55,8 @@ export function Canvas() {
     s.connecting?.type ? s.catalogue?.socketTypes[s.connecting.type]?.color : undefined,
   );
   const pointer = useRef({ x: 0, y: 0 });
+  const canvasRef = useRef<HTMLDivElement>(null);
+  useCanvasBridge(canvasRef);
   // Wires stop taking the pointer while zoomed far out or while nodes are dragged: hit testing
   // hundreds of curves on every pointer move is what made big graphs stutter.
   const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
@@ -69,6 +76,10 @@ export function Canvas() {
   const endDrag = useCallback(() => setDragging(false), []);
   useShortcuts();
   useShellMenu();
+  useEffect(() => {
+    setViewportReader(flow.getViewport);
+    return () => setViewportReader(null);
+  }, [flow]);
   useClipboardEvents(() => flow.screenToFlowPosition(pointer.current));
 
   const onDoubleClick = useCallback(
@@ -159,6 +170,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={canvasRef}
       className={`dg-canvas ${lowDetail ? 'dg-low-detail' : ''} ${dragging ? 'dg-dragging' : ''}`}
       role="application"
       aria-label="Graph canvas"
@@ -176,7 +188,7 @@ export function Canvas() {
       <CanvasContext.Provider value={view}>
         <ReactFlow
           nodes={nodes}
-          edges={edges}
+          edges={lowDetail ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -209,6 +221,7 @@ export function Canvas() {
           fitViewOptions={FIT}
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#3a3d44" />
+          {lowDetail && <WireCanvas edges={edges} />}
           <Controls showInteractive={false} />
           {minimap && <MiniMap />}
           <ConnectionHint />

@@ -1,5 +1,6 @@
 // A node's body: socket rows, inline widgets (or plain blocks when zoomed far out), problems.
 import type { GraphProblem } from '../../../main/engine/events.ts';
+import { isWidgetVisible } from '../../../nodes/widget-visibility.ts';
 import { toggleWidgetInput } from '../doc/commands.ts';
 import { inputPorts, outputPorts, type Port } from '../doc/ports.ts';
 import type { DocNode, NodeSchema } from '../doc/types.ts';
@@ -21,7 +22,9 @@ interface BodyProps {
 
 export function Body({ id, node, schema, problems, run, lowDetail, env }: BodyProps) {
   const converted = new Set(node.widgetInputs ?? []);
-  const widgets = schema.widgets.filter((w) => !converted.has(w.name));
+  const widgets = schema.widgets.filter(
+    (w) => !converted.has(w.name) && isWidgetVisible(w, node.widgets, schema.widgets, converted),
+  );
   return (
     <div className="dg-node-body">
       <PortRows

@@ -1,5 +1,6 @@
 // What a node shows about the latest run: a badge in the header, progress, preview, images, errors.
 import { formatMs, type NodeRunState } from '../store/run-state.ts';
+import { FitsAbove } from './FitsAbove.tsx';
 import { NodeImages } from './NodeImages.tsx';
 
 export function RunBadge({ run }: { run?: NodeRunState }) {
@@ -37,7 +38,9 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
         </div>
       )}
       {run.preview && run.phase === 'running' && (
-        <img className="dg-preview" src={run.preview} alt="live preview" data-testid={`preview-${id}`} />
+        <FitsAbove id={id} count={1}>
+          <img className="dg-preview" src={run.preview} alt="live preview" data-testid={`preview-${id}`} />
+        </FitsAbove>
       )}
       {run.phase === 'error' && run.message && (
         <div className="dg-error" data-testid={`error-${id}`}>
@@ -49,7 +52,35 @@ export function RunDetails({ id, run }: { id: string; run?: NodeRunState }) {
           {w}
         </div>
       ))}
-      <NodeImages id={id} run={run} />
+      {run.values && run.phase === 'done' && <OutputValues id={id} values={run.values} />}
+      {run.images && run.images.length > 0 && (
+        <FitsAbove id={id} count={run.images.length}>
+          <NodeImages id={id} run={run} />
+        </FitsAbove>
+      )}
     </>
   );
+}
+
+/** Score-like outputs as text under the node, as ComfyUI shows a node's output text. */
+function OutputValues({ id, values }: { id: string; values: NonNullable<NodeRunState['values']> }) {
+  return (
+    <dl className="dg-output-values" data-testid={`values-${id}`}>
+      {Object.entries(values).map(([name, value]) => (
+        <div key={name} className="dg-output-value">
+          <dt>{name}</dt>
+          <dd data-testid={`value-${id}-${name}`} title={String(value)}>
+            {formatValue(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Five significant digits, as the command line prints scores; texts and booleans as they are. */
+function formatValue(value: number | string | boolean): string {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? String(Number(value.toPrecision(5)))
+    : String(value);
 }

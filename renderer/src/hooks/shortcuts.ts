@@ -29,6 +29,12 @@ export interface Shortcut {
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+Enter', label: 'Run (queue the graph)', inFields: true, run: () => void queueRun() },
+  {
+    keys: 'Ctrl+Shift+Enter',
+    label: 'Run next (queue at the front, ahead of waiting runs)',
+    inFields: true,
+    run: () => void queueRun(undefined, { front: true }),
+  },
   { keys: 'Ctrl+Shift+X', label: 'Cancel the running graph', inFields: true, run: () => void cancelRun() },
   { keys: 'Ctrl+Z', label: 'Undo', run: undo },
   { keys: 'Ctrl+Shift+Z', label: 'Redo', run: redo },

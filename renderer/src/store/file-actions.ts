@@ -5,6 +5,7 @@ import { host } from '../host/host.ts';
 import { editor, type FileRef, isDirty, replaceDocument, toast } from './editor.ts';
 import { refreshGraphs } from './host-data.ts';
 import { showImportReport, takeImportReport } from './import-report.ts';
+import { withCurrentViewport } from './saved-viewport.ts';
 
 const RECENT_KEY = 'diffgraph.recent';
 const DEFAULT_TEMPLATE = 'template:default.json';
@@ -88,7 +89,10 @@ export async function saveAs(): Promise<void> {
     return;
   }
   const doc = editor.get().doc;
-  const id = await shell.saveGraphDialog(doc, editor.get().file?.name ?? 'untitled.json');
+  const id = await shell.saveGraphDialog(
+    withCurrentViewport(doc),
+    editor.get().file?.name ?? 'untitled.json',
+  );
   if (id) markSaved({ id, name: id.split(/[\\/]/).pop() ?? id }, doc);
 }
 
@@ -101,7 +105,7 @@ export async function saveAsName(name: string): Promise<boolean> {
 
 async function writeAs(id: string, name: string, doc: GraphDoc): Promise<boolean> {
   try {
-    const newId = await host().writeGraph(id, doc);
+    const newId = await host().writeGraph(id, withCurrentViewport(doc));
     markSaved({ id: newId, name }, doc);
     toast(`Saved ${name}`);
     return true;

@@ -1,8 +1,10 @@
 // Adding a node from the search palette, wiring it to the dragged socket when there is one.
 import { addNode, connect, toggleWidgetInput, updateNode } from '../doc/commands.ts';
 import { acceptsSocket } from '../doc/fuzzy.ts';
+import { estimateNodeSize, freePosition, nodeRects } from '../doc/placement.ts';
 import { adoptWidget } from '../doc/primitive-from-widget.ts';
-import type { GraphDoc, NodeSchema } from '../doc/types.ts';
+import type { GraphDoc, NodeSchema, Vec2 } from '../doc/types.ts';
+import { canvasArea, revealRect } from './canvas-bridge.ts';
 import { commit, editor, type PaletteState } from './editor.ts';
 
 export function openPalette(palette: PaletteState): void {
@@ -30,9 +32,13 @@ export function addNodeAt(
   widgets: Record<string, unknown> = {},
 ): string {
   let created = '';
+  const size = estimateNodeSize(schema);
+  let placed: Vec2 = [p.flow.x, p.flow.y];
   commit((d) => {
     const fromInput = p.wireFrom?.from === 'target';
-    const added = addNode(d, schema, [fromInput ? p.flow.x - 240 : p.flow.x, p.flow.y - 20]);
+    const wanted: Vec2 = [fromInput ? p.flow.x - size.width : p.flow.x, p.flow.y - 20];
+    placed = freePosition(wanted, size, nodeRects(d, editor.get().measured), canvasArea());
+    const added = addNode(d, schema, placed);
     const r = Object.keys(widgets).length === 0 ? added : withWidgets(added, widgets);
     created = r.id;
     if (!p.wireFrom || !p.filter) return r.doc;
@@ -52,7 +58,9 @@ export function addNodeAt(
     const doc = isWidget ? toggleWidgetInput(r.doc, r.id, port) : r.doc;
     return connect(doc, { from: [w.nodeId, w.handle], to: [r.id, port] });
   });
-  if (created) editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+  if (!created) return created;
+  editor.set({ selected: new Set([created]), selectedEdges: new Set() });
+  revealRect({ x: placed[0], y: placed[1], ...size });
   return created;
 }
 

@@ -1,5 +1,5 @@
 // Queue, cancel, and follow runs.
-import type { HostEvent } from '../../../main/host/shared/api.ts';
+import type { HostEvent, QueueOptions } from '../../../main/host/shared/api.ts';
 import { applySeedControls } from '../doc/commands.ts';
 import { host } from '../host/host.ts';
 import { commitQuietly, editor, setProblems, toast } from './editor.ts';
@@ -12,7 +12,7 @@ let refusedSeq = 0;
  * Validates, then queues the document. A refused run is listed with its problems and leaves the
  * seeds alone; a queued one moves the seeds on ("control after generate"), outside undo.
  */
-export async function queueRun(count = editor.get().queueCount): Promise<void> {
+export async function queueRun(count = editor.get().queueCount, options: QueueOptions = {}): Promise<void> {
   const s = editor.get();
   const doc = s.doc;
   try {
@@ -24,17 +24,17 @@ export async function queueRun(count = editor.get().queueCount): Promise<void> {
       return;
     }
     // Queue ×N: each run takes the seeds the previous one moved on to.
-    for (let i = 0; i < Math.max(1, count); i++) await queueOne();
+    for (let i = 0; i < Math.max(1, count); i++) await queueOne(options);
   } catch (error) {
     toast(`Could not queue the run: ${(error as Error).message}`, 'error');
   }
 }
 
-async function queueOne(): Promise<void> {
+async function queueOne(options: QueueOptions): Promise<void> {
   const s = editor.get();
   const doc = s.doc;
   const title = doc.title || s.file?.name || 'Untitled';
-  const { runId } = await host().queue(doc, title);
+  const { runId } = await host().queue(doc, title, options.front ? options : undefined);
   editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
   const schemas = s.catalogue?.byType;
   if (schemas) commitQuietly((d) => applySeedControls(d, schemas));

@@ -17,6 +17,8 @@ export interface NodeRunState {
   images?: string[];
   /** Each image's own seed (the run's seed + its batch index), null where unknown. */
   imageSeeds?: (number | null)[];
+  /** Output values the node shows after the run (scores), by output name. */
+  values?: Record<string, number | string | boolean>;
 }
 
 export interface GalleryItem {
@@ -104,7 +106,7 @@ export function applyHostEvent(
     case 'node-output':
       return addToGallery(view, event, fileUrl, now, true);
     case 'node-done':
-      return patchNode(view, event.nodeId, { phase: 'done', ms: event.ms });
+      return patchNode(view, event.nodeId, { phase: 'done', ms: event.ms, values: event.values });
     case 'node-error':
       return patchNode(view, event.nodeId, { phase: 'error', message: event.message });
     case 'run-done':

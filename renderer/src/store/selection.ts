@@ -1,9 +1,10 @@
 // Selection-based edits: delete, duplicate, group, bypass/mute/collapse, auto-layout, select all.
 
 import { duplicate } from '../doc/clipboard.ts';
-import { moveNodes, type NodeFlag, removeEdges, removeNodes, setFlag } from '../doc/commands.ts';
+import { type NodeFlag, removeEdges, removeNodes, setFlag } from '../doc/commands.ts';
 import { addGroup, removeDecor } from '../doc/decor.ts';
 import { layoutNodes } from '../doc/layout.ts';
+import { applyLayout } from '../doc/layout-carry.ts';
 import { edgeKey } from '../doc/types.ts';
 import { GROUP_PREFIX, NOTE_PREFIX } from '../flow/derive.ts';
 import { commit, editor } from './editor.ts';
@@ -76,5 +77,5 @@ export function layoutSelection(): void {
   const s = editor.get();
   const { nodes } = selectedParts();
   const ids = nodes.length > 1 ? nodes : Object.keys(s.doc.nodes);
-  commit((d) => moveNodes(d, layoutNodes(d, ids, { sizes: s.measured })));
+  commit((d) => applyLayout(d, layoutNodes(d, ids, { sizes: s.measured }), s.measured));
 }

@@ -50,14 +50,15 @@ export class FakeEngine implements EngineLike {
   run(
     graph: unknown,
     onEvent?: (event: EngineEvent) => void,
-    options: { runId?: string } = {},
+    options: { runId?: string; front?: boolean } = {},
   ): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       this.counter += 1;
       const engineRunId = options.runId ?? `engine-${this.counter}`;
       const run: PendingRun = { engineRunId, graph, onEvent, resolve, reject };
-      if (this.current) this.waiting.push(run);
-      else this.start(run);
+      if (!this.current) this.start(run);
+      else if (options.front) this.waiting.unshift(run);
+      else this.waiting.push(run);
     });
   }
 
