@@ -3,25 +3,14 @@
 // queues ahead of waiting runs, and score nodes show their scores.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
 import { SOCKET_TYPES } from '../../nodes/api.ts';
-import { launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 const viewportOf = (page: Page) =>
   page.locator('.react-flow__viewport').evaluate((el) => {
@@ -47,7 +36,7 @@ async function openFile(page: Page, name: string): Promise<void> {
 
 describe('a readable canvas', () => {
   it('saves the view in the graph file and opens the file at that view', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const fitted = await viewportOf(page);
     // Zoom in on the sampler and pan a little, as a user looking at one node would.
     const sampler = await page.getByTestId('node-sampler').boundingBox();
@@ -63,13 +52,13 @@ describe('a readable canvas', () => {
     await page.getByTestId('save-as-name').fill('zoomed');
     await page.getByTestId('save-as-confirm').click();
     await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe('zoomed.json');
-    const onDisk = JSON.parse(await readFile(join(server.paths.graphs, 'zoomed.json'), 'utf8'));
+    const onDisk = JSON.parse(await readFile(join(editor.server.paths.graphs, 'zoomed.json'), 'utf8'));
     expect(onDisk.viewport.zoom).toBeCloseTo(zoomed.zoom, 2);
     expect(onDisk.viewport.x).toBeCloseTo(zoomed.x, 0);
     expect(onDisk.viewport.y).toBeCloseTo(zoomed.y, 0);
 
     // Another window opens the file where it was left, not fitted.
-    const other = await openEditor(browser, server.url);
+    const other = await editor.open();
     await openFile(other.page, 'zoomed.json');
     await expect.poll(async () => (await viewportOf(other.page)).zoom).toBeCloseTo(onDisk.viewport.zoom, 2);
     const restored = await viewportOf(other.page);
@@ -79,7 +68,7 @@ describe('a readable canvas', () => {
   }, 90_000);
 
   it('draws text in the bundled Inter font, loaded from the app itself', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const label = page.getByTestId('node-sampler').locator('.dg-label').first();
@@ -99,12 +88,12 @@ describe('a readable canvas', () => {
     );
     expect(fontFiles.length).toBeGreaterThan(0);
     for (const url of [...fontFiles, ...requests])
-      expect(new URL(url).origin).toBe(new URL(server.url).origin);
+      expect(new URL(url).origin).toBe(new URL(editor.server.url).origin);
     expect(errors).toEqual([]);
   }, 60_000);
 
   it('draws VAE and LATENT wires in their own, clearly different colours', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const stroke = (edgeId: string) =>
       page
         .locator(`[data-testid="rf__edge-${edgeId}"] path.react-flow__edge-path`)
@@ -122,7 +111,7 @@ describe('a readable canvas', () => {
   }, 60_000);
 
   it('zoomed far out, draws every wire on one canvas layer, in the wire colours', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     for (let i = 0; i < 10 && (await viewportOf(page)).zoom >= 0.4; i++) {
       await page.locator('.react-flow__controls-zoomout').click();
       await page.waitForTimeout(150);
@@ -150,7 +139,7 @@ describe('a readable canvas', () => {
   }, 60_000);
 
   it('shows eta and the Langevin widgets only for the samplers that use them, keeping their values', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const shown = async () =>
       (
         await Promise.all(
@@ -177,7 +166,7 @@ describe('a readable canvas', () => {
     await page.getByTestId('save-as-name').fill('hidden-widgets');
     await page.getByTestId('save-as-confirm').click();
     await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe('hidden-widgets.json');
-    const saved = JSON.parse(await readFile(join(server.paths.graphs, 'hidden-widgets.json'), 'utf8'));
+    const saved = JSON.parse(await readFile(join(editor.server.paths.graphs, 'hidden-widgets.json'), 'utf8'));
     expect(saved.nodes.sampler.widgets).toMatchObject({ eta: 0, langevin_steps: 10, step_size: 0.1 });
     expect(errors).toEqual([]);
   }, 60_000);
@@ -189,12 +178,12 @@ describe('a readable canvas', () => {
     // Long enough to still be running while the other runs are queued (cancelled at the end).
     slow.nodes.schedule.widgets.steps = 1000;
     slow.nodes.latent.widgets.batch = 8;
-    await writeFile(join(server.paths.graphs, 'slow.json'), JSON.stringify(slow));
+    await writeFile(join(editor.server.paths.graphs, 'slow.json'), JSON.stringify(slow));
     const urgent = await defaultGraph();
     urgent.title = 'Urgent';
-    await writeFile(join(server.paths.graphs, 'urgent.json'), JSON.stringify(urgent));
+    await writeFile(join(editor.server.paths.graphs, 'urgent.json'), JSON.stringify(urgent));
 
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await openFile(page, 'slow.json');
     // Queue ×4 validates once and queues four runs at once (validation waits for a busy engine).
     await page.getByTestId('queue-count').fill('4');
@@ -245,8 +234,8 @@ describe('a readable canvas', () => {
       };
       graph.edges.push({ from: ['decode', 'image'], to: [type.toLowerCase(), 'images'] });
     }
-    await writeFile(join(server.paths.graphs, 'scores.json'), JSON.stringify(graph));
-    const { page, errors } = await openEditor(browser, server.url);
+    await writeFile(join(editor.server.paths.graphs, 'scores.json'), JSON.stringify(graph));
+    const { page, errors } = await editor.open();
     await openFile(page, 'scores.json');
     await page.getByTestId('run').click();
     const fid = page.getByTestId('value-fid-fid');

@@ -3,24 +3,13 @@
 // and auto-layout takes groups and reroute points along.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
-import { addNodeByPalette, launchBrowser, openEditor, readDoc, screenshot } from './support/browser.ts';
-import { type EditorServer, startEditorServer } from './support/server.ts';
+import { addNodeByPalette, readDoc, screenshot } from './support/browser.ts';
+import { editorPerFile } from './support/session.ts';
 
-let server: EditorServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startEditorServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const editor = editorPerFile();
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) =>
@@ -59,7 +48,7 @@ async function newNodeId(page: Page, before: string[]): Promise<string> {
 }
 
 async function openGraphFile(page: Page, name: string, graph: unknown): Promise<void> {
-  await writeFile(join(server.paths.graphs, name), JSON.stringify(graph));
+  await writeFile(join(editor.server.paths.graphs, name), JSON.stringify(graph));
   await page.getByTestId('open').click();
   await page.getByTestId(`open-graphs:${name}`).click();
   await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe(name);
@@ -69,7 +58,7 @@ const defaultGraph = async () => JSON.parse(await readFile(join(APP_ROOT, 'graph
 
 describe('placement', () => {
   it('a node added where another node is lands beside it, fully in view', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const sampler = await box(page, 'node-sampler');
     await page.mouse.move(sampler.x + sampler.width / 2, sampler.y + sampler.height / 2);
     for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -300);
@@ -89,7 +78,7 @@ describe('placement', () => {
   }, 60_000);
 
   it('a node added next to the minimap does not go under it or past the canvas edge', async () => {
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     const minimap = await box(page, 'minimap');
     const before = Object.keys((await readDoc(page)).nodes);
     await addNodeByPalette(page, { x: minimap.x - 60, y: minimap.y + 30 }, 'empty latent', 'EmptyLatent');
@@ -106,7 +95,7 @@ describe('placement', () => {
     const graph = await defaultGraph();
     // A node 170 px under Save Image: the 128 px image, drawn at full width, would cover it.
     graph.nodes.below = { type: 'EmptyLatent', widgets: {}, position: [1360, 430] };
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await openGraphFile(page, 'crowded.json', graph);
     await page.getByTestId('run').click();
     await page.getByTestId('run-media-save').waitFor({ timeout: 60_000 });
@@ -123,7 +112,7 @@ describe('placement', () => {
     graph.groups = [{ title: 'Inputs', color: '#3f5f8a', bounds: [360, 440, 280, 460] }];
     const wire = graph.edges.findIndex((e: { to: string[] }) => e.to[0] === 'decode' && e.to[1] === 'vae');
     graph.edges[wire].points = [[700, 620]];
-    const { page, errors } = await openEditor(browser, server.url);
+    const { page, errors } = await editor.open();
     await openGraphFile(page, 'grouped.json', graph);
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('l');
