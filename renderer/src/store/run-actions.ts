@@ -1,8 +1,8 @@
 // Queue, cancel, and follow runs.
 import type { HostEvent } from '../../../main/host/shared/api.ts';
 import { applySeedControls } from '../doc/commands.ts';
-import { host } from '../host/host.ts';
 import type { GraphDoc } from '../doc/types.ts';
+import { host } from '../host/host.ts';
 import { editor, setProblems, toast } from './editor.ts';
 import { describeRefusal } from './refusal.ts';
 import { claimRun, commitQuietlyInTab, docOfTab } from './run-origin.ts';
