@@ -115,7 +115,7 @@ async function start(): Promise<void> {
     setWindowState: (state) => editor?.setDocumentState(state),
     queueIsEmpty: async () => (await core.queueState()).items.length === 0,
     applySettings: async (next) => {
-      await engine.swap(await startUtilityEngine(engineOptions(pathsFor(next), next.device, next)));
+      await engine.restart(() => startUtilityEngine(engineOptions(pathsFor(next), next.device, next)));
       refreshMenu();
     },
   });

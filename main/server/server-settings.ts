@@ -81,7 +81,8 @@ export class ServerSettings {
       );
     const next = await this.store.update(patch);
     const effective = effectiveOf(this.options, next);
-    await this.engine.swap(await this.options.startEngine(effective.paths, effective.device));
+    // Runs queued while the new engine starts wait for it (the old one is closed).
+    await this.engine.restart(() => this.options.startEngine(effective.paths, effective.device));
     return this.hostSettings();
   }
 }

@@ -7,6 +7,7 @@ import { createHostApi } from '../../main/host/shared/create-client.ts';
 import { App } from './App.tsx';
 import { restoreSession } from './hooks/useDocumentPersistence.ts';
 import { setHost } from './host/host.ts';
+import { restoreActiveViewport } from './store/active-viewport.ts';
 import { editor, setCatalogue, toast } from './store/editor.ts';
 import { loadEditorSettings } from './store/editor-settings.ts';
 import { loadRecent, openDefault } from './store/file-actions.ts';
@@ -36,7 +37,10 @@ async function boot(): Promise<void> {
     void refreshModelLibrary();
     const params = new URLSearchParams(location.search);
     if (params.has('fresh') || !restoreSession()) await openDefault();
-    else restoreTabs();
+    else {
+      restoreTabs();
+      restoreActiveViewport();
+    }
     followTabSession();
     const queue = await host.queueState();
     editor.set((s) => ({ hostState: 'connected', run: { ...s.run, queue: queue.items } }));

@@ -275,4 +275,31 @@ describe('settings in the browser', () => {
       .toContain(server.paths.models);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('the device list offers only the devices this host can use and says why the others are missing', async () => {
+    const { page, errors } = await openEditor(browser, `${server.url}?fresh`);
+    // What the host reports, asked the way the editor asks it.
+    const report = await page.evaluate(async () => {
+      const answer = await fetch('/api/devices', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[]',
+      });
+      return (await answer.json()).result as { devices: { name: string; available: boolean }[] };
+    });
+    const usable = report.devices.filter((d) => d.available).map((d) => d.name);
+    const missing = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'].filter((name) => !usable.includes(name));
+    // No machine has every provider (DirectML is Windows-only, Core ML macOS-only).
+    expect(missing.length).toBeGreaterThan(0);
+    await page.getByTestId('left-tab-settings').click();
+    const select = page.getByTestId('setting-device');
+    await expect
+      .poll(() =>
+        select.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value)),
+      )
+      .toEqual(usable);
+    const note = (await page.getByTestId('setting-device-missing').textContent()) ?? '';
+    for (const name of missing) expect(note).toContain(`${name}: `);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

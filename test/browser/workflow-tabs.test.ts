@@ -151,4 +151,32 @@ describe('workflow tabs', () => {
     expect(Object.values((await readDoc(page)).nodes).map((n) => n.type)).toEqual(['EmptyLatent']);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('after a reload the shown tab is where its view was left, not framed again', async () => {
+    const { page, errors } = await openEditor(browser, `${server.url}?fresh`);
+    await expect.poll(() => graphNodes(page)).toBe(8);
+    await page.getByTestId('doc-tab-new').click();
+    await page.getByTestId('doc-tab-title-0').click();
+    await expect.poll(() => graphNodes(page)).toBe(8);
+    const framed = await viewport(page);
+    await page.mouse.move(700, 760);
+    await page.mouse.down();
+    await page.mouse.move(520, 690, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.move(700, 500);
+    await page.mouse.wheel(0, 240);
+    await expect.poll(() => viewport(page)).not.toBe(framed);
+    await page.waitForTimeout(600);
+    const left = await viewport(page);
+
+    await page.goto(server.url);
+    await page.getByTestId('canvas').waitFor();
+    await expect.poll(() => page.getByTestId('doc-tab-1').count()).toBe(1);
+    await expect.poll(() => graphNodes(page)).toBe(8);
+    await expect.poll(() => viewport(page)).toBe(left);
+    // Still there a moment later: no late fit replaces it.
+    await page.waitForTimeout(500);
+    expect(await viewport(page)).toBe(left);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

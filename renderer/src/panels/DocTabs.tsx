@@ -2,6 +2,7 @@
 // + opens a new one, × closes one (asking first when it has unsaved changes).
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
+import { useActiveTabViewport } from '../hooks/useActiveTabViewport.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice, useSlices } from '../store/store.ts';
 import {
@@ -24,6 +25,7 @@ export function DocTabs() {
   });
   const flow = useReactFlow();
   useEffect(() => followTabs(), []);
+  useActiveTabViewport();
 
   /** Shows the tab's document where its view was left (a new document at the origin). */
   const show = (tab: DocTab | null) => {

@@ -2,7 +2,7 @@
 // alike) and the host's models folder and device (the desktop app's settings, or the server's).
 import { useEffect, useState } from 'react';
 import type { HostSettings, ShellSettings } from '../../../main/host/shared/api.ts';
-import { DEVICE_NAMES, type DeviceName } from '../../../nodes/api.ts';
+import type { DeviceName } from '../../../nodes/api.ts';
 import { rebind, rebindable, resetBinding } from '../hooks/keybindings.ts';
 import { boundKeys, keyName, SHORTCUTS, type Shortcut } from '../hooks/shortcuts.ts';
 import { host } from '../host/host.ts';
@@ -16,6 +16,7 @@ import {
 } from '../store/editor-settings.ts';
 import { modelLibrary, refreshModelLibrary } from '../store/model-library.ts';
 import { useSlice } from '../store/store.ts';
+import { type DeviceReportLike, deviceChoice } from './device-options.ts';
 
 const LINK_LABELS: Record<EditorSettings['linkStyle'], string> = {
   spline: 'Spline',
@@ -146,13 +147,13 @@ function HostSettingsForm() {
   const roots = useSlice(modelLibrary, (s) => s.roots);
   const [settings, setSettings] = useState<HostSettings | null>(null);
   const [folder, setFolder] = useState('');
-  const [auto, setAuto] = useState<string | null>(null);
+  const [devices, setDevices] = useState<DeviceReportLike | null>(null);
   useEffect(() => {
     void refreshModelLibrary();
     host()
       .devices()
-      .then((d) => setAuto(d.auto))
-      .catch(() => setAuto(null));
+      .then(setDevices)
+      .catch(() => setDevices(null));
     hostSettingsSource()
       .get()
       .then((s) => {
@@ -175,6 +176,7 @@ function HostSettingsForm() {
     }
   };
   const editable = settings?.editable ?? { modelsDir: false, device: false };
+  const choice = deviceChoice(devices, settings?.device ?? 'auto');
 
   return (
     <>
@@ -225,9 +227,9 @@ function HostSettingsForm() {
             value={settings.device}
             onChange={(e) => void change({ device: e.target.value as DeviceName })}
           >
-            {DEVICE_NAMES.map((d) => (
-              <option key={d} value={d}>
-                {d === 'auto' && auto ? `auto (${auto} here)` : d}
+            {choice.options.map((d) => (
+              <option key={d.name} value={d.name} title={d.title}>
+                {d.label}
               </option>
             ))}
           </select>
@@ -235,6 +237,15 @@ function HostSettingsForm() {
           <span data-testid="setting-device-fixed">{settings?.device ?? 'auto'}</span>
         )}
       </div>
+      {editable.device && choice.missing.length > 0 && (
+        <p
+          className="dg-muted dg-setting-hint"
+          data-testid="setting-device-missing"
+          title={choice.missing.join('\n')}
+        >
+          Not available here: {choice.missing.join('; ')}.
+        </p>
+      )}
       {settings?.note && <p className="dg-muted dg-setting-hint">Fixed: {settings.note}.</p>}
     </>
   );

@@ -1,43 +1,52 @@
 // Queue, cancel, and follow runs.
 import type { HostEvent, QueueOptions } from '../../../main/host/shared/api.ts';
 import { applySeedControls } from '../doc/commands.ts';
+import type { GraphDoc } from '../doc/types.ts';
 import { host } from '../host/host.ts';
-import { commitQuietly, editor, setProblems, toast } from './editor.ts';
+import { editor, setProblems, toast } from './editor.ts';
 import { describeRefusal } from './refusal.ts';
+import { claimRun, commitQuietlyInTab, docOfTab } from './run-origin.ts';
 import { applyHostEvent, refuseRun } from './run-state.ts';
+import { tabsStore } from './tabs.ts';
 
 let refusedSeq = 0;
 
 /**
  * Validates, then queues the document. A refused run is listed with its problems and leaves the
- * seeds alone; a queued one moves the seeds on ("control after generate"), outside undo.
+ * seeds alone; a queued one moves the seeds on ("control after generate"), outside undo. The tab
+ * and document are taken when Run is pressed: switching tabs meanwhile changes neither.
  */
 export async function queueRun(count = editor.get().queueCount, options: QueueOptions = {}): Promise<void> {
   const s = editor.get();
   const doc = s.doc;
+  const tabId = tabsStore.get().active;
+  const title = doc.title || s.file?.name || 'Untitled';
   try {
     const problems = await host().validate(doc);
     if (problems.length > 0) {
       if (editor.get().doc === doc) setProblems(problems);
-      editor.set((st) => ({ run: refuseRun(st.run, `refused-${++refusedSeq}`, problems, Date.now()) }));
-      toast(describeRefusal(problems, s.doc, s.catalogue?.byType), 'error');
+      if (tabsStore.get().active === tabId)
+        editor.set((st) => ({ run: refuseRun(st.run, `refused-${++refusedSeq}`, problems, Date.now()) }));
+      toast(describeRefusal(problems, doc, s.catalogue?.byType), 'error');
       return;
     }
     // Queue ×N: each run takes the seeds the previous one moved on to.
-    for (let i = 0; i < Math.max(1, count); i++) await queueOne(options);
+    let next: GraphDoc | null = doc;
+    for (let i = 0; i < Math.max(1, count) && next; i++) {
+      await queueOne(next, tabId, title, options);
+      next = docOfTab(tabId);
+    }
   } catch (error) {
     toast(`Could not queue the run: ${(error as Error).message}`, 'error');
   }
 }
 
-async function queueOne(options: QueueOptions): Promise<void> {
-  const s = editor.get();
-  const doc = s.doc;
-  const title = doc.title || s.file?.name || 'Untitled';
+async function queueOne(doc: GraphDoc, tabId: number, title: string, options: QueueOptions): Promise<void> {
   const { runId } = await host().queue(doc, title, options.front ? options : undefined);
+  claimRun(tabId, runId);
   editor.set((st) => ({ runDocs: { ...st.runDocs, [runId]: doc } }));
-  const schemas = s.catalogue?.byType;
-  if (schemas) commitQuietly((d) => applySeedControls(d, schemas));
+  const schemas = editor.get().catalogue?.byType;
+  if (schemas) commitQuietlyInTab(tabId, (d) => applySeedControls(d, schemas));
 }
 
 export async function cancelRun(runId?: string): Promise<void> {

@@ -31,7 +31,7 @@ function isFileRef(value: unknown): value is FileRef {
   return f === null || (typeof f?.id === 'string' && typeof f?.name === 'string');
 }
 
-function isViewport(value: unknown): value is Viewport | null {
+export function isViewport(value: unknown): value is Viewport | null {
   const v = value as Viewport | null;
   return v === null || [v?.x, v?.y, v?.zoom].every((n) => typeof n === 'number' && Number.isFinite(n));
 }

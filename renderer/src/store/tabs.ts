@@ -189,7 +189,9 @@ export function followTabs(): () => void {
   const stopEditor = editor.subscribe(() => {
     const s = editor.get();
     if (s.runDocs === runDocs && s.docEpoch === docEpoch) return;
-    const added = Object.keys(s.runDocs).filter((id) => !(id in runDocs));
+    // Runs already claimed by the tab they were queued from (see run-origin.ts) stay with it.
+    const claimed = new Set(tabsStore.get().tabs.flatMap((tab) => tab.runs));
+    const added = Object.keys(s.runDocs).filter((id) => !(id in runDocs) && !claimed.has(id));
     const reset = s.docEpoch !== docEpoch;
     runDocs = s.runDocs;
     docEpoch = s.docEpoch;
