@@ -12,6 +12,7 @@ import { BUNDLED_GRAPHS_DIR, BUNDLED_MODELS_DIR } from '../main/paths.ts';
 import { writeFileAtomic } from '../main/util/atomic-write.ts';
 import { contactSheet } from './template-thumbnails/contact-sheet.ts';
 import { imagesOnly } from './template-thumbnails/images-only.ts';
+import { unshippedModels } from './template-thumbnails/shipped-models.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   try {
     for (const name of names) {
-      const graph = imagesOnly(JSON.parse(await readFile(join(BUNDLED_GRAPHS_DIR, name), 'utf8')));
+      const doc = JSON.parse(await readFile(join(BUNDLED_GRAPHS_DIR, name), 'utf8'));
+      const missing = unshippedModels(doc, BUNDLED_MODELS_DIR);
+      if (missing.length > 0) {
+        console.log(`${name}: no thumbnail (needs ${missing.join(', ')}, not shipped)`);
+        continue;
+      }
+      const graph = imagesOnly(doc);
       const started = Date.now();
       const result = await client.run(graph);
       if (result.status !== 'done')

@@ -22,8 +22,10 @@ describe('files', () => {
     expect(await page.getByTestId('dirty-marker').count()).toBe(0);
     // The host records the models the graph uses (by content hash) next to what the editor had.
     const onDisk = JSON.parse(await readFile(join(editor.server.paths.graphs, 'rings.json'), 'utf8'));
-    const { models, ...saved } = onDisk;
+    // The file also keeps the view it was saved at.
+    const { models, viewport, ...saved } = onDisk;
     expect(saved).toEqual(edited);
+    expect(viewport).toEqual({ x: expect.any(Number), y: expect.any(Number), zoom: expect.any(Number) });
     expect(models).toEqual([{ name: 'diffgraph-shapes', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
 
     const fresh = await editor.open();

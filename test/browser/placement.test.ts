@@ -109,7 +109,8 @@ describe('placement', () => {
 
   it('auto-layout moves a group and a reroute point with their nodes', async () => {
     const graph = await defaultGraph();
-    graph.groups = [{ title: 'Inputs', color: '#3f5f8a', bounds: [360, 440, 280, 460] }];
+    // Room below the schedule for all of its widgets (start and end step included).
+    graph.groups = [{ title: 'Inputs', color: '#3f5f8a', bounds: [360, 440, 280, 600] }];
     const wire = graph.edges.findIndex((e: { to: string[] }) => e.to[0] === 'decode' && e.to[1] === 'vae');
     graph.edges[wire].points = [[700, 620]];
     const { page, errors } = await editor.open();

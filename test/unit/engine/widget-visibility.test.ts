@@ -28,7 +28,7 @@ describe('Sampler widgets that apply only to some samplers', () => {
   });
 
   it('reads the default option when the document has no value (euler: none of the three)', () => {
-    expect(shown(undefined)).toEqual(['sampler', 'cfg', 'seed', 'add_noise']);
+    expect(shown(undefined)).toEqual(['sampler', 'cfg', 'seed', 'add_noise', 'leftover_noise']);
   });
 
   it('shows every widget while the sampler comes from a wire (the value is not known yet)', () => {
