@@ -73,6 +73,16 @@ export interface TextEncoderModel {
    * final norm). Encoders that cannot (a bare ONNX file without clip_skip outputs) leave it out.
    */
   encodeIds?(rows: readonly Int32Array[], clipSkip: number, signal?: AbortSignal): Promise<Conditioning>;
+  /**
+   * encodeIds where a negative id -k stands for row k-1 of `vectors` [n, hiddenSize] (textual-inversion
+   * embeddings); an encoder that cannot take vectors throws an error that says so.
+   */
+  encodeIdsWithVectors?(
+    rows: readonly Int32Array[],
+    vectors: Float32Array,
+    clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<Conditioning>;
 }
 
 /** VAE: latent <-> pixels. Nodes apply `scalingFactor`; these methods take and give unscaled latents. */

@@ -60,7 +60,7 @@ export async function buildKey(request: BuildRequest): Promise<string> {
     loras.push({ sha256: await fileSha256(lora.path), model: lora.strengthModel, clip: lora.strengthClip });
   }
   const parts = {
-    format: 1,
+    format: 2,
     checkpoint: await fileSha256(request.checkpoint),
     vae: request.vae ? await fileSha256(request.vae) : null,
     dtype: request.dtype,

@@ -5,10 +5,13 @@
 // so a failed or interrupted conversion leaves nothing half-written. Weights stream to `.onnx_data`
 // files as they are built.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeModelWithExternalWeights } from '../onnx/external-weights.ts';
+import type { OnnxTypes } from '../onnx/proto.ts';
+import { modelBytes } from '../onnx/save.ts';
 import { buildTextEncoder } from './build/text-encoder.ts';
+import { EXTRA_TOKENS_FILE, withExtraTokenInput } from './build/text-encoder-extra-tokens.ts';
 import { buildUnet } from './build/unet.ts';
 import { buildVaeDecoder, buildVaeEncoder, vaeScaleFactor } from './build/vae.ts';
 import type { BuildDtype } from './build/weights.ts';
@@ -139,7 +142,14 @@ async function buildAll(
     await mkdir(join(tmp, sub), { recursive: true });
     await writeModelWithExternalWeights(join(tmp, sub), 'model.onnx', build);
   };
-  await write('text_encoder', (sink) => buildTextEncoder(src, clip, { dtype, layers }, sink));
+  let textEncoder: OnnxTypes.ModelProto | undefined;
+  await write('text_encoder', async (sink) => {
+    textEncoder = await buildTextEncoder(src, clip, { dtype, layers }, sink);
+    return textEncoder;
+  });
+  // Beside optimum's model.onnx: the same network taking embedding vectors, on the same weights file.
+  const extra = withExtraTokenInput(textEncoder as OnnxTypes.ModelProto, clip.width);
+  await writeFile(join(tmp, 'text_encoder', EXTRA_TOKENS_FILE), modelBytes(extra));
   await write('unet', (sink) => buildUnet(src, unet, { dtype, attention }, sink));
   await write('vae_decoder', (sink) => buildVaeDecoder(vaeSrc, vae, sink));
   await write('vae_encoder', (sink) => buildVaeEncoder(vaeSrc, vae, sink));

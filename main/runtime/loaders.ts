@@ -168,7 +168,8 @@ export async function loadPipelineDir(
   const fileConfig = readDenoiserConfig(files.schedulerConfig);
   const config = { ...fileConfig, predictionType: overrides.predictionType ?? fileConfig.predictionType };
   const unet = await openSlot(ctx, files.unet, 'unet', model, device);
-  const textEncoder = await openSlot(ctx, files.textEncoder, 'text_encoder', model, device);
+  const textEncoderFile = files.textEncoderExtraTokens ?? files.textEncoder;
+  const textEncoder = await openSlot(ctx, textEncoderFile, 'text_encoder', model, device);
   const decoder = await openSlot(ctx, files.vaeDecoder, 'vae_decoder', model, device);
   const encoder = files.vaeEncoder
     ? await openSlot(ctx, files.vaeEncoder, 'vae_encoder', model, device, { lazy: true })

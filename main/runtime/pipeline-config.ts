@@ -2,6 +2,7 @@
 // configs say about the training schedule, prediction type and VAE scaling.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXTRA_TOKENS_FILE } from '../checkpoint/build/text-encoder-extra-tokens.ts';
 import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../../nodes/sd-constants.ts';
 import type { BetaSchedule, DenoiserConfig, PredictionType } from '../../nodes/types.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
@@ -10,6 +11,8 @@ export interface PipelineFiles {
   dir: string;
   unet: string;
   textEncoder: string;
+  /** Diffgraph's builds: the same text encoder that also takes textual-inversion vectors. */
+  textEncoderExtraTokens?: string;
   vaeDecoder: string;
   /** Missing in txt2img-only exports; VAEEncode then reports it. */
   vaeEncoder?: string;
@@ -24,6 +27,8 @@ function readJson(path: string): Record<string, unknown> {
     throw new ModelInputError('file', `${path} is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+const optional = (path: string) => (existsSync(path) ? path : undefined);
 
 /** Check a folder is a diffusers ONNX pipeline and list its component files. */
 export function pipelineFiles(dir: string): PipelineFiles {
@@ -56,6 +61,7 @@ export function pipelineFiles(dir: string): PipelineFiles {
   return {
     dir,
     ...required,
+    textEncoderExtraTokens: optional(join(dir, 'text_encoder', EXTRA_TOKENS_FILE)),
     vaeEncoder: existsSync(component('vae_encoder')) ? component('vae_encoder') : undefined,
     tokenizer: join(dir, 'tokenizer'),
     schedulerConfig: existsSync(scheduler) ? scheduler : undefined,
