@@ -1,10 +1,10 @@
 // Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77·k, D], with clip skip, the
 // A1111/ComfyUI prompt-weight syntax, BREAK, long prompts and embeddings (nodes/text/encode-chunks.ts).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
-import { encodeChunks } from './text/encode-chunks.ts';
 import { isPlain } from './text/emphasis.ts';
+import { encodeChunks } from './text/encode-chunks.ts';
 import { parsePromptWeights } from './text/prompt-weights.ts';
-import type { Conditioning, TextEncoderModel } from './types.ts';
+import type { TextEncoderModel } from './types.ts';
 
 function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {
   const room = clip.maxLength - 2;

@@ -91,7 +91,12 @@ export class OnnxDenoiser implements Denoiser {
       const tokens = spec.tokens ?? DEFAULT_TOKENS;
       return { data: new Float32Array(batch * tokens * spec.hidden), shape: [batch, tokens, spec.hidden] };
     }
-    const [cBatch, , hidden] = context.shape;
+    const [cBatch, tokens, hidden] = context.shape;
+    if (spec.tokens !== null && tokens !== spec.tokens) {
+      throw new Error(
+        `${this.name}: conditioning has ${tokens} tokens but this U-Net takes exactly ${spec.tokens} (a fixed-shape export): keep the prompt within ${spec.tokens - 2} tokens and without BREAK`,
+      );
+    }
     if (spec.hidden !== null && hidden !== spec.hidden) {
       throw new Error(
         `${this.name}: conditioning has hidden size ${hidden} but the U-Net expects ${spec.hidden} (text encoder from another model?)`,

@@ -2,10 +2,10 @@
 // configs say about the training schedule, prediction type and VAE scaling.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTRA_TOKENS_FILE } from '../checkpoint/build/text-encoder-extra-tokens.ts';
 import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../../nodes/sd-constants.ts';
 import type { BetaSchedule, DenoiserConfig, PredictionType } from '../../nodes/types.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
+import { EXTRA_TOKENS_FILE } from '../checkpoint/build/text-encoder-extra-tokens.ts';
 
 export interface PipelineFiles {
   dir: string;

@@ -47,7 +47,7 @@ export async function loadEmbeddingFile(path: string, name: string, width: numbe
   }
 }
 
-export function createEmbeddingLoader({ runtime }: ServiceScope): EmbeddingLoader {
+export function createEmbeddingLoader({ runtime }: Pick<ServiceScope, 'runtime'>): EmbeddingLoader {
   return {
     async load(name, width) {
       const folders = categoryFolders(modelRoots(runtime)).embeddings;

@@ -6,6 +6,7 @@ import { NodeInputError } from '../api.ts';
 import type { Conditioning, Denoiser, Tensor } from '../types.ts';
 import { broadcastBatch, inBatchChunks } from './batch.ts';
 import { combineGuidance } from './prediction.ts';
+import { commonSequenceLength, tileSequence } from './sequence-tiling.ts';
 
 export interface GuidanceOptions {
   denoiser: Denoiser;
@@ -114,9 +115,11 @@ export class GuidedModel {
       );
     }
     this.uncond = expandConditioning(options.negative, this.batch, 'negative');
-    if (denoiser.batch === 'dynamic') {
+    // Prompts of different lengths share one call when tiling them to a common length is cheap.
+    const tokens = commonSequenceLength(this.uncond.shape[1], this.cond.shape[1]);
+    if (denoiser.batch === 'dynamic' && tokens !== null) {
       this.mode = 'joint';
-      this.joint = concatBatch(this.uncond, this.cond);
+      this.joint = concatBatch(tileSequence(this.uncond, tokens), tileSequence(this.cond, tokens));
       this.jointInput = new Float32Array(2 * this.size);
     } else {
       this.mode = 'separate';

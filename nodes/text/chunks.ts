@@ -45,7 +45,10 @@ function row(tokens: readonly PromptToken[], options: ChunkOptions): ChunkRow {
 }
 
 /** The runs' tokens as chunk rows; `truncated` when more than `maxChunks` were needed. */
-export function chunkRows(runs: readonly TokenRun[], options: ChunkOptions): { rows: ChunkRow[]; truncated: boolean } {
+export function chunkRows(
+  runs: readonly TokenRun[],
+  options: ChunkOptions,
+): { rows: ChunkRow[]; truncated: boolean } {
   const room = options.maxLength - 2;
   const chunks: PromptToken[][] = [];
   let current: PromptToken[] = [];
@@ -65,7 +68,8 @@ export function chunkRows(runs: readonly TokenRun[], options: ChunkOptions): { r
       }
       continue;
     }
-    if (run.tokens.length > room) throw new Error(`an embedding of ${run.tokens.length} tokens does not fit in ${room}`);
+    if (run.tokens.length > room)
+      throw new Error(`an embedding of ${run.tokens.length} tokens does not fit in ${room}`);
     if (current.length + run.tokens.length > room) close();
     current.push(...run.tokens);
   }
@@ -109,6 +113,6 @@ export function concatSequence(parts: readonly { data: Float32Array; shape: read
 } {
   const [, tokens, width] = parts[0].shape;
   const data = new Float32Array(parts.length * tokens * width);
-  parts.forEach((p, i) => data.set(p.data, i * tokens * width));
+  for (const [i, p] of parts.entries()) data.set(p.data, i * tokens * width);
   return { data, shape: [1, parts.length * tokens, width] };
 }

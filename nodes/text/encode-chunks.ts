@@ -26,11 +26,9 @@ async function loadEmbeddings(
   let next = 0;
   for (const segment of segments) {
     if (segment.kind !== 'embedding' || rows.has(segment.name)) continue;
-    const loaded = await ctx.services.embeddings
-      .load(segment.name, clip.hiddenSize)
-      .catch((error: Error) => {
-        throw new NodeInputError('text', error.message);
-      });
+    const loaded = await ctx.services.embeddings.load(segment.name, clip.hiddenSize).catch((error: Error) => {
+      throw new NodeInputError('text', error.message);
+    });
     rows.set(segment.name, { firstRow: next, tokens: loaded.tokens });
     parts.push(loaded.vectors);
     next += loaded.tokens;
@@ -65,7 +63,9 @@ export async function encodeChunks(
     maxChunks: MAX_CHUNKS,
   });
   if (truncated) {
-    ctx.warn(`prompt needs more than ${MAX_CHUNKS} chunks of ${clip.maxLength - 2} tokens; the end was cut off`);
+    ctx.warn(
+      `prompt needs more than ${MAX_CHUNKS} chunks of ${clip.maxLength - 2} tokens; the end was cut off`,
+    );
   }
   const ids = rows.map((r) => r.ids);
   const run = async () => {

@@ -13,7 +13,12 @@ export const EXTRA_TOKENS_INPUT = 'extra_token_embeddings';
 export const EXTRA_TOKENS_FILE = 'extra_tokens.onnx';
 
 function int32Scalar(name: string, value: number): OnnxTypes.ITensorProto {
-  return onnx.TensorProto.create({ name, dims: [], dataType: onnx.TensorProto.DataType.INT32, int32Data: [value] });
+  return onnx.TensorProto.create({
+    name,
+    dims: [],
+    dataType: onnx.TensorProto.DataType.INT32,
+    int32Data: [value],
+  });
 }
 
 /** The id-level Gather into the token table (the only node that reads `input_ids` as indices). */
@@ -50,7 +55,9 @@ export function withExtraTokenInput(model: OnnxTypes.IModelProto, width: number)
   );
   const node = (opType: string, input: string[], output: string, attrs: OnnxTypes.IAttributeProto[] = []) =>
     onnx.NodeProto.create({ opType, input, output: [output], name: output, attribute: attrs });
-  const axis0 = [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 })];
+  const axis0 = [
+    onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }),
+  ];
   const lookup = [
     node('Max', ['input_ids', v('zero')], v('table_ids')),
     node('Gather', [table, v('table_ids')], v('table_rows'), axis0),

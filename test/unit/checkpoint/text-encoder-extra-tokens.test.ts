@@ -4,12 +4,22 @@
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTextEncoder } from '../../../main/checkpoint/build/text-encoder.ts';
-import { EXTRA_TOKENS_INPUT, withExtraTokenInput } from '../../../main/checkpoint/build/text-encoder-extra-tokens.ts';
+import {
+  EXTRA_TOKENS_INPUT,
+  withExtraTokenInput,
+} from '../../../main/checkpoint/build/text-encoder-extra-tokens.ts';
 import { readClipStructure } from '../../../main/checkpoint/clip-structure.ts';
 import { openSafetensors, type SafetensorsFile } from '../../../main/checkpoint/safetensors-read.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 import { TINY_CLIP } from '../../fixtures/checkpoints/tiny-clip.ts';
-import { expectClose, keepTokens, reference, referenceMeta, runModel, writeTinyCheckpoint } from './reference.ts';
+import {
+  expectClose,
+  keepTokens,
+  reference,
+  referenceMeta,
+  runModel,
+  writeTinyCheckpoint,
+} from './reference.ts';
 
 const { contextLength: T, width: W } = TINY_CLIP;
 const written = new Map<string, ReturnType<typeof writeTinyCheckpoint>>();
@@ -26,7 +36,11 @@ function write(part: string) {
 }
 
 function open(part: string): Promise<SafetensorsFile> {
-  if (!opened.has(part)) opened.set(part, write(part).then(({ path }) => openSafetensors(path)));
+  if (!opened.has(part))
+    opened.set(
+      part,
+      write(part).then(({ path }) => openSafetensors(path)),
+    );
   return opened.get(part) as Promise<SafetensorsFile>;
 }
 
