@@ -15,7 +15,7 @@ import { EXTRA_TOKENS_FILE, withExtraTokenInput } from './build/text-encoder-ext
 import { buildUnet } from './build/unet.ts';
 import { buildVaeDecoder, buildVaeEncoder, vaeScaleFactor } from './build/vae.ts';
 import type { BuildDtype } from './build/weights.ts';
-import { readClipStructure } from './clip-structure.ts';
+import { type ClipTextStructure, readClipStructure } from './clip-structure.ts';
 import { writeFolderFiles } from './convert-folder.ts';
 import { requireCheckpoint } from './detect.ts';
 import { readLora } from './lora.ts';
@@ -65,7 +65,7 @@ export class ConvertInputError extends Error {
   override name = 'ConvertInputError';
 }
 
-async function openInput(path: string, what: string): Promise<OpenedTensorFile> {
+export async function openInput(path: string, what: string): Promise<OpenedTensorFile> {
   if (!existsSync(path)) throw new ConvertInputError(`${what} ${path} does not exist`);
   try {
     return await openTensorFile(path);
@@ -82,7 +82,7 @@ async function checkTarget(out: string): Promise<void> {
   if (entries.length > 0) throw new ConvertInputError(`--out ${out} already exists and is not empty`);
 }
 
-async function applyLoras(
+export async function applyLoras(
   ckpt: TensorSource,
   requests: readonly LoraRequest[],
   opened: OpenedTensorFile[],
@@ -111,14 +111,26 @@ async function vaeSource(ckpt: TensorSource, path: string | undefined, opened: O
 
 type Progress = (message: string) => void;
 
-/** The four networks, each as dir/model.onnx + model.onnx_data. */
 /** The three structures; a missing or misshapen tensor here is bad input. */
-function readStructures(src: TensorSource, vaeSrc: TensorSource) {
+export function readStructures(src: TensorSource, vaeSrc: TensorSource) {
   try {
     return { clip: readClipStructure(src), unet: readUnetStructure(src), vae: readVaeStructure(vaeSrc) };
   } catch (error) {
     throw new ConvertInputError((error as Error).message);
   }
+}
+
+/**
+ * diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
+ * conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
+ */
+export function textEncoderLayers(clip: ClipTextStructure): number {
+  return clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
+}
+
+/** Float32 builds are for the CPU (fused attention), float16 builds for GPUs (see convertCheckpoint). */
+export function defaultAttention(dtype: BuildDtype): 'fused' | 'unfused' {
+  return dtype === 'float16' ? 'unfused' : 'fused';
 }
 
 interface BuildChoices {
@@ -134,9 +146,7 @@ async function buildAll(
   progress: Progress,
 ) {
   const { clip, unet, vae } = readStructures(src, vaeSrc);
-  // diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
-  // conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
-  const layers = clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
+  const layers = textEncoderLayers(clip);
   const write = async (sub: string, build: Parameters<typeof writeModelWithExternalWeights>[2]) => {
     progress(sub);
     await mkdir(join(tmp, sub), { recursive: true });
@@ -182,7 +192,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     await mkdir(tmp, { recursive: true });
     // Float32 builds are for the CPU (fused attention); float16 builds for GPUs, where ORT 1.30's WebGPU
     // MultiHeadAttention is wrong at these sequence lengths (see build/net-ops.ts), so unfused there.
-    const attention = options.attention ?? (dtype === 'float16' ? 'unfused' : 'fused');
+    const attention = options.attention ?? defaultAttention(dtype);
     const built = await buildAll(tmp, src, vaeSrc, { dtype, attention }, options.onProgress ?? (() => {}));
     await writeFolderFiles(tmp, {
       family: detection.family,
