@@ -65,8 +65,11 @@ export interface TextEncoderModel {
   hiddenSize: number;
   tokenize(text: string): TokenizedText;
   encode(texts: string[], signal?: AbortSignal): Promise<Conditioning>;
-  /** The BPE ids of `text` alone (no start/end token, no padding), for per-word prompt weights. */
-  tokenIds?(text: string): number[];
+  /**
+   * The BPE ids of `text` alone (no start/end token, no padding), for per-word prompt weights; the
+   * tokenizer may stop once it has more than `limit` ids.
+   */
+  tokenIds?(text: string, limit?: number): number[];
   /**
    * Hidden states [rows, maxLength, hiddenSize] of whole id rows (start, tokens, end, padding) at
    * clip skip `clipSkip` (1: last layer + final norm; K: the output K-1 layers before the last +

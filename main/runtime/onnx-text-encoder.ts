@@ -75,8 +75,8 @@ export class OnnxTextEncoder implements TextEncoderModel {
     return { data, shape: [texts.length, this.maxLength, this.hiddenSize] };
   }
 
-  tokenIds(text: string): number[] {
-    return this.tokenizer.encodeTokens(text);
+  tokenIds(text: string, limit?: number): number[] {
+    return this.tokenizer.encodeTokens(text, limit);
   }
 
   async encodeIds(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../../nodes/sd-constants.ts';
 import type { BetaSchedule, DenoiserConfig, PredictionType } from '../../nodes/types.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
-import { EXTRA_TOKENS_FILE } from '../checkpoint/build/text-encoder-extra-tokens.ts';
+import { EXTRA_TOKENS_FILE } from './extra-tokens.ts';
 
 export interface PipelineFiles {
   dir: string;

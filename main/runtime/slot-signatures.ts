@@ -1,7 +1,7 @@
 // What each model slot (U-Net, text encoder, VAE decoder/encoder) expects of an ONNX model's
 // inputs and outputs, read from the declared names, element types and shapes. The wrappers
 // adapt to what they find; anything that does not fit is an error listing expected vs found.
-import { EXTRA_TOKENS_INPUT } from '../checkpoint/build/text-encoder-extra-tokens.ts';
+import { EXTRA_TOKENS_INPUT } from './extra-tokens.ts';
 import { describeValue, type FloatType, isFloatType, type OnnxValueInfo } from './onnx-header.ts';
 
 export type Slot = 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';

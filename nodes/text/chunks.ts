@@ -84,16 +84,23 @@ export interface EmbeddingRows {
   tokens: number;
 }
 
-/** Weighted segments as token runs: text through `tokenIds`, embeddings as negative ids. */
+/**
+ * Weighted segments as token runs: text through `tokenIds`, embeddings as negative ids. Text is
+ * tokenized only while fewer than `limit` tokens were made (a huge prompt is never tokenized whole).
+ */
 export function tokenRuns(
   segments: readonly PromptSegment[],
-  tokenIds: (text: string) => number[],
+  tokenIds: (text: string, limit: number) => number[],
   embeddings: ReadonlyMap<string, EmbeddingRows>,
+  limit = Number.POSITIVE_INFINITY,
 ): TokenRun[] {
+  let made = 0;
   return segments.map((segment): TokenRun => {
     if (segment.kind === 'break') return { kind: 'break' };
     if (segment.kind === 'text') {
-      const tokens = tokenIds(segment.text).map((id) => ({ id, weight: segment.weight }));
+      const ids = made > limit ? [] : tokenIds(segment.text, limit - made);
+      made += ids.length;
+      const tokens = ids.map((id) => ({ id, weight: segment.weight }));
       return { kind: 'tokens', tokens, whole: false };
     }
     const rows = embeddings.get(segment.name);

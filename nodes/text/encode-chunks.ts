@@ -56,7 +56,9 @@ export async function encodeChunks(
     );
   }
   const vectors = await loadEmbeddings(ctx, clip, segments);
-  const runs = tokenRuns(segments, (text) => tokenIds.call(clip, text), vectors.rows);
+  // Enough tokens to fill every chunk and see that there were more.
+  const limit = MAX_CHUNKS * (clip.maxLength - 2) + 1;
+  const runs = tokenRuns(segments, (text, left) => tokenIds.call(clip, text, left), vectors.rows, limit);
   const { rows, truncated } = chunkRows(runs, {
     maxLength: clip.maxLength,
     empty: clip.tokenize('').ids,

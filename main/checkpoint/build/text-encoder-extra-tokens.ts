@@ -8,9 +8,9 @@
 // token positions, with no copy of the 49408-row table per run (a Concat onto the table would copy it).
 // Negative ids never win the EOS ArgMax, so pooling is unchanged.
 import { type OnnxTypes, onnx } from '../../onnx/proto.ts';
+import { EXTRA_TOKENS_FILE, EXTRA_TOKENS_INPUT } from '../../runtime/extra-tokens.ts';
 
-export const EXTRA_TOKENS_INPUT = 'extra_token_embeddings';
-export const EXTRA_TOKENS_FILE = 'extra_tokens.onnx';
+export { EXTRA_TOKENS_FILE, EXTRA_TOKENS_INPUT };
 
 function int32Scalar(name: string, value: number): OnnxTypes.ITensorProto {
   return onnx.TensorProto.create({

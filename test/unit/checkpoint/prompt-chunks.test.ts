@@ -78,6 +78,21 @@ describe('tokenRuns', () => {
   });
 });
 
+describe('tokenRuns limit', () => {
+  it('stops tokenizing once past the limit, passing the tokens still wanted', () => {
+    const asked: number[] = [];
+    const tokenIds = (text: string, left: number) => {
+      asked.push(left);
+      return Array.from({ length: Math.min(text.length, left + 1) }, () => 1);
+    };
+    const segments = parsePromptWeights('aaaaa (bbbbb) ccccc');
+    const runs = tokenRuns(segments, tokenIds, new Map(), 7);
+    const count = runs.reduce((n, r) => n + (r.kind === 'tokens' ? r.tokens.length : 0), 0);
+    expect(asked).toEqual([7, 1]);
+    expect(count).toBe(8);
+  });
+});
+
 describe('sequence tiling (ComfyUI CONDCrossAttn.concat)', () => {
   it('tiles to the least common multiple, up to 4×', () => {
     expect(commonSequenceLength(77, 154)).toBe(154);
