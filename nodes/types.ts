@@ -43,6 +43,8 @@ export interface Denoiser {
   batch: 'dynamic' | number;
   /** True when the model takes text conditioning (encoder_hidden_states). */
   conditional: boolean;
+  /** The one conditioning length the model takes (exports fixed at 77 tokens); absent when any. */
+  contextTokens?: number;
   /**
    * The raw model output (ε, v or x₀ per `config.predictionType`) for a batch x at one
    * timestep (fractional allowed). `context` has the same batch size as x when given.

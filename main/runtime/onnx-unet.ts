@@ -39,6 +39,7 @@ export class OnnxDenoiser implements Denoiser {
   readonly channels: number;
   readonly batch: 'dynamic' | number;
   readonly conditional: boolean;
+  readonly contextTokens?: number;
 
   constructor(
     private readonly handle: SessionHandle,
@@ -50,6 +51,7 @@ export class OnnxDenoiser implements Denoiser {
     this.channels = signature.channels;
     this.batch = signature.batch;
     this.conditional = signature.context !== undefined;
+    this.contextTokens = signature.context?.tokens ?? undefined;
   }
 
   /** Load the session (errors and device notices land on the loader node) and read its signature. */

@@ -3,8 +3,9 @@
 // common multiple of the lengths. Tiling cross-attention's keys and values leaves its output unchanged
 // (each repeated key gets the same softmax weight, so the weights of its copies sum to the original
 // one), so the joined call equals separate calls. Past 4× tiling ComfyUI calls them separately, and
-// so does Diffgraph.
-import type { Tensor } from '../types.ts';
+// so does Diffgraph. A model exported for a fixed length gets the first chunk only (fitContextLength).
+import type { NodeContext } from '../api.ts';
+import type { Conditioning, Denoiser, Tensor } from '../types.ts';
 
 export const MAX_TILING = 4;
 
@@ -29,5 +30,26 @@ export function tileSequence(cond: Tensor, tokens: number): Tensor {
     const src = cond.data.subarray(b * item, (b + 1) * item);
     for (let r = 0; r < tokens / length; r++) data.set(src, b * tokens * width + r * item);
   }
+  return { data, shape: [batch, tokens, width] };
+}
+
+/**
+ * A conditioning longer than a fixed-length model takes (an export made for 77 tokens, such as the
+ * default model) keeps its first chunk, with a warning: what such a model can use of a long prompt.
+ */
+export function fitContextLength(
+  ctx: Pick<NodeContext, 'warn'>,
+  denoiser: Pick<Denoiser, 'name' | 'contextTokens'>,
+  cond: Conditioning | undefined,
+): Conditioning | undefined {
+  const tokens = denoiser.contextTokens;
+  if (!cond || tokens === undefined || cond.shape[1] <= tokens) return cond;
+  const [batch, length, width] = cond.shape;
+  ctx.warn(
+    `model '${denoiser.name}' takes ${tokens} tokens of conditioning; the prompt has ${length} (${length / tokens} chunks): only the first chunk is used, the rest was cut off`,
+  );
+  const data = new Float32Array(batch * tokens * width);
+  for (let b = 0; b < batch; b++)
+    data.set(cond.data.subarray(b * length * width, (b * length + tokens) * width), b * tokens * width);
   return { data, shape: [batch, tokens, width] };
 }

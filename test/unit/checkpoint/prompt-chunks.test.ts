@@ -2,7 +2,7 @@
 // whole), and tiling conditionings of different lengths to one sequence length as ComfyUI does.
 import { describe, expect, it } from 'vitest';
 import { GuidedModel } from '../../../nodes/math/guidance.ts';
-import { commonSequenceLength, tileSequence } from '../../../nodes/math/sequence-tiling.ts';
+import { commonSequenceLength, fitContextLength, tileSequence } from '../../../nodes/math/sequence-tiling.ts';
 import { chunkRows, type TokenRun, tokenRuns } from '../../../nodes/text/chunks.ts';
 import { parsePromptWeights } from '../../../nodes/text/prompt-weights.ts';
 import type { Conditioning, Denoiser, Tensor } from '../../../nodes/types.ts';
@@ -100,6 +100,15 @@ describe('sequence tiling (ComfyUI CONDCrossAttn.concat)', () => {
     expect(commonSequenceLength(77, 5 * 77)).toBeNull();
     const cond: Tensor = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), shape: [2, 2, 2] };
     expect(Array.from(tileSequence(cond, 4).data)).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8]);
+  });
+
+  it('a model fixed at 77 tokens gets the first chunk of each item, with a warning', () => {
+    const warnings: string[] = [];
+    const cond = { data: Float32Array.from({ length: 2 * 6 }, (_, i) => i), shape: [2, 6, 1] };
+    const fitted = fitContextLength({ warn: (m) => warnings.push(m) }, { name: 'm', contextTokens: 3 }, cond);
+    expect(Array.from(fitted?.data ?? [])).toEqual([0, 1, 2, 6, 7, 8]);
+    expect(warnings).toHaveLength(1);
+    expect(fitContextLength({ warn: (m) => warnings.push(m) }, { name: 'm' }, cond)).toBe(cond);
   });
 
   it('a sampler with a 154-token positive and a 77-token negative makes one call with both tiled to 154', async () => {

@@ -44,15 +44,16 @@ describe('TextEncode', () => {
     expect(ctx.warnings).toEqual([]);
   });
 
-  it('warns when the prompt is cut at 75 tokens', async () => {
+  it('encodes a prompt over 75 tokens as 77-token chunks joined along the sequence', async () => {
     const ctx = testContext(testRuntime({ models: f.modelsDir }));
-    await node('TextEncode').run(ctx, {
-      clip,
-      text: Array.from({ length: 80 }, (_, i) => `word${i}`).join(' '),
-    });
-    expect(ctx.warnings).toEqual([
-      'prompt is longer than 75 tokens (77 with start/end tokens); the end was cut off',
-    ]);
+    const text = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+    const { conditioning } = (await node('TextEncode').run(ctx, { clip, text })) as {
+      conditioning: Conditioning;
+    };
+    const chunks = Math.ceil((clip.tokenIds?.(text).length ?? 0) / 75);
+    expect(chunks).toBeGreaterThan(1);
+    expect(conditioning.shape).toEqual([1, chunks * 77, f.hiddenSize]);
+    expect(ctx.warnings).toEqual([]);
   });
 
   it('rejects a wire that is not a text encoder', async () => {
