@@ -56,6 +56,17 @@ describe('TextEncode', () => {
     expect(ctx.warnings).toEqual([]);
   });
 
+  it('refuses an embedding on a text encoder that takes token ids only, saying what can', async () => {
+    const ctx = testContext(testRuntime({ models: f.modelsDir }));
+    const vectors = new Float32Array(2 * f.hiddenSize).fill(0.5);
+    Object.defineProperty(ctx.services, 'embeddings', {
+      value: { load: async () => ({ file: 'style.safetensors', tokens: 2, vectors }) },
+    });
+    const run = node('TextEncode').run(ctx, { clip, text: 'a embedding:style square' });
+    await expect(run).rejects.toMatchObject({ input: 'clip' });
+    await expect(run).rejects.toThrow(/takes token ids only.*Load Checkpoint.*diffgraph convert/);
+  });
+
   it('rejects a wire that is not a text encoder', async () => {
     const ctx = testContext(testRuntime({ models: f.modelsDir }));
     await expect(node('TextEncode').run(ctx, { clip: vae, text: 'x' })).rejects.toThrow(NodeInputError);
