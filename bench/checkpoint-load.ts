@@ -49,7 +49,10 @@ function checkpointTensors(unet: 'sd15' | 'tiny'): TensorToWrite[] {
 
 /** Rank-32 kohya LoRA on every U-Net attention projection (to_q/k/v/out.0) of the checkpoint. */
 function attentionLora(tensors: TensorToWrite[]): TensorToWrite[] {
-  const header = new MemoryTensorSource('bench', tensors.map((t) => ({ ...t, values: new Float32Array(0) })));
+  const header = new MemoryTensorSource(
+    'bench',
+    tensors.map((t) => ({ ...t, values: new Float32Array(0) })),
+  );
   const rng = new SeededRandom(9);
   const out: TensorToWrite[] = [];
   for (const [name, target] of loraTargetTable(header)) {
@@ -58,8 +61,18 @@ function attentionLora(tensors: TensorToWrite[]): TensorToWrite[] {
     const rank = Math.min(RANK, rows, cols);
     const module = `lora_unet_${name.slice('unet:'.length).replaceAll('.', '_')}`;
     out.push(
-      { name: `${module}.lora_down.weight`, shape: [rank, cols], dtype: 'F16', values: rng.normals(rank * cols, 0.02) },
-      { name: `${module}.lora_up.weight`, shape: [rows, rank], dtype: 'F16', values: rng.normals(rows * rank, 0.02) },
+      {
+        name: `${module}.lora_down.weight`,
+        shape: [rank, cols],
+        dtype: 'F16',
+        values: rng.normals(rank * cols, 0.02),
+      },
+      {
+        name: `${module}.lora_up.weight`,
+        shape: [rows, rank],
+        dtype: 'F16',
+        values: rng.normals(rows * rank, 0.02),
+      },
       { name: `${module}.alpha`, shape: [], dtype: 'F32', values: Float32Array.of(rank) },
     );
   }
@@ -72,7 +85,9 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
-  console.log(`${what.padEnd(44)} ${((performance.now() - start) / 1000).toFixed(2)} s   (load average ${load})`);
+  console.log(
+    `${what.padEnd(44)} ${((performance.now() - start) / 1000).toFixed(2)} s   (load average ${load})`,
+  );
   return result;
 }
 
@@ -89,14 +104,19 @@ async function main(): Promise<void> {
     await writeSafetensors(checkpoint, tensors);
     const lora = attentionLora(tensors);
     await writeSafetensors(join(models, 'loras', 'attn.safetensors'), lora);
-    console.log(`U-Net ${unet}, float32 build on the CPU; LoRA: ${lora.length / 3} modules, rank ${RANK}; 2 CPU cores`);
+    console.log(
+      `U-Net ${unet}, float32 build on the CPU; LoRA: ${lora.length / 3} modules, rank ${RANK}; 2 CPU cores`,
+    );
     const paths = { models, input: join(root, 'input'), output: join(root, 'output') };
     const recipe = (strength?: number): CheckpointRecipe => ({
       checkpoint: 'bench.safetensors',
       prediction: 'auto',
       dtype: 'float32',
       device: 'cpu',
-      loras: strength === undefined ? [] : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
+      loras:
+        strength === undefined
+          ? []
+          : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
     });
     // A fresh runtime per load: its own session pool, so nothing is reused but the build cache.
     const load = (r: CheckpointRecipe) =>

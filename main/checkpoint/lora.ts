@@ -179,7 +179,9 @@ export function matchLora(lora: Header & { name: string }, model: Header): LoraM
       unmatched.push(!keys.down || !keys.up ? `${module} (no ${keys.down ? 'up' : 'down'} weight)` : module);
       continue;
     }
-    matched.push(matchShapes(lora, model, module, { down: keys.down, up: keys.up, alpha: keys.alpha }, target));
+    matched.push(
+      matchShapes(lora, model, module, { down: keys.down, up: keys.up, alpha: keys.alpha }, target),
+    );
   }
   if (matched.length === 0) {
     const sample = [...modules.keys()].slice(0, 3).join(', ') || lora.keys().slice(0, 3).join(', ');
