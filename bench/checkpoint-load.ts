@@ -18,6 +18,7 @@ import { type TensorToWrite, writeSafetensors } from '../main/checkpoint/safeten
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
 import { SeededRandom } from '../main/onnx/random.ts';
 import { setHashCacheFile } from '../main/runtime/model-hash.ts';
+import { sessionPool } from '../main/runtime/session-pool.ts';
 import { loadCheckpoint } from '../main/services/checkpoint-loader.ts';
 import type { CheckpointRecipe } from '../nodes/api.ts';
 import { TINY_CLIP, tinyClipL } from '../test/fixtures/checkpoints/tiny-clip.ts';
@@ -118,30 +119,36 @@ async function main(): Promise<void> {
           ? []
           : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
     });
-    // A fresh runtime per load: its own session pool, so nothing is reused but the build cache.
-    const load = (r: CheckpointRecipe) =>
-      loadCheckpoint({ runtime: createRuntimeServices({ paths, device: 'cpu' }), warn() {} }, r);
+    // A fresh runtime per load, its sessions released after it: nothing reused but the build cache.
+    const load = async (r: CheckpointRecipe) => {
+      const runtime = createRuntimeServices({ paths, device: 'cpu' });
+      try {
+        await loadCheckpoint({ runtime, warn() {} }, r);
+      } finally {
+        await sessionPool(runtime).unloadAll();
+      }
+    };
     await timed('cold LoadCheckpoint (build + sessions)', () => load(recipe()));
     await timed('warm LoadCheckpoint (cached: sessions only)', () => load(recipe()));
+    const loraFile = join(models, 'loras', 'attn.safetensors');
     const request = (strength: number) => ({
       checkpoint,
       dtype: 'float32' as const,
       prediction: 'auto' as const,
-      loras: [{ path: join(models, 'loras', 'attn.safetensors'), strengthModel: strength, strengthClip: 1 }],
+      loras: [{ path: loraFile, strengthModel: strength, strengthClip: 1 }],
     });
     const cacheRoot = cacheRootFor(models);
     await timed('LoRA apply: touched tensors merged', () => cachedBuild(cacheRoot, request(1)));
     await timed('LoRA strength change: touched tensors merged', () => cachedBuild(cacheRoot, request(0.6)));
-    await timed('LoadCheckpoint + LoRA at a new strength', () => load(recipe(0.3)));
-    await timed('LoadCheckpoint + LoRA, cached', () => load(recipe(0.3)));
     await timed('full rebuild with the LoRA (convert --lora)', () =>
       convertCheckpoint({
         checkpoint,
         out: join(root, 'full'),
-        loras: [{ path: join(models, 'loras', 'attn.safetensors'), strength: 0.6, strengthClip: 1 }],
+        loras: [{ path: loraFile, strength: 0.6, strengthClip: 1 }],
         dtype: 'float32',
       }),
     );
+    await timed('LoadCheckpoint + LoRA at a new strength', () => load(recipe(0.3)));
   } finally {
     await rm(root, { recursive: true, force: true });
   }
