@@ -6,7 +6,18 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['engine', 'sampler', 'txt2img', 'cli', 'cold-start', 'editor', 'checkpoint', 'farm', 'sdxl'];
+const BENCHES = [
+  'engine',
+  'sampler',
+  'txt2img',
+  'cli',
+  'cold-start',
+  'editor',
+  'checkpoint',
+  'checkpoint-load',
+  'farm',
+  'sdxl',
+];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const options = process.argv.slice(2).filter((arg) => arg.startsWith('--'));

@@ -1,8 +1,8 @@
 // Single-file checkpoints and LoRAs, as ComfyUI users know them (CheckpointLoaderSimple, LoraLoader).
 // A MODEL / CLIP made here remembers its recipe (checkpoint, build options, LoRA chain); LoadLoRA
 // extends the recipe and asks for the build of the longer chain. Builds are cached by content
-// hash + options + LoRA set (main/checkpoint/build-cache.ts), so a chain loads once and a changed
-// strength is one cached rebuild of the pipeline (not a re-merge of only the touched tensors).
+// hash + options + LoRA set (main/checkpoint/build-cache.ts), so a chain loads once; a LoRA set is
+// built over the LoRA-free build by re-merging only the tensors it touches, so a changed strength is cheap.
 import {
   type CheckpointRecipe,
   DEVICE_NAMES,

@@ -3,6 +3,7 @@ import { defineNode, type NodeDefinition, NodeInputError } from './api.ts';
 import { asDenoiser, asLatent } from './inputs.ts';
 import { SAMPLERS, type SamplerName } from './math/plan.ts';
 import { sample } from './math/sample.ts';
+import { fitContextLength } from './math/sequence-tiling.ts';
 import type { Conditioning, Schedule } from './types.ts';
 
 export const samplingNodes: NodeDefinition[] = [
@@ -93,8 +94,8 @@ export const samplingNodes: NodeDefinition[] = [
           'sampler',
           `unknown sampler '${sampler}'; expected one of ${SAMPLERS.join(', ')}`,
         );
-      const positive = inputs.positive as Conditioning | undefined;
-      const negative = inputs.negative as Conditioning | undefined;
+      const positive = fitContextLength(ctx, denoiser, inputs.positive as Conditioning | undefined);
+      const negative = fitContextLength(ctx, denoiser, inputs.negative as Conditioning | undefined);
       if (!denoiser.conditional && (positive || negative)) {
         ctx.warn(`model '${denoiser.name}' is unconditional: conditioning ignored`);
       }

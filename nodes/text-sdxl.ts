@@ -4,7 +4,8 @@
 // applied to each encoder's states separately as A1111 does for SDXL. An empty prompt is encoded like
 // any other (ComfyUI's behaviour; ConditioningZeroOut gives zeros instead).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
-import { applyEmphasis, weightedRow } from './text/emphasis.ts';
+import { chunkRows, tokenRuns } from './text/chunks.ts';
+import { applyEmphasis } from './text/emphasis.ts';
 import { parsePromptWeights } from './text/prompt-weights.ts';
 import type {
   Conditioning,
@@ -67,7 +68,11 @@ function promptRow(ctx: NodeContext, text: string, tokens: RowTokenizer, field: 
       `embedding:${embedding.name}: textual-inversion embeddings are not supported for SDXL yet`,
     );
   }
-  const row = weightedRow(segments, tokens);
+  // One chunk per encoder, as SDXL's conditioner takes it (long prompts and BREAK are cut).
+  const runs = tokenRuns(segments, (text) => tokens.tokenIds(text), new Map());
+  const options = { maxLength: tokens.maxLength, empty: tokens.empty, maxChunks: 1 };
+  const { rows, truncated } = chunkRows(runs, options);
+  const row = { ...rows[0], truncated };
   if (row.truncated) {
     ctx.warn(
       `${field}: prompt is longer than ${tokens.maxLength - 2} tokens (${tokens.maxLength} with start/end tokens); the end was cut off`,

@@ -1,10 +1,11 @@
-// Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77, D], with clip skip and
-// the A1111/ComfyUI prompt-weight syntax (nodes/text/prompt-weights.ts, applied as in emphasis.ts).
+// Text conditioning: CLIP tokenizer + text encoder -> CONDITIONING [1, 77·k, D], with clip skip, the
+// A1111/ComfyUI prompt-weight syntax, BREAK, long prompts and embeddings (nodes/text/encode-chunks.ts).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
-import { applyEmphasis, isPlain, weightedRow } from './text/emphasis.ts';
-import { type PromptSegment, parsePromptWeights } from './text/prompt-weights.ts';
+import { isPlain } from './text/emphasis.ts';
+import { encodeChunks } from './text/encode-chunks.ts';
+import { parsePromptWeights } from './text/prompt-weights.ts';
 import { DEFAULT_SIZE_CONDITIONING, encodeSdxl } from './text-sdxl.ts';
-import type { Conditioning, TextEncoderModel } from './types.ts';
+import type { TextEncoderModel } from './types.ts';
 
 function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {
   const room = clip.maxLength - 2;
@@ -13,47 +14,13 @@ function warnCut(ctx: NodeContext, clip: TextEncoderModel): void {
   );
 }
 
-/** Weighted and/or clip-skipped encoding, through the encoder's id-level API. */
-async function encodeWeighted(
-  ctx: NodeContext,
-  clip: TextEncoderModel,
-  segments: PromptSegment[],
-  clipSkip: number,
-): Promise<Conditioning> {
-  const { tokenIds, encodeIds } = clip;
-  if (!tokenIds || !encodeIds) {
-    throw new NodeInputError(
-      'clip',
-      `${clip.name} takes only plain prompts at clip skip 1 (prompt weights and clip skip need a CLIP from Load Checkpoint or a converted pipeline)`,
-    );
-  }
-  const embedding = segments.find((s) => s.kind === 'embedding');
-  if (embedding?.kind === 'embedding') {
-    throw new NodeInputError(
-      'text',
-      `embedding:${embedding.name}: textual-inversion embeddings are not supported yet (the text encoder takes token ids only)`,
-    );
-  }
-  const row = weightedRow(segments, {
-    maxLength: clip.maxLength,
-    empty: clip.tokenize('').ids,
-    tokenIds: (text) => tokenIds.call(clip, text),
-  });
-  if (row.truncated) warnCut(ctx, clip);
-  const states = await encodeIds.call(clip, [row.ids], clipSkip, ctx.signal).catch((error: Error) => {
-    throw new NodeInputError('clip_skip', error.message);
-  });
-  applyEmphasis(states.data, row.weights, states.shape[2]);
-  return states;
-}
-
 export const textNodes: NodeDefinition[] = [
   defineNode({
     type: 'TextEncode',
     displayName: 'Text Encode',
     category: 'conditioning',
     description:
-      'Encode a prompt with the CLIP text encoder (77 tokens; longer text is cut with a warning). Weights as in A1111: (word:1.2), (word) = ×1.1, [word] = ÷1.1, \\( \\) for literal brackets',
+      'Encode a prompt with the CLIP text encoder. Longer prompts are split into chunks of 75 tokens (77 with start/end) encoded separately and joined; BREAK starts a new chunk. Weights as in A1111: (word:1.2), (word) = ×1.1, [word] = ÷1.1, \\( \\) for literal brackets; embedding:name inserts a textual inversion from the embeddings folder',
     inputs: [{ name: 'clip', type: 'CLIP' }],
     widgets: [
       { name: 'text', kind: 'string', default: '', multiline: true, description: 'The prompt' },
@@ -107,12 +74,13 @@ export const textNodes: NodeDefinition[] = [
         return { conditioning: await encodeSdxl(ctx, clip.sdxl, prompt, { l: 'text', g: 'text' }) };
       }
       const segments = parsePromptWeights(text);
-      if (clipSkip !== 1 || !isPlain(segments)) {
-        return { conditioning: await encodeWeighted(ctx, clip, segments, clipSkip) };
-      }
       // Plain prompt: the text as written, minus the escapes the weight syntax defines.
       const plain = segments.map((s) => (s.kind === 'text' ? s.text : '')).join('');
-      if (clip.tokenize(plain).truncated) warnCut(ctx, clip);
+      const long = isPlain(segments) && clip.tokenize(plain).truncated;
+      if (clipSkip !== 1 || !isPlain(segments) || (long && clip.encodeIds)) {
+        return { conditioning: await encodeChunks(ctx, clip, segments, clipSkip) };
+      }
+      if (long) warnCut(ctx, clip);
       return { conditioning: await clip.encode([plain], ctx.signal) };
     },
   }),

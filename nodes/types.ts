@@ -69,6 +69,8 @@ export interface Denoiser {
   batch: 'dynamic' | number;
   /** True when the model takes text conditioning (encoder_hidden_states). */
   conditional: boolean;
+  /** The one conditioning length the model takes (exports fixed at 77 tokens); absent when any. */
+  contextTokens?: number;
   /**
    * The raw model output (ε, v or x₀ per `config.predictionType`) for a batch x at one
    * timestep (fractional allowed). `context` has the same batch size as x when given.
@@ -83,7 +85,7 @@ export interface TokenizedText {
   truncated: boolean;
 }
 
-/** One tokenizer's view of a prompt row: what weightedRow needs (nodes/text/emphasis.ts). */
+/** One tokenizer's view of a prompt row: what chunkRows needs (nodes/text/chunks.ts). */
 export interface RowTokenizer {
   maxLength: number;
   /** The ids of the empty prompt: [start, end, padding…]. */
@@ -117,8 +119,11 @@ export interface TextEncoderModel {
   hiddenSize: number;
   tokenize(text: string): TokenizedText;
   encode(texts: string[], signal?: AbortSignal): Promise<Conditioning>;
-  /** The BPE ids of `text` alone (no start/end token, no padding), for per-word prompt weights. */
-  tokenIds?(text: string): number[];
+  /**
+   * The BPE ids of `text` alone (no start/end token, no padding), for per-word prompt weights; the
+   * tokenizer may stop once it has more than `limit` ids.
+   */
+  tokenIds?(text: string, limit?: number): number[];
   /**
    * Hidden states [rows, maxLength, hiddenSize] of whole id rows (start, tokens, end, padding) at
    * clip skip `clipSkip` (1: last layer + final norm; K: the output K-1 layers before the last +
@@ -127,6 +132,16 @@ export interface TextEncoderModel {
   encodeIds?(rows: readonly Int32Array[], clipSkip: number, signal?: AbortSignal): Promise<Conditioning>;
   /** Present for SDXL: TextEncode then builds the full conditioning (nodes/text-sdxl.ts). */
   sdxl?: SdxlTextEncoders;
+  /**
+   * encodeIds where a negative id -k stands for row k-1 of `vectors` [n, hiddenSize] (textual-inversion
+   * embeddings); an encoder that cannot take vectors throws an error that says so.
+   */
+  encodeIdsWithVectors?(
+    rows: readonly Int32Array[],
+    vectors: Float32Array,
+    clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<Conditioning>;
 }
 
 /** VAE: latent <-> pixels. Nodes apply `scalingFactor`; these methods take and give unscaled latents. */

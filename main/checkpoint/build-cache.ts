@@ -1,5 +1,7 @@
 // Built checkpoints, cached: a converted pipeline folder (diffusers ONNX layout, written by
-// `convertCheckpoint`) per (checkpoint content, build options, LoRA set, VAE file). The cache lives
+// `convertCheckpoint`) per (checkpoint content, build options, LoRA set, VAE file). A LoRA set is a
+// variant of the LoRA-free build: only the tensors the LoRAs touch are merged and written, the rest
+// is hard-linked (lora-variant.ts), so a changed strength costs those tensors, not a rebuild. The cache lives
 // in `<models folder>/.diffgraph-cache/builds/<key>/` — beside the models it was built from, on the
 // same disk, and hidden from model scans (dot folders are skipped). The checkpoint's hash comes from
 // the size+mtime hash cache (model-hash.ts), so a multi-GB file is hashed once, not per load.
@@ -13,7 +15,10 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSha256 } from '../runtime/model-hash.ts';
 import type { BuildDtype } from './build/weights.ts';
-import { type ConvertResult, convertCheckpoint } from './convert.ts';
+import { convertCheckpoint } from './convert.ts';
+import { detectModel } from './detect.ts';
+import { buildLoraVariant } from './lora-variant.ts';
+import { openTensorFile } from './open.ts';
 import type { Prediction } from './prediction.ts';
 
 export const CACHE_FOLDER = '.diffgraph-cache';
@@ -47,10 +52,16 @@ export type BuildProgress = (done: number, total: number, label: string) => void
 const NETWORKS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'];
 const inFlight = new Map<string, Promise<CachedBuild>>();
 let buildsRun = 0;
+let variantsRun = 0;
 
 /** How many builds this process ran (tests check that a second load hits the cache). */
 export function buildsStarted(): number {
   return buildsRun;
+}
+
+/** How many of them were LoRA variants (touched tensors re-merged over a LoRA-free build). */
+export function variantBuildsStarted(): number {
+  return variantsRun;
 }
 
 /** The cache key: content hashes, never paths, so a renamed model keeps its build. */
@@ -60,7 +71,7 @@ export async function buildKey(request: BuildRequest): Promise<string> {
     loras.push({ sha256: await fileSha256(lora.path), model: lora.strengthModel, clip: lora.strengthClip });
   }
   const parts = {
-    format: 1,
+    format: 2,
     checkpoint: await fileSha256(request.checkpoint),
     vae: request.vae ? await fileSha256(request.vae) : null,
     dtype: request.dtype,
@@ -69,6 +80,66 @@ export async function buildKey(request: BuildRequest): Promise<string> {
     loras,
   };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/** The whole pipeline converted from the checkpoint (and its VAE file) into `tmp`. */
+async function fullBuild(
+  tmp: string,
+  request: BuildRequest,
+  onNetwork: (n: string) => void,
+  onWarning?: (m: string) => void,
+) {
+  await convertCheckpoint({
+    checkpoint: request.checkpoint,
+    out: tmp,
+    vae: request.vae,
+    dtype: request.dtype,
+    attention: request.attention,
+    prediction: request.prediction,
+    onProgress: onNetwork,
+    onWarning,
+  });
+}
+
+/** The LoRA-free build (cached), then only the LoRA-touched tensors re-merged over it into `tmp`. */
+async function variantBuild(
+  cacheRoot: string,
+  tmp: string,
+  request: BuildRequest,
+  onNetwork: (n: string) => void,
+  onWarning?: (m: string) => void,
+) {
+  // The variant builder knows SD 1.x/2.x's single text encoder; SDXL is merged in a full build.
+  if (await isSdxl(request.checkpoint)) {
+    await fullBuild(tmp, request, onNetwork, onWarning);
+    return;
+  }
+  const base = await cachedBuild(cacheRoot, { ...request, loras: [] }, undefined, onWarning);
+  variantsRun += 1;
+  await buildLoraVariant({
+    baseDir: base.dir,
+    out: tmp,
+    checkpoint: request.checkpoint,
+    loras: (request.loras ?? []).map((l) => ({
+      path: l.path,
+      strength: l.strengthModel,
+      strengthClip: l.strengthClip,
+    })),
+    dtype: request.dtype,
+    attention: request.attention,
+    onProgress: onNetwork,
+    onWarning,
+  });
+}
+
+async function isSdxl(checkpoint: string): Promise<boolean> {
+  const file = await openTensorFile(checkpoint);
+  try {
+    const { family } = detectModel(file);
+    return family === 'sdxl' || family === 'sdxl-refiner';
+  } finally {
+    await file.close();
+  }
 }
 
 async function build(
@@ -84,27 +155,15 @@ async function build(
   await mkdir(cacheRoot, { recursive: true });
   const tmp = join(cacheRoot, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}`);
   let done = 0;
-  const result: ConvertResult = await convertCheckpoint({
-    checkpoint: request.checkpoint,
-    out: tmp,
-    loras: (request.loras ?? []).map((l) => ({
-      path: l.path,
-      strength: l.strengthModel,
-      strengthClip: l.strengthClip,
-    })),
-    vae: request.vae,
-    dtype: request.dtype,
-    attention: request.attention,
-    prediction: request.prediction,
-    onProgress: (network) => onProgress?.(done++, NETWORKS.length, network),
-    onWarning,
-  });
-  onProgress?.(NETWORKS.length, NETWORKS.length, 'done');
+  const onNetwork = (network: string) => onProgress?.(done++, NETWORKS.length, network);
   try {
-    await rename(result.out, dir);
+    if ((request.loras ?? []).length > 0) await variantBuild(cacheRoot, tmp, request, onNetwork, onWarning);
+    else await fullBuild(tmp, request, onNetwork, onWarning);
+    onProgress?.(NETWORKS.length, NETWORKS.length, 'done');
+    await rename(tmp, dir);
   } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
     // Another process finished the same key first: keep its folder, drop ours.
-    await rm(result.out, { recursive: true, force: true });
     if (!existsSync(join(dir, 'model_index.json'))) throw error;
   }
   return { dir, built: true, key };

@@ -5,10 +5,13 @@
 // so a failed or interrupted conversion leaves nothing half-written. Weights stream to `.onnx_data`
 // files as they are built.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeModelWithExternalWeights } from '../onnx/external-weights.ts';
+import type { OnnxTypes } from '../onnx/proto.ts';
+import { modelBytes } from '../onnx/save.ts';
 import { buildTextEncoder } from './build/text-encoder.ts';
+import { EXTRA_TOKENS_FILE, withExtraTokenInput } from './build/text-encoder-extra-tokens.ts';
 import { buildUnet } from './build/unet.ts';
 import { buildVaeDecoder, buildVaeEncoder, vaeScaleFactor } from './build/vae.ts';
 import type { BuildDtype } from './build/weights.ts';
@@ -64,7 +67,7 @@ export class ConvertInputError extends Error {
   override name = 'ConvertInputError';
 }
 
-async function openInput(path: string, what: string): Promise<OpenedTensorFile> {
+export async function openInput(path: string, what: string): Promise<OpenedTensorFile> {
   if (!existsSync(path)) throw new ConvertInputError(`${what} ${path} does not exist`);
   try {
     return await openTensorFile(path);
@@ -81,7 +84,7 @@ async function checkTarget(out: string): Promise<void> {
   if (entries.length > 0) throw new ConvertInputError(`--out ${out} already exists and is not empty`);
 }
 
-async function applyLoras(
+export async function applyLoras(
   ckpt: TensorSource,
   requests: readonly LoraRequest[],
   opened: OpenedTensorFile[],
@@ -115,7 +118,7 @@ const FAMILIES: readonly Family[] = ['sd1', 'sd2', 'sdxl', 'sdxl-refiner'];
 type TextStructures = { kind: 'sd'; clip: ClipTextStructure } | { kind: 'sdxl'; sdxl: SdxlTextStructures };
 
 /** The three structures; a missing or misshapen tensor here is bad input. */
-function readStructures(src: TensorSource, vaeSrc: TensorSource, family: Family) {
+export function readStructures(src: TensorSource, vaeSrc: TensorSource, family: Family) {
   try {
     const text: TextStructures =
       family === 'sdxl' || family === 'sdxl-refiner'
@@ -125,6 +128,19 @@ function readStructures(src: TensorSource, vaeSrc: TensorSource, family: Family)
   } catch (error) {
     throw new ConvertInputError((error as Error).message);
   }
+}
+
+/**
+ * diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
+ * conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
+ */
+export function textEncoderLayers(clip: ClipTextStructure): number {
+  return clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
+}
+
+/** Float32 builds are for the CPU (fused attention), float16 builds for GPUs (see convertCheckpoint). */
+export function defaultAttention(dtype: BuildDtype): 'fused' | 'unfused' {
+  return dtype === 'float16' ? 'unfused' : 'fused';
 }
 
 interface BuildChoices {
@@ -148,11 +164,16 @@ async function buildAll(
   if (text.kind === 'sdxl') {
     await buildSdxlTextEncoders(write, src, text.sdxl, dtype);
   } else {
-    // diffusers' SD 2.x text encoder drops OpenCLIP's last layer, so last_hidden_state is SD 2.x's
-    // conditioning (penultimate layer + final norm) for every pipeline that reads last_hidden_state.
     const { clip } = text;
-    const layers = clip.layout === 'openclip' ? clip.layers - 1 : clip.layers;
-    await write('text_encoder', (sink) => buildTextEncoder(src, clip, { dtype, layers }, sink));
+    const layers = textEncoderLayers(clip);
+    let textEncoder: OnnxTypes.ModelProto | undefined;
+    await write('text_encoder', async (sink) => {
+      textEncoder = await buildTextEncoder(src, clip, { dtype, layers }, sink);
+      return textEncoder;
+    });
+    // Beside optimum's model.onnx: the same network taking embedding vectors, on the same weights file.
+    const extra = withExtraTokenInput(textEncoder as OnnxTypes.ModelProto, clip.width);
+    await writeFile(join(tmp, 'text_encoder', EXTRA_TOKENS_FILE), modelBytes(extra));
   }
   await write('unet', (sink) => buildUnet(src, unet, { dtype, attention }, sink));
   await write('vae_decoder', (sink) => buildVaeDecoder(vaeSrc, vae, sink));
@@ -192,7 +213,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     await mkdir(tmp, { recursive: true });
     // Float32 builds are for the CPU (fused attention); float16 builds for GPUs, where ORT 1.30's WebGPU
     // MultiHeadAttention is wrong at these sequence lengths (see build/net-ops.ts), so unfused there.
-    const attention = options.attention ?? (dtype === 'float16' ? 'unfused' : 'fused');
+    const attention = options.attention ?? defaultAttention(dtype);
     const family = detection.family;
     const built = await buildAll(
       tmp,

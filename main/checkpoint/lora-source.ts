@@ -61,9 +61,10 @@ export class LoraPatchedSource implements TensorSource {
     return this.base.name;
   }
 
-  /** The weights some LoRA changes. */
-  patchedKeys(): string[] {
-    return [...this.patches.keys()];
+  /** The weights some LoRA changes (with a non-zero strength), optionally of one network only. */
+  patchedKeys(part?: 'unet' | 'text'): string[] {
+    const keys = [...this.patches.entries()];
+    return keys.filter(([, list]) => !part || list.some((p) => p.patch.target.part === part)).map(([k]) => k);
   }
 
   keys(): readonly string[] {

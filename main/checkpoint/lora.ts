@@ -98,16 +98,25 @@ function fitError(lora: string, module: string, detail: string): Error {
   );
 }
 
-async function readPatch(
-  lora: TensorSource,
+/** A LoRA module matched to the weight it patches, its shapes checked (no values read). */
+interface MatchedModule {
+  module: string;
+  keys: Required<Pick<ModuleKeys, 'down' | 'up'>> & Pick<ModuleKeys, 'alpha'>;
+  target: LoraTarget;
+  rank: number;
+  out: number;
+  cols: number;
+}
+
+function matchShapes(
+  lora: Header & { name: string },
   model: Header,
   module: string,
-  keys: ModuleKeys,
+  keys: MatchedModule['keys'],
   target: LoraTarget,
-): Promise<LoraPatch> {
-  const [downKey, upKey] = [keys.down as string, keys.up as string];
-  const downShape = lora.info(downKey).shape;
-  const upShape = lora.info(upKey).shape;
+): MatchedModule {
+  const downShape = lora.info(keys.down).shape;
+  const upShape = lora.info(keys.up).shape;
   const rank = downShape[0];
   const out = upShape[0];
   const cols = elements(downShape.slice(1));
@@ -127,16 +136,20 @@ async function readPatch(
       `(up [${upShape}] @ down [${downShape}] = ${out}×${cols}) does not fit ${target.key}${where} [${targetShape}]`,
     );
   }
-  const alpha = keys.alpha ? (await lora.read(keys.alpha))[0] : rank;
+  return { module, keys, target, rank, out, cols };
+}
+
+async function readPatch(lora: TensorSource, m: MatchedModule): Promise<LoraPatch> {
+  const alpha = m.keys.alpha ? (await lora.read(m.keys.alpha))[0] : m.rank;
   return {
-    module,
-    target,
-    up: await lora.read(upKey),
-    down: await lora.read(downKey),
-    rank,
-    out,
-    cols,
-    scale: alpha / rank,
+    module: m.module,
+    target: m.target,
+    up: await lora.read(m.keys.up),
+    down: await lora.read(m.keys.down),
+    rank: m.rank,
+    out: m.out,
+    cols: m.cols,
+    scale: alpha / m.rank,
   };
 }
 
@@ -147,11 +160,22 @@ function warningFor(name: string, unmatched: string[], total: number): string | 
   return `${name}: ${unmatched.length} of ${total} LoRA entries match no weight of the checkpoint and are ignored: ${shown}${more}`;
 }
 
-/** Read a LoRA against the checkpoint it will patch; throws if it fits none or a wrong shape. */
-export async function readLora(lora: TensorSource, model: Header): Promise<LoraFile> {
+export interface LoraMatch {
+  matched: MatchedModule[];
+  /** Module names (or stray keys) that match no weight of the checkpoint. */
+  unmatched: string[];
+  /** Modules plus stray keys, for the warning's count. */
+  total: number;
+}
+
+/**
+ * Match a LoRA's modules to the checkpoint's weights from the two headers alone (names and shapes,
+ * no values): throws when no module fits or one has the wrong shape.
+ */
+export function matchLora(lora: Header & { name: string }, model: Header): LoraMatch {
   const index = kohyaIndex(loraTargetTable(model));
   const { modules, stray } = groupModules(lora.keys());
-  const patches: LoraPatch[] = [];
+  const matched: MatchedModule[] = [];
   const unmatched = [...stray];
   for (const [module, keys] of modules) {
     const target = index.get(lookupName(module));
@@ -159,20 +183,25 @@ export async function readLora(lora: TensorSource, model: Header): Promise<LoraF
       unmatched.push(!keys.down || !keys.up ? `${module} (no ${keys.down ? 'up' : 'down'} weight)` : module);
       continue;
     }
-    patches.push(await readPatch(lora, model, module, keys, target));
+    matched.push(
+      matchShapes(lora, model, module, { down: keys.down, up: keys.up, alpha: keys.alpha }, target),
+    );
   }
-  if (patches.length === 0) {
+  if (matched.length === 0) {
     const sample = [...modules.keys()].slice(0, 3).join(', ') || lora.keys().slice(0, 3).join(', ');
     throw new Error(
       `${lora.name}: none of its ${modules.size} LoRA modules match a weight of this checkpoint (e.g. ${sample}): it is for another architecture or not a LoRA`,
     );
   }
-  return {
-    name: lora.name,
-    patches,
-    unmatched,
-    warning: warningFor(lora.name, unmatched, modules.size + stray.length),
-  };
+  return { matched, unmatched, total: modules.size + stray.length };
+}
+
+/** Read a LoRA against the checkpoint it will patch; throws if it fits none or a wrong shape. */
+export async function readLora(lora: TensorSource, model: Header): Promise<LoraFile> {
+  const { matched, unmatched, total } = matchLora(lora, model);
+  const patches: LoraPatch[] = [];
+  for (const m of matched) patches.push(await readPatch(lora, m));
+  return { name: lora.name, patches, unmatched, warning: warningFor(lora.name, unmatched, total) };
 }
 
 /** W += factor · (up @ down), into the patch's rows of `weight` (float32, row-major). */

@@ -9,6 +9,7 @@ import { modelRoots, resolveModel } from '../runtime/model-resolve.ts';
 import { cachedOnnxHeader } from '../runtime/onnx-header.ts';
 import { fixedDim } from '../runtime/slot-signatures.ts';
 import type { GraphProblem } from './events.ts';
+import { loraFitProblems } from './lora-fit-checks.ts';
 import type { NodeRegistry } from './registry.ts';
 
 /** Pixels per latent cell (the SD VAE downsamples by 8). */
@@ -26,12 +27,16 @@ interface CheckedEngine {
   validate(doc: unknown): GraphProblem[];
 }
 
-/** The engine's structural validation, then (when that passes) the checks that read models. */
+/** The engine's structural validation, then (when that passes) the checks that read model headers. */
 export async function validateWithModels(engine: CheckedEngine, raw: unknown): Promise<GraphProblem[]> {
   const problems = engine.validate(raw);
   if (problems.length > 0) return problems;
   const normalized = normalizeGraph(raw);
-  return normalized.ok ? modelShapeProblems(normalized.doc, engine.registry, engine.runtime) : problems;
+  if (!normalized.ok) return problems;
+  return [
+    ...(await modelShapeProblems(normalized.doc, engine.registry, engine.runtime)),
+    ...(await loraFitProblems(normalized.doc, engine.runtime)),
+  ];
 }
 
 /**

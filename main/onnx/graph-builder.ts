@@ -47,7 +47,14 @@ function valueInfo(name: string, type: ElemType, shape: readonly Dim[]): OnnxTyp
  * Receives each initializer as it is made and returns what the model keeps in its place (e.g. the
  * same tensor with its bytes moved to an external-data file: see external-weights.ts).
  */
-export type WeightSink = (tensor: OnnxTypes.ITensorProto) => OnnxTypes.ITensorProto;
+/**
+ * Where initializers go (e.g. an external-data file). `origin` names the checkpoint tensors an
+ * initializer was computed from, so a LoRA re-merge can tell which ones a LoRA touches.
+ */
+export type WeightSink = (
+  tensor: OnnxTypes.ITensorProto,
+  origin?: readonly string[],
+) => OnnxTypes.ITensorProto;
 
 export class GraphBuilder {
   private readonly nodes: OnnxTypes.INodeProto[] = [];
@@ -101,10 +108,11 @@ export class GraphBuilder {
     values: TensorValues,
     dims: readonly number[],
     type: ElemType = 'float32',
+    origin?: readonly string[],
   ): string {
     const name = this.fresh(prefix);
     const tensor = makeTensor(name, values, dims, type);
-    this.initializers.push(this.weightSink ? this.weightSink(tensor) : tensor);
+    this.initializers.push(this.weightSink ? this.weightSink(tensor, origin) : tensor);
     return name;
   }
 

@@ -196,7 +196,11 @@ async function loadPipelineClip(
     handle: await openSlot(ctx, path, 'text_encoder', model, device),
   });
   if (!files.sdxl) {
-    const { handle, tokenizer } = await open(files.textEncoder, files.tokenizer);
+    // Diffgraph's own builds carry a twin graph that also takes embedding vectors (textual inversion).
+    const { handle, tokenizer } = await open(
+      files.textEncoderExtraTokens ?? files.textEncoder,
+      files.tokenizer,
+    );
     return OnnxTextEncoder.load(model, handle, tokenizer);
   }
   const l = files.sdxl.hasTextEncoder ? await open(files.textEncoder, files.tokenizer) : undefined;

@@ -5,7 +5,7 @@ import type { Conditioning, TextEncoderModel, TokenizedText } from '../../nodes/
 import type { ClipTokenizer } from './clip-tokenizer.ts';
 import type { SessionHandle } from './session-pool.ts';
 import { type TextEncoderSignature, textEncoderSignature } from './slot-signatures.ts';
-import { filledTensor, idsTensor, readFloats } from './tensor-io.ts';
+import { filledTensor, floatTensor, idsTensor, readFloats } from './tensor-io.ts';
 
 const CACHE_ENTRIES = 64;
 
@@ -75,13 +75,42 @@ export class OnnxTextEncoder implements TextEncoderModel {
     return { data, shape: [texts.length, this.maxLength, this.hiddenSize] };
   }
 
-  tokenIds(text: string): number[] {
-    return this.tokenizer.encodeTokens(text);
+  tokenIds(text: string, limit?: number): number[] {
+    return this.tokenizer.encodeTokens(text, limit);
   }
 
   async encodeIds(
     rows: readonly Int32Array[],
     clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<Conditioning> {
+    return this.encodeRows(rows, clipSkip, undefined, signal);
+  }
+
+  /** encodeIds where id -k stands for row k-1 of `vectors` [n, hiddenSize] (textual inversion). */
+  async encodeIdsWithVectors(
+    rows: readonly Int32Array[],
+    vectors: Float32Array,
+    clipSkip: number,
+    signal?: AbortSignal,
+  ): Promise<Conditioning> {
+    if (!this.signature.extraTokens) {
+      throw new Error(
+        `${this.name}: this text encoder takes token ids only, so textual-inversion embeddings cannot be placed in the prompt (load the checkpoint with Load Checkpoint, or convert it with diffgraph convert, whose text encoder takes embedding vectors)`,
+      );
+    }
+    if (vectors.length === 0 || vectors.length % this.hiddenSize !== 0) {
+      throw new Error(
+        `${this.name}: embedding vectors hold ${vectors.length} values, expected rows of ${this.hiddenSize}`,
+      );
+    }
+    return this.encodeRows(rows, clipSkip, vectors, signal);
+  }
+
+  private async encodeRows(
+    rows: readonly Int32Array[],
+    clipSkip: number,
+    vectors: Float32Array | undefined,
     signal?: AbortSignal,
   ): Promise<Conditioning> {
     for (const row of rows) {
@@ -98,7 +127,7 @@ export class OnnxTextEncoder implements TextEncoderModel {
         `${this.name}: the text encoder has no clip skip ${clipSkip} (it offers 1${skips.map((k) => `, ${k}`).join('')})`,
       );
     }
-    const outputs = await this.runIds([...rows], signal);
+    const outputs = await this.runIds([...rows], signal, vectors);
     const data = readFloats(outputs[name]);
     return { data, shape: [rows.length, this.maxLength, data.length / rows.length / this.maxLength] };
   }
@@ -113,12 +142,18 @@ export class OnnxTextEncoder implements TextEncoderModel {
     return readFloats(outputs[this.signature.output]);
   }
 
-  private async runIds(rows: Int32Array[], signal?: AbortSignal) {
+  private async runIds(rows: Int32Array[], signal?: AbortSignal, vectors?: Float32Array) {
     const shape = [rows.length, this.maxLength];
     const ids = new Int32Array(rows.length * this.maxLength);
     for (const [i, row] of rows.entries()) ids.set(row, i * this.maxLength);
     const feeds: Record<string, ort.Tensor> = { input_ids: idsTensor(ids, shape, this.signature.idsType) };
     if (this.signature.maskType) feeds.attention_mask = filledTensor(1, shape, this.signature.maskType);
+    if (this.signature.extraTokens) {
+      // No embedding in the prompt: one zero row that no (non-negative) id selects.
+      const width = this.hiddenSize || 1;
+      const data = vectors ?? new Float32Array(width);
+      feeds[this.signature.extraTokens] = floatTensor(data, [data.length / width, width], 'float32');
+    }
     return this.handle.run(feeds, signal);
   }
 }

@@ -41,6 +41,7 @@ export class OnnxDenoiser implements Denoiser {
   readonly channels: number;
   readonly batch: 'dynamic' | number;
   readonly conditional: boolean;
+  readonly contextTokens?: number;
 
   constructor(
     private readonly handle: SessionHandle,
@@ -52,6 +53,7 @@ export class OnnxDenoiser implements Denoiser {
     this.channels = signature.channels;
     this.batch = signature.batch;
     this.conditional = signature.context !== undefined;
+    this.contextTokens = signature.context?.tokens ?? undefined;
   }
 
   /** Load the session (errors and device notices land on the loader node) and read its signature. */
@@ -94,7 +96,12 @@ export class OnnxDenoiser implements Denoiser {
       const tokens = spec.tokens ?? DEFAULT_TOKENS;
       return { data: new Float32Array(batch * tokens * spec.hidden), shape: [batch, tokens, spec.hidden] };
     }
-    const [cBatch, , hidden] = context.shape;
+    const [cBatch, tokens, hidden] = context.shape;
+    if (spec.tokens !== null && tokens !== spec.tokens) {
+      throw new Error(
+        `${this.name}: conditioning has ${tokens} tokens but this U-Net takes exactly ${spec.tokens} (a fixed-shape export): keep the prompt within ${spec.tokens - 2} tokens and without BREAK`,
+      );
+    }
     if (spec.hidden !== null && hidden !== spec.hidden) {
       throw new Error(
         `${this.name}: conditioning has hidden size ${hidden} but the U-Net expects ${spec.hidden} (text encoder from another model?)`,

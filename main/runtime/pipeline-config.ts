@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { SD_DENOISER_CONFIG, SD_SCALING_FACTOR } from '../../nodes/sd-constants.ts';
 import type { BetaSchedule, DenoiserConfig, PredictionType } from '../../nodes/types.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
+import { EXTRA_TOKENS_FILE } from './extra-tokens.ts';
 
 export interface PipelineFiles {
   dir: string;
   unet: string;
   textEncoder: string;
+  /** Diffgraph's builds: the same text encoder that also takes textual-inversion vectors. */
+  textEncoderExtraTokens?: string;
   vaeDecoder: string;
   /** Missing in txt2img-only exports; VAEEncode then reports it. */
   vaeEncoder?: string;
@@ -29,6 +32,8 @@ function readJson(path: string): Record<string, unknown> {
     throw new ModelInputError('file', `${path} is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+const optional = (path: string) => (existsSync(path) ? path : undefined);
 
 /** Check a folder is a diffusers ONNX pipeline and list its component files. */
 export function pipelineFiles(dir: string): PipelineFiles {
@@ -70,6 +75,7 @@ export function pipelineFiles(dir: string): PipelineFiles {
   return {
     dir,
     ...required,
+    textEncoderExtraTokens: optional(join(dir, 'text_encoder', EXTRA_TOKENS_FILE)),
     vaeEncoder: existsSync(component('vae_encoder')) ? component('vae_encoder') : undefined,
     tokenizer: join(dir, 'tokenizer'),
     schedulerConfig: existsSync(scheduler) ? scheduler : undefined,

@@ -1,6 +1,7 @@
 // What each model slot (U-Net, text encoder, VAE decoder/encoder) expects of an ONNX model's
 // inputs and outputs, read from the declared names, element types and shapes. The wrappers
 // adapt to what they find; anything that does not fit is an error listing expected vs found.
+import { EXTRA_TOKENS_INPUT } from './extra-tokens.ts';
 import { describeValue, type FloatType, isFloatType, type OnnxValueInfo } from './onnx-header.ts';
 
 export type Slot = 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';
@@ -153,6 +154,8 @@ export function unetSignature(io: ModelIO, source: string): UnetSignature {
 export interface TextEncoderSignature {
   idsType: OnnxValueInfo['type'];
   maskType?: OnnxValueInfo['type'];
+  /** Diffgraph's extra_tokens graph: vectors [n, D] that negative ids select (textual inversion). */
+  extraTokens?: string;
   batch: 'dynamic' | number;
   tokens: number;
   hidden: number | null;
@@ -166,7 +169,10 @@ export function textEncoderSignature(io: ModelIO, source: string): TextEncoderSi
   if ((ids.type !== 'int32' && ids.type !== 'int64') || ids.shape.length !== 2)
     throw fail('input_ids must be int32/int64 [batch,77]');
   const mask = find(io.inputs, 'attention_mask');
-  const extra = io.inputs.filter((i) => i !== ids && i !== mask);
+  const vectors = find(io.inputs, EXTRA_TOKENS_INPUT);
+  if (vectors && (vectors.type !== 'float32' || vectors.shape.length !== 2))
+    throw fail(`${EXTRA_TOKENS_INPUT} must be float32 [n,D]`);
+  const extra = io.inputs.filter((i) => i !== ids && i !== mask && i !== vectors);
   if (extra.length > 0) throw fail(`unsupported inputs ${extra.map((i) => i.name).join(', ')}`);
   const output = find(io.outputs, 'last_hidden_state') ?? io.outputs[0];
   if (!output || !isFloatType(output.type) || output.shape.length !== 3)
@@ -174,6 +180,7 @@ export function textEncoderSignature(io: ModelIO, source: string): TextEncoderSi
   return {
     idsType: ids.type,
     maskType: mask?.type,
+    extraTokens: vectors?.name,
     batch: fixedDim(ids.shape[0]) ?? 'dynamic',
     tokens: fixedDim(ids.shape[1]) ?? 77,
     hidden: fixedDim(output.shape[2]),

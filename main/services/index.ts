@@ -7,6 +7,7 @@
 // mapped type makes a missing or mistyped entry a compile error, and the engine is not touched.
 import type { ModelReference, NodeServices, RunScope, RuntimeServices, WidgetSpec } from '../../nodes/api.ts';
 import { createCheckpointLoaders } from './checkpoints.ts';
+import { createEmbeddingLoader } from './embeddings.ts';
 import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
@@ -37,6 +38,7 @@ const SERVICE_FACTORIES: ServiceFactories = {
   images: createImageCodec,
   files: createNodeFiles,
   evaluation: createEvaluation,
+  embeddings: createEmbeddingLoader,
 };
 
 /** Services built on first access, so a node that uses none costs nothing. */

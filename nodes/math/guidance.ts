@@ -12,6 +12,7 @@ import {
   withDefaultAesthetic,
 } from './conditioning.ts';
 import { combineGuidance } from './prediction.ts';
+import { commonSequenceLength, tileSequence } from './sequence-tiling.ts';
 
 export interface GuidanceOptions {
   denoiser: Denoiser;
@@ -113,9 +114,11 @@ export class GuidedModel {
       );
     }
     this.uncond = expandConditioning(options.negative, this.batch, 'negative');
-    if (denoiser.batch === 'dynamic') {
+    // Prompts of different lengths share one call when tiling them to a common length is cheap.
+    const tokens = commonSequenceLength(this.uncond.shape[1], this.cond.shape[1]);
+    if (denoiser.batch === 'dynamic' && tokens !== null) {
       this.mode = 'joint';
-      this.joint = concatConditioning(this.uncond, this.cond);
+      this.joint = concatConditioning(tileSequence(this.uncond, tokens), tileSequence(this.cond, tokens));
       this.jointInput = new Float32Array(2 * this.size);
     } else {
       this.mode = 'separate';

@@ -5,43 +5,6 @@
 // empty prompt's states; Diffgraph follows A1111 here.)
 import type { PromptSegment } from './prompt-weights.ts';
 
-export interface WeightedRow {
-  /** Exactly `maxLength` ids: start, tokens, end, padding. */
-  ids: Int32Array;
-  /** One weight per id (1 for start, end and padding). */
-  weights: Float32Array;
-  truncated: boolean;
-}
-
-export interface RowTokens {
-  maxLength: number;
-  /** The ids of the empty prompt: [start, end, padding…], from the encoder's own tokenizer. */
-  empty: Int32Array;
-  tokenIds(text: string): number[];
-}
-
-/** Weighted text segments as one id row; tokens past maxLength - 2 are cut (`truncated`). */
-export function weightedRow(segments: readonly PromptSegment[], tokens: RowTokens): WeightedRow {
-  const room = tokens.maxLength - 2;
-  const ids: number[] = [];
-  const weights: number[] = [];
-  for (const segment of segments) {
-    if (segment.kind !== 'text') continue;
-    for (const id of tokens.tokenIds(segment.text)) {
-      ids.push(id);
-      weights.push(segment.weight);
-    }
-  }
-  const kept = Math.min(ids.length, room);
-  const row = Int32Array.from(tokens.empty);
-  const end = tokens.empty[1];
-  row.set(ids.slice(0, kept), 1);
-  row[kept + 1] = end;
-  const rowWeights = new Float32Array(tokens.maxLength).fill(1);
-  rowWeights.set(weights.slice(0, kept), 1);
-  return { ids: row, weights: rowWeights, truncated: ids.length > room };
-}
-
 /** A1111's emphasis on one [tokens, width] chunk (in place): scale rows by weight, restore the mean. */
 export function applyEmphasis(states: Float32Array, weights: Float32Array, width: number): void {
   if (weights.every((w) => w === 1)) return;

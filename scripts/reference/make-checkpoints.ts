@@ -2,7 +2,7 @@
 // sidecar listing what was written. Usage: tsx scripts/reference/make-checkpoints.ts OUT_DIR [PART...]
 // (parts: every key of PARTS; all by default). Each part is a generator over its own fixture module.
 //   unet: the tiny U-Nets (scripts/reference/unet.py)
-//   text: tiny-clip-l, tiny-openclip (scripts/reference/text.py)
+//   text: tiny-clip-l, tiny-openclip, tiny-embedding (scripts/reference/text.py, text_prompts.py)
 //   vae: tiny-vae, tiny-vae-diffusers (scripts/reference/vae.py)
 //   checkpoint: whole tiny SD 1.x / 2.x single-file checkpoints (tiny-sd1, tiny-sd2)
 //   sdxl: whole tiny SDXL base and refiner checkpoints (tiny-sdxl, tiny-sdxl-refiner) and a kohya LoRA
@@ -55,7 +55,7 @@ function files(...names: string[]): PartWriter {
 
 const PARTS: Record<string, PartWriter> = {
   unet: writeUnets,
-  text: files('tiny-clip-l', 'tiny-openclip'),
+  text: files('tiny-clip-l', 'tiny-openclip', 'tiny-embedding'),
   vae: files('tiny-vae', 'tiny-vae-diffusers'),
   checkpoint: files('tiny-sd1', 'tiny-sd2'),
   sdxl: writeSdxl,

@@ -37,8 +37,12 @@ async function packedQkv(w: CheckpointWeights, h: string, p: string, width: numb
   for (const [j, name] of ['q', 'k', 'v'].entries()) {
     const part = weight.subarray(j * rows, (j + 1) * rows);
     const t = transpose2d(part, width, width);
-    const y = w.g.node('MatMul', [h, w.store(`${p}attn.${name}_proj.weight`, t, [width, width])]);
-    const b = w.store(`${p}attn.${name}_proj.bias`, bias.slice(j * width, (j + 1) * width), [width]);
+    const y = w.g.node('MatMul', [
+      h,
+      w.store(`${p}attn.${name}_proj.weight`, t, [width, width], undefined, [`${p}attn.in_proj_weight`]),
+    ]);
+    const biasPart = bias.slice(j * width, (j + 1) * width);
+    const b = w.store(`${p}attn.${name}_proj.bias`, biasPart, [width], undefined, [`${p}attn.in_proj_bias`]);
     out.push(w.g.node('Add', [y, b]));
   }
   return out as [string, string, string];

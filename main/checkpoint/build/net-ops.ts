@@ -23,6 +23,11 @@ export class NetOps {
     readonly dtype: BuildDtype,
   ) {}
 
+  /** The checkpoint key of a parameter named relative to the prefix. */
+  fullKey(key: string): string {
+    return this.prefix + key;
+  }
+
   /** The parameter's float32 values after checking it exists with exactly `shape`. */
   async param(key: string, shape: readonly number[]): Promise<Float32Array> {
     const full = this.prefix + key;
@@ -37,7 +42,8 @@ export class NetOps {
 
   /** A weight initializer in the build dtype. */
   async weight(key: string, shape: readonly number[], stored: readonly number[] = shape): Promise<string> {
-    return this.g.initializer(key.replaceAll('.', '_'), await this.param(key, shape), stored, this.dtype);
+    const values = await this.param(key, shape);
+    return this.g.initializer(key.replaceAll('.', '_'), values, stored, this.dtype, [this.fullKey(key)]);
   }
 
   scalar(value: number): string {
@@ -70,7 +76,9 @@ export class NetOps {
     const w = transpose2d(await this.param(`${key}.weight`, [cout, cin]), cout, cin);
     const y = this.g.node('MatMul', [
       x,
-      this.g.initializer(`${key.replaceAll('.', '_')}_wt`, w, [cin, cout], this.dtype),
+      this.g.initializer(`${key.replaceAll('.', '_')}_wt`, w, [cin, cout], this.dtype, [
+        this.fullKey(`${key}.weight`),
+      ]),
     ]);
     return bias ? this.g.node('Add', [y, await this.weight(`${key}.bias`, [cout])]) : y;
   }

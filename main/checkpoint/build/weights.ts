@@ -45,9 +45,18 @@ export class CheckpointWeights {
     return this.src.read(key);
   }
 
-  /** Store `values` with `dims` in the build dtype; returns a float32 value name. */
-  store(name: string, values: Float32Array, dims: readonly number[], dtype = this.dtype): string {
-    const stored = this.g.initializer(name.replace(/[^A-Za-z0-9_]/g, '_'), values, dims, dtype);
+  /**
+   * Store `values` with `dims` in the build dtype; returns a float32 value name. `origin`: the
+   * checkpoint tensors they were computed from (default: the tensor `name` itself).
+   */
+  store(
+    name: string,
+    values: Float32Array,
+    dims: readonly number[],
+    dtype = this.dtype,
+    origin: readonly string[] = [name],
+  ): string {
+    const stored = this.g.initializer(name.replace(/[^A-Za-z0-9_]/g, '_'), values, dims, dtype, origin);
     return dtype === 'float32' ? stored : this.g.node('Cast', [stored], { to: 1 });
   }
 

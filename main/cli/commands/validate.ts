@@ -31,6 +31,7 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
         formatProblem,
         loadAnyGraphFile,
         loadProblems,
+        loraFitProblems,
         modelSearchPath,
         modelShapeProblems,
         resolveCliPaths,
@@ -48,10 +49,11 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
       const registry = defaultRegistry();
       const problems = [...loaded.problems, ...validateGraph(loaded.doc, registry)];
       if (problems.length === 0) {
-        // Sizes a model cannot take (its ONNX header declares fixed input shapes; headers only).
+        // Sizes a model cannot take (fixed ONNX input shapes) and LoRAs that do not fit their checkpoint (headers only).
         const paths = resolveCliPaths(options);
         const runtime = createRuntimeServices({ paths, modelSearchPath: modelSearchPath(paths) });
         problems.push(...(await modelShapeProblems(loaded.doc, registry, runtime)));
+        problems.push(...(await loraFitProblems(loaded.doc, runtime)));
       }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(problems)}\n`);

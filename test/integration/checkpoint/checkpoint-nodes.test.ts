@@ -10,34 +10,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildsStarted } from '../../../main/checkpoint/build-cache.ts';
 import { convertCheckpoint, type LoraRequest } from '../../../main/checkpoint/convert.ts';
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
-import { SeededRandom } from '../../../main/onnx/random.ts';
 import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
+import { writeKohyaLora } from '../../fixtures/checkpoints/tiny-lora.ts';
 import { SLOW_TEST_MS } from '../cli/harness.ts';
 import { runGraph, type TestGraph, tempFolders, testEngine, txt2imgGraph } from '../runtime/graphs.ts';
+import { checkpointGraph } from './checkpoint-graph.ts';
 
 let models: string;
-const RANK = 2;
-
-/** A kohya LoRA on one linear weight of `out`×`cols` (its module name says which). */
-async function writeLora(file: string, module: string, out: number, cols: number, seed: number) {
-  const rng = new SeededRandom(seed);
-  await writeSafetensors(join(models, 'loras', file), [
-    {
-      name: `${module}.lora_down.weight`,
-      shape: [RANK, cols],
-      dtype: 'F32',
-      values: rng.normals(RANK * cols, 1),
-    },
-    {
-      name: `${module}.lora_up.weight`,
-      shape: [out, RANK],
-      dtype: 'F32',
-      values: rng.normals(out * RANK, 1),
-    },
-    { name: `${module}.alpha`, shape: [], dtype: 'F32', values: Float32Array.of(RANK) },
-  ]);
-}
+/** A kohya LoRA in the models folder's loras/ (see tiny-lora.ts). */
+const writeLora = (file: string, module: string, out: number, cols: number, seed: number) =>
+  writeKohyaLora(join(models, 'loras', file), module, out, cols, seed);
 
 beforeAll(async () => {
   setHashCacheFile(null);
@@ -65,39 +48,6 @@ beforeAll(async () => {
     3,
   );
 });
-
-interface LoraNode {
-  lora: string;
-  model: number;
-  clip: number;
-}
-
-/** txt2imgGraph with LoadCheckpoint (and a LoRA chain) in place of LoadPipeline. */
-function checkpointGraph(checkpoint: string, loras: LoraNode[] = [], prefix = 'ckpt'): TestGraph {
-  const graph = txt2imgGraph({ steps: 2, size: 64, prefix, seed: 7 });
-  graph.nodes.load = {
-    type: 'LoadCheckpoint',
-    widgets: { checkpoint, device: 'cpu', dtype: 'float32', prediction: 'auto' },
-    position: [0, 0],
-  };
-  let source = 'load';
-  for (const [i, lora] of loras.entries()) {
-    const id = `lora${i}`;
-    graph.nodes[id] = {
-      type: 'LoadLoRA',
-      widgets: { lora: lora.lora, strength_model: lora.model, strength_clip: lora.clip },
-      position: [0, 100 * (i + 1)],
-    };
-    graph.edges.push(
-      { from: [source, 'model'], to: [id, 'model'] },
-      { from: [source, 'clip'], to: [id, 'clip'] },
-    );
-    source = id;
-  }
-  for (const e of graph.edges)
-    if (e.from[0] === 'load' && e.from[1] !== 'vae' && !e.to[0].startsWith('lora')) e.from[0] = source;
-  return graph;
-}
 
 async function pixels(graph: TestGraph) {
   const { result, events } = await runGraph(testEngine(tempFolders(models)), graph);

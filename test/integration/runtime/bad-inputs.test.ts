@@ -158,15 +158,17 @@ describe('bad image and text inputs', () => {
     );
   });
 
-  it('a prompt over 77 tokens runs with a truncation warning on its node', async () => {
+  it('a prompt over 75 tokens on a U-Net fixed at 77 tokens runs on its first chunk, with a warning on the sampler', async () => {
     const long = Array.from({ length: 90 }, (_, i) => `word${i}`).join(' ');
     const { result, events } = await runGraph(testEngine(folders), txt2imgGraph({ prompt: long, steps: 2 }));
     expect(result.status).toBe('done');
     const warnings = events.filter(
       (e): e is Extract<EngineEvent, { type: 'node-warning' }> => e.type === 'node-warning',
     );
-    expect(warnings.map((w) => [w.nodeId, w.message])).toEqual([
-      ['positive', 'prompt is longer than 75 tokens (77 with start/end tokens); the end was cut off'],
-    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].nodeId).toBe('sampler');
+    expect(warnings[0].message).toMatch(
+      /takes 77 tokens of conditioning; the prompt has \d+ \(\d+ chunks\): only the first chunk is used/,
+    );
   });
 });

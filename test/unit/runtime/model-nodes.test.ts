@@ -44,15 +44,27 @@ describe('TextEncode', () => {
     expect(ctx.warnings).toEqual([]);
   });
 
-  it('warns when the prompt is cut at 75 tokens', async () => {
+  it('encodes a prompt over 75 tokens as 77-token chunks joined along the sequence', async () => {
     const ctx = testContext(testRuntime({ models: f.modelsDir }));
-    await node('TextEncode').run(ctx, {
-      clip,
-      text: Array.from({ length: 80 }, (_, i) => `word${i}`).join(' '),
+    const text = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+    const { conditioning } = (await node('TextEncode').run(ctx, { clip, text })) as {
+      conditioning: Conditioning;
+    };
+    const chunks = Math.ceil((clip.tokenIds?.(text).length ?? 0) / 75);
+    expect(chunks).toBeGreaterThan(1);
+    expect(conditioning.shape).toEqual([1, chunks * 77, f.hiddenSize]);
+    expect(ctx.warnings).toEqual([]);
+  });
+
+  it('refuses an embedding on a text encoder that takes token ids only, saying what can', async () => {
+    const ctx = testContext(testRuntime({ models: f.modelsDir }));
+    const vectors = new Float32Array(2 * f.hiddenSize).fill(0.5);
+    Object.defineProperty(ctx.services, 'embeddings', {
+      value: { load: async () => ({ file: 'style.safetensors', tokens: 2, vectors }) },
     });
-    expect(ctx.warnings).toEqual([
-      'prompt is longer than 75 tokens (77 with start/end tokens); the end was cut off',
-    ]);
+    const run = node('TextEncode').run(ctx, { clip, text: 'a embedding:style square' });
+    await expect(run).rejects.toMatchObject({ input: 'clip' });
+    await expect(run).rejects.toThrow(/takes token ids only.*Load Checkpoint.*diffgraph convert/);
   });
 
   it('rejects a wire that is not a text encoder', async () => {

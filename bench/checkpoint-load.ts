@@ -1,0 +1,157 @@
+// LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions), warm LoadCheckpoint (cache hit:
+// sessions only), a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
+// cached LoRA-free build), a strength change (one more such variant), and for comparison the full
+// rebuild a LoRA set used to cost (`diffgraph convert --lora`). The checkpoint is generated in a
+// temporary folder (never committed): `--unet sd15` (default) gives an SD 1.5-shaped U-Net (with
+// 64-wide cross-attention context, to match the tiny text encoder and VAE it is stored with);
+// `--unet tiny` the tests' tiny one. The LoRA is rank 32 (kohya names) on every transformer attention
+// projection, as sd-scripts trains by default. The machine's load average is printed with the numbers.
+// Run: npx tsx bench/checkpoint-load.ts [--unet sd15|tiny]
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedBuild, cacheRootFor } from '../main/checkpoint/build-cache.ts';
+import { convertCheckpoint } from '../main/checkpoint/convert.ts';
+import { loraTargetTable } from '../main/checkpoint/lora-names.ts';
+import { MemoryTensorSource } from '../main/checkpoint/memory-source.ts';
+import { type TensorToWrite, writeSafetensors } from '../main/checkpoint/safetensors-write.ts';
+import { createRuntimeServices } from '../main/engine/runtime-services.ts';
+import { SeededRandom } from '../main/onnx/random.ts';
+import { setHashCacheFile } from '../main/runtime/model-hash.ts';
+import { sessionPool } from '../main/runtime/session-pool.ts';
+import { loadCheckpoint } from '../main/services/checkpoint-loader.ts';
+import type { CheckpointRecipe } from '../nodes/api.ts';
+import { TINY_CLIP, tinyClipL } from '../test/fixtures/checkpoints/tiny-clip.ts';
+import { TINY_UNETS, type TinyUnetConfig, unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
+import { tinyVae } from '../test/fixtures/checkpoints/tiny-vae.ts';
+
+const RANK = 32;
+const SD15: TinyUnetConfig = {
+  inChannels: 4,
+  outChannels: 4,
+  modelChannels: 320,
+  channelMult: [1, 2, 4, 4],
+  numResBlocks: 2,
+  depths: [1, 1, 1, 0],
+  middleDepth: 1,
+  contextDim: TINY_CLIP.width,
+  linearProjection: false,
+  heads: { numHeads: 8 },
+};
+
+function checkpointTensors(unet: 'sd15' | 'tiny'): TensorToWrite[] {
+  const config = unet === 'sd15' ? SD15 : { ...TINY_UNETS.sd1, contextDim: TINY_CLIP.width };
+  return [
+    ...unetTensors(config, 'F16', 2101),
+    ...tinyClipL(),
+    ...tinyVae({ prefix: 'first_stage_model.', dtype: 'F16' }),
+  ];
+}
+
+/** Rank-32 kohya LoRA on every U-Net attention projection (to_q/k/v/out.0) of the checkpoint. */
+function attentionLora(tensors: TensorToWrite[]): TensorToWrite[] {
+  const header = new MemoryTensorSource(
+    'bench',
+    tensors.map((t) => ({ ...t, values: new Float32Array(0) })),
+  );
+  const rng = new SeededRandom(9);
+  const out: TensorToWrite[] = [];
+  for (const [name, target] of loraTargetTable(header)) {
+    if (!/^unet:.*\.attn[12]\.(to_[qkv]|to_out\.0)$/.test(name)) continue;
+    const [rows, cols] = header.info(target.key).shape;
+    const rank = Math.min(RANK, rows, cols);
+    const module = `lora_unet_${name.slice('unet:'.length).replaceAll('.', '_')}`;
+    out.push(
+      {
+        name: `${module}.lora_down.weight`,
+        shape: [rank, cols],
+        dtype: 'F16',
+        values: rng.normals(rank * cols, 0.02),
+      },
+      {
+        name: `${module}.lora_up.weight`,
+        shape: [rows, rank],
+        dtype: 'F16',
+        values: rng.normals(rows * rank, 0.02),
+      },
+      { name: `${module}.alpha`, shape: [], dtype: 'F32', values: Float32Array.of(rank) },
+    );
+  }
+  return out;
+}
+
+async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(
+    `${what.padEnd(44)} ${((performance.now() - start) / 1000).toFixed(2)} s   (load average ${load})`,
+  );
+  return result;
+}
+
+async function main(): Promise<void> {
+  const unet = process.argv.includes('tiny') ? 'tiny' : 'sd15';
+  setHashCacheFile(null);
+  const root = await mkdtemp(join(tmpdir(), 'dg-bench-ckpt-load-'));
+  try {
+    const models = join(root, 'models');
+    await mkdir(join(models, 'checkpoints'), { recursive: true });
+    await mkdir(join(models, 'loras'));
+    const tensors = checkpointTensors(unet);
+    const checkpoint = join(models, 'checkpoints', 'bench.safetensors');
+    await writeSafetensors(checkpoint, tensors);
+    const lora = attentionLora(tensors);
+    await writeSafetensors(join(models, 'loras', 'attn.safetensors'), lora);
+    console.log(
+      `U-Net ${unet}, float32 build on the CPU; LoRA: ${lora.length / 3} modules, rank ${RANK}; 2 CPU cores`,
+    );
+    const paths = { models, input: join(root, 'input'), output: join(root, 'output') };
+    const recipe = (strength?: number): CheckpointRecipe => ({
+      checkpoint: 'bench.safetensors',
+      prediction: 'auto',
+      dtype: 'float32',
+      device: 'cpu',
+      loras:
+        strength === undefined
+          ? []
+          : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
+    });
+    // A fresh runtime per load, its sessions released after it: nothing reused but the build cache.
+    const load = async (r: CheckpointRecipe) => {
+      const runtime = createRuntimeServices({ paths, device: 'cpu' });
+      try {
+        await loadCheckpoint({ runtime, warn() {} }, r);
+      } finally {
+        await sessionPool(runtime).unloadAll();
+      }
+    };
+    await timed('cold LoadCheckpoint (build + sessions)', () => load(recipe()));
+    await timed('warm LoadCheckpoint (cached: sessions only)', () => load(recipe()));
+    const loraFile = join(models, 'loras', 'attn.safetensors');
+    const request = (strength: number) => ({
+      checkpoint,
+      dtype: 'float32' as const,
+      prediction: 'auto' as const,
+      loras: [{ path: loraFile, strengthModel: strength, strengthClip: 1 }],
+    });
+    const cacheRoot = cacheRootFor(models);
+    await timed('LoRA apply: touched tensors merged', () => cachedBuild(cacheRoot, request(1)));
+    await timed('LoRA strength change: touched tensors merged', () => cachedBuild(cacheRoot, request(0.6)));
+    await timed('full rebuild with the LoRA (convert --lora)', () =>
+      convertCheckpoint({
+        checkpoint,
+        out: join(root, 'full'),
+        loras: [{ path: loraFile, strength: 0.6, strengthClip: 1 }],
+        dtype: 'float32',
+      }),
+    );
+    await timed('LoadCheckpoint + LoRA at a new strength', () => load(recipe(0.3)));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,92 @@
+// TextEncode's full path (weights, clip skip, BREAK, long prompts, `embedding:name`): the prompt
+// becomes chunk rows (chunks.ts), the encoder runs them as one batch — with the embeddings' vectors
+// when there are any — and each chunk gets A1111's emphasis on its own before the chunks are joined
+// along the sequence.
+import { type NodeContext, NodeInputError } from '../api.ts';
+import type { Conditioning, TextEncoderModel } from '../types.ts';
+import { chunkRows, concatSequence, type EmbeddingRows, MAX_CHUNKS, tokenRuns } from './chunks.ts';
+import './embedding-service.ts';
+import { applyEmphasis } from './emphasis.ts';
+import type { PromptSegment } from './prompt-weights.ts';
+
+interface PromptVectors {
+  rows: Map<string, EmbeddingRows>;
+  /** Every embedding's vectors, [rows, width] row-major; empty when the prompt names none. */
+  data: Float32Array;
+}
+
+/** Load each distinct `embedding:name` once, for this encoder's width. */
+async function loadEmbeddings(
+  ctx: NodeContext,
+  clip: TextEncoderModel,
+  segments: readonly PromptSegment[],
+): Promise<PromptVectors> {
+  const rows = new Map<string, EmbeddingRows>();
+  const parts: Float32Array[] = [];
+  let next = 0;
+  for (const segment of segments) {
+    if (segment.kind !== 'embedding' || rows.has(segment.name)) continue;
+    const loaded = await ctx.services.embeddings.load(segment.name, clip.hiddenSize).catch((error: Error) => {
+      throw new NodeInputError('text', error.message);
+    });
+    rows.set(segment.name, { firstRow: next, tokens: loaded.tokens });
+    parts.push(loaded.vectors);
+    next += loaded.tokens;
+  }
+  const data = new Float32Array(next * clip.hiddenSize);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.length;
+  }
+  return { rows, data };
+}
+
+export async function encodeChunks(
+  ctx: NodeContext,
+  clip: TextEncoderModel,
+  segments: readonly PromptSegment[],
+  clipSkip: number,
+): Promise<Conditioning> {
+  const { tokenIds, encodeIds } = clip;
+  if (!tokenIds || !encodeIds) {
+    throw new NodeInputError(
+      'clip',
+      `${clip.name} takes only plain prompts at clip skip 1 (prompt weights, BREAK, long prompts, embeddings and clip skip need a CLIP from Load Checkpoint or a converted pipeline)`,
+    );
+  }
+  const vectors = await loadEmbeddings(ctx, clip, segments);
+  // Enough tokens to fill every chunk and see that there were more.
+  const limit = MAX_CHUNKS * (clip.maxLength - 2) + 1;
+  const runs = tokenRuns(segments, (text, left) => tokenIds.call(clip, text, left), vectors.rows, limit);
+  const { rows, truncated } = chunkRows(runs, {
+    maxLength: clip.maxLength,
+    empty: clip.tokenize('').ids,
+    maxChunks: MAX_CHUNKS,
+  });
+  if (truncated) {
+    ctx.warn(
+      `prompt needs more than ${MAX_CHUNKS} chunks of ${clip.maxLength - 2} tokens; the end was cut off`,
+    );
+  }
+  const ids = rows.map((r) => r.ids);
+  const run = async () => {
+    if (vectors.data.length === 0) return encodeIds.call(clip, ids, clipSkip, ctx.signal);
+    if (!clip.encodeIdsWithVectors) {
+      throw new NodeInputError('clip', `${clip.name} cannot take textual-inversion embeddings`);
+    }
+    return clip.encodeIdsWithVectors(ids, vectors.data, clipSkip, ctx.signal);
+  };
+  const states = await run().catch((error: Error) => {
+    if (error instanceof NodeInputError) throw error;
+    throw new NodeInputError(/clip skip/.test(error.message) ? 'clip_skip' : 'clip', error.message);
+  });
+  const [, tokens, width] = states.shape;
+  const size = tokens * width;
+  const chunks = rows.map((r, i) => {
+    const data = states.data.slice(i * size, (i + 1) * size);
+    applyEmphasis(data, r.weights, width);
+    return { data, shape: [1, tokens, width] };
+  });
+  return concatSequence(chunks);
+}
