@@ -116,16 +116,24 @@ export class Conv2d implements HasParams {
               col.fill(0, row, row + wo);
               continue;
             }
-            for (let ox = 0; ox < wo; ox++) {
-              const ix = ox * this.stride + kx - this.pad;
-              col[row + ox] = ix < 0 || ix >= w ? 0 : data[plane0 + iy * w + ix];
-            }
+            const [start, end] = this.validColumns(kx, w, wo);
+            const src = plane0 + iy * w + kx - this.pad;
+            for (let ox = 0; ox < start; ox++) col[row + ox] = 0;
+            for (let ox = start; ox < end; ox++) col[row + ox] = data[src + ox * this.stride];
+            for (let ox = end; ox < wo; ox++) col[row + ox] = 0;
           }
           r += ho * wo;
         }
       }
     }
     return [col, 0];
+  }
+
+  /** Output columns [start, end) whose kernel tap kx lands inside an input row of width w. */
+  private validColumns(kx: number, w: number, wo: number): [number, number] {
+    const start = Math.max(0, Math.ceil((this.pad - kx) / this.stride));
+    const end = Math.min(wo, Math.floor((w - 1 + this.pad - kx) / this.stride) + 1);
+    return [start, Math.max(start, end)];
   }
 
   /** Add dcol (im2col layout) back onto the input gradient of one item. */
@@ -142,10 +150,9 @@ export class Conv2d implements HasParams {
             const iy = oy * this.stride + ky - this.pad;
             if (iy < 0 || iy >= h) continue;
             const row = r + oy * wo;
-            for (let ox = 0; ox < wo; ox++) {
-              const ix = ox * this.stride + kx - this.pad;
-              if (ix >= 0 && ix < w) dx[plane0 + iy * w + ix] += dcol[row + ox];
-            }
+            const [start, end] = this.validColumns(kx, w, wo);
+            const dst = plane0 + iy * w + kx - this.pad;
+            for (let ox = start; ox < end; ox++) dx[dst + ox * this.stride] += dcol[row + ox];
           }
           r += ho * wo;
         }

@@ -1,9 +1,20 @@
 // Dense matrix products on row-major buffers, the inner loop always running along contiguous memory
 // (no allocation). These three forms cover forward and backward of convolutions and linear layers.
+import { wasmGemm } from './gemm-wasm.ts';
 import type { Vec } from './tensor.ts';
+
+/** float32 products with n a multiple of 16 go to the WebAssembly SIMD kernel. */
+function simdFits(n: number, ...arrays: Vec[]): boolean {
+  return wasmGemm !== null && n % 16 === 0 && arrays.every((a) => a instanceof Float32Array);
+}
 
 /** C[m×n] += A[m×k] · B[k×n] (A at offset a0, B at b0, C at c0). */
 export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+  if (simdFits(n, A, B, C)) {
+    const a = { data: A as Float32Array, offset: a0, transposed: false };
+    const b = { data: B as Float32Array, offset: b0, transposed: false };
+    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+  }
   for (let i = 0; i < m; i++) {
     const ci = c0 + i * n;
     const ai = a0 + i * k;
@@ -18,6 +29,11 @@ export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: V
 
 /** C[m×n] += A[m×k] · Bᵀ where B is [n×k]: each entry a dot product of two contiguous rows. */
 export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+  if (simdFits(n, A, B, C)) {
+    const a = { data: A as Float32Array, offset: a0, transposed: false };
+    const b = { data: B as Float32Array, offset: b0, transposed: true };
+    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+  }
   for (let i = 0; i < m; i++) {
     const ai = a0 + i * k;
     for (let j = 0; j < n; j++) {
@@ -31,6 +47,11 @@ export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: V
 
 /** C[m×n] += Aᵀ · B where A is [k×m] and B is [k×n]. */
 export function gemmTN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+  if (simdFits(n, A, B, C)) {
+    const a = { data: A as Float32Array, offset: a0, transposed: true };
+    const b = { data: B as Float32Array, offset: b0, transposed: false };
+    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+  }
   for (let p = 0; p < k; p++) {
     const ap = a0 + p * m;
     const bp = b0 + p * n;
