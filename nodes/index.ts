@@ -9,6 +9,7 @@ import { primitiveNodes } from './primitives.ts';
 import { samplingNodes } from './sampling.ts';
 import { scheduleNodes } from './schedule.ts';
 import { textNodes } from './text.ts';
+import { trainingNodes } from './training.ts';
 import { vaeNodes } from './vae.ts';
 
 export function builtinNodes(): NodeDefinition[] {
@@ -23,5 +24,6 @@ export function builtinNodes(): NodeDefinition[] {
     ...imageNodes,
     ...primitiveNodes,
     ...evaluationNodes,
+    ...trainingNodes,
   ];
 }

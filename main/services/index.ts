@@ -11,6 +11,7 @@ import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
 import { createModelLoaders } from './models.ts';
+import { createTraining } from './training.ts';
 
 /** What one node call's services are built from. */
 export interface ServiceScope {
@@ -37,6 +38,7 @@ const SERVICE_FACTORIES: ServiceFactories = {
   images: createImageCodec,
   files: createNodeFiles,
   evaluation: createEvaluation,
+  training: createTraining,
 };
 
 /** Services built on first access, so a node that uses none costs nothing. */

@@ -4,7 +4,8 @@
 // part 2 of 000_red_circle_small_center.png is "circle". Class ids follow the sorted class names.
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { listImages, prepareImage, readImage } from '../eval/image-sets.ts';
+import sharp from 'sharp';
+import { listImages } from '../eval/image-sets.ts';
 
 export type ClassSource = 'none' | 'subfolders' | { namePart: number };
 
@@ -25,10 +26,7 @@ export async function loadDataset(folder: string, size: number, classes: ClassSo
   const classNames = classes === 'none' ? [] : [...new Set(entries.map((e) => e.className))].sort();
   const item = 3 * size * size;
   const images = new Float32Array(entries.length * item);
-  for (const [i, entry] of entries.entries()) {
-    const image = await readImage(entry.file);
-    images.set(await prepareImage(image, { size: [size, size], range: [-1, 1], resize: 'lanczos3' }), i * item);
-  }
+  for (const [i, entry] of entries.entries()) images.set(await readResized(entry.file, size), i * item);
   return {
     images,
     itemShape: [3, size, size],
@@ -54,4 +52,24 @@ async function filesWithClasses(folder: string, classes: ClassSource): Promise<{
     if (!className) throw new Error(`${file}: the file name has no part ${classes.namePart} (parts are separated by '_') to take the class from`);
     return { file, className };
   });
+}
+
+/** One image decoded and resized by sharp in one pass, as [3, size, size] values in [−1, 1]. */
+async function readResized(file: string, size: number): Promise<Float32Array> {
+  let pixels: Buffer;
+  try {
+    pixels = await sharp(file)
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    throw new Error(`${file}: cannot read this image (${(error as Error).message})`);
+  }
+  const plane = size * size;
+  const out = new Float32Array(3 * plane);
+  for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[c * plane + p] = (pixels[p * 3 + c] / 255) * 2 - 1;
+  return out;
 }

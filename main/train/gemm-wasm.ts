@@ -1,4 +1,4 @@
-// C[m×n] += A[m×k]·B[k×n] in WebAssembly SIMD for n a multiple of 16: each pass keeps a 1×16 strip of
+// C[m×n] += A[m×k]·B[k×n] in WebAssembly SIMD (n padded to a multiple of 16): each pass keeps a 1×16 strip of
 // C in four f32x4 registers across the whole k loop (16 multiply-adds per 5 loads, no bounds checks),
 // several times faster than the scalar loop in gemm.ts. Operands are copied into the module's memory
 // (transposed on the way when asked), which costs O(size) against the product's O(m·n·k).
@@ -77,7 +77,7 @@ export interface Operand {
 }
 
 export interface WasmGemm {
-  /** C[m×n] += op(A)·op(B); n must be a multiple of 16. */
+  /** C[m×n] += op(A)·op(B). */
   multiply(m: number, n: number, k: number, a: Operand, b: Operand, c: Float32Array, c0: number): void;
 }
 
@@ -89,28 +89,33 @@ function instantiate(): WasmGemm | null {
   const memory = instance.exports.memory as WebAssembly.Memory;
   return {
     multiply(m, n, k, a, b, c, c0) {
-      const need = 4 * (m * k + k * n + m * n);
+      // Columns are padded to a multiple of 16 (zeros in B, ignored in C).
+      const wide = Math.ceil(n / 16) * 16;
+      const need = 4 * (m * k + k * wide + m * wide);
       if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
       const heap = new Float32Array(memory.buffer);
-      place(heap, 0, a, m, k);
-      place(heap, m * k, b, k, n);
-      const cAt = m * k + k * n;
-      heap.set(c.subarray(c0, c0 + m * n), cAt);
-      run(m, n, k, 0, 4 * m * k, 4 * cAt);
-      c.set(heap.subarray(cAt, cAt + m * n), c0);
+      const bAt = m * k;
+      const cAt = bAt + k * wide;
+      place(heap, 0, a, m, k, k);
+      if (wide !== n) heap.fill(0, bAt, cAt);
+      place(heap, bAt, b, k, n, wide);
+      for (let i = 0; i < m; i++) heap.set(c.subarray(c0 + i * n, c0 + (i + 1) * n), cAt + i * wide);
+      run(m, wide, k, 0, 4 * bAt, 4 * cAt);
+      for (let i = 0; i < m; i++) c.set(heap.subarray(cAt + i * wide, cAt + i * wide + n), c0 + i * n);
     },
   };
 }
 
-/** Write a rows×cols operand row-major at heap[at…] (transposing a cols×rows source). */
-function place(heap: Float32Array, at: number, operand: Operand, rows: number, cols: number): void {
+/** Write a rows×cols operand at heap[at…] with row stride `stride` (transposing a cols×rows source). */
+function place(heap: Float32Array, at: number, operand: Operand, rows: number, cols: number, stride: number): void {
   const { data, offset } = operand;
   if (!operand.transposed) {
-    heap.set(data.subarray(offset, offset + rows * cols), at);
+    if (stride === cols) heap.set(data.subarray(offset, offset + rows * cols), at);
+    else for (let r = 0; r < rows; r++) heap.set(data.subarray(offset + r * cols, offset + (r + 1) * cols), at + r * stride);
     return;
   }
   for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) heap[at + r * cols + q] = data[offset + q * rows + r];
+    for (let q = 0; q < cols; q++) heap[at + r * stride + q] = data[offset + q * rows + r];
   }
 }
 

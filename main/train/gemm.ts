@@ -3,14 +3,14 @@
 import { wasmGemm } from './gemm-wasm.ts';
 import type { Vec } from './tensor.ts';
 
-/** float32 products with n a multiple of 16 go to the WebAssembly SIMD kernel. */
-function simdFits(n: number, ...arrays: Vec[]): boolean {
-  return wasmGemm !== null && n % 16 === 0 && arrays.every((a) => a instanceof Float32Array);
+/** float32 products worth a copy into WebAssembly memory go to the SIMD kernel. */
+function simdFits(m: number, n: number, k: number, ...arrays: Vec[]): boolean {
+  return wasmGemm !== null && m * n * k >= 4096 && n >= 8 && arrays.every((a) => a instanceof Float32Array);
 }
 
 /** C[m×n] += A[m×k] · B[k×n] (A at offset a0, B at b0, C at c0). */
 export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
-  if (simdFits(n, A, B, C)) {
+  if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: false };
     const b = { data: B as Float32Array, offset: b0, transposed: false };
     return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
@@ -29,7 +29,7 @@ export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: V
 
 /** C[m×n] += A[m×k] · Bᵀ where B is [n×k]: each entry a dot product of two contiguous rows. */
 export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
-  if (simdFits(n, A, B, C)) {
+  if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: false };
     const b = { data: B as Float32Array, offset: b0, transposed: true };
     return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
@@ -47,7 +47,7 @@ export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: V
 
 /** C[m×n] += Aᵀ · B where A is [k×m] and B is [k×n]. */
 export function gemmTN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
-  if (simdFits(n, A, B, C)) {
+  if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: true };
     const b = { data: B as Float32Array, offset: b0, transposed: false };
     return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);

@@ -32,7 +32,9 @@ export class Adam {
   /** Clip, then θ ← θ − lr·m̂/(√v̂ + ε); returns the gradient norm before clipping. */
   update(): number {
     const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, clipNorm = Infinity } = this.options;
-    const norm = Math.sqrt(this.params.reduce((sum, p) => sum + p.grad.reduce((s, g) => s + g * g, 0), 0));
+    let squares = 0;
+    for (const p of this.params) for (let i = 0; i < p.grad.length; i++) squares += p.grad[i] * p.grad[i];
+    const norm = Math.sqrt(squares);
     const clip = norm > clipNorm ? clipNorm / norm : 1;
     this.step++;
     const c1 = 1 - beta1 ** this.step;

@@ -4,10 +4,12 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nextTurn } from '../../nodes/math/interruptible.ts';
+import { BUNDLED_MODELS_DIR } from '../paths.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { type RunState, readRunState, restoreCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { type ClassSource, type Dataset, loadDataset } from './dataset.ts';
 import { ddpmAlphasCumprod, MAX_STEPS, trainingStep } from './ddpm.ts';
+import { exportPipeline } from './export/pipeline.ts';
 import { Adam, WeightAverage } from './optimizer.ts';
 import { gridPng, sampleImages } from './sampling.ts';
 import { TinyUNet, type UNetConfig } from './unet.ts';
@@ -30,6 +32,8 @@ export interface TrainOptions {
   emaDecay: number;
   classDropout: number;
   channels: [number, number];
+  /** Write the EMA model as an ONNX pipeline into `out` at the end (default true). */
+  exportPipeline?: boolean;
   signal?: AbortSignal;
   onStep?(step: number, total: number, loss: number): void;
   onNote?(message: string): void;
@@ -57,6 +61,9 @@ export interface TrainRun {
   state: RunState;
   data: Dataset;
 }
+
+/** The CLIP tokenizer shipped with the default model (class words are looked up in its vocabulary). */
+const TOKENIZER = join(BUNDLED_MODELS_DIR, 'diffgraph-shapes', 'tokenizer');
 
 export function checkpointPath(out: string): string {
   return join(out, 'checkpoint.safetensors');
@@ -104,6 +111,10 @@ export async function train(options: TrainOptions): Promise<TrainRun> {
     await nextTurn();
   }
   ema.copyTo(emaModel.params());
+  if (options.exportPipeline !== false) {
+    options.onNote?.(`exporting the EMA model to ${options.out}`);
+    await exportPipeline(options.out, { model: emaModel, size: state.size, classNames: state.classNames, tokenizerSource: TOKENIZER });
+  }
   return { model, emaModel, state, data };
 }
 

@@ -10,6 +10,7 @@ import type {
   NodeServices,
 } from '../../nodes/api.ts';
 import type { EvaluationService } from '../../nodes/evaluation-service.ts';
+import type { TrainingService } from '../../nodes/training-service.ts';
 
 function unexpected(service: string): never {
   throw new Error(`the test did not expect a call to ctx.services.${service}`);
@@ -60,6 +61,7 @@ export function fakeServices(overrides: Partial<NodeServices> = {}): NodeService
     images: refuse<ImageCodec>('images'),
     files: refuse<NodeFiles>('files'),
     evaluation: refuse<EvaluationService>('evaluation'),
+    training: refuse<TrainingService>('training'),
     ...overrides,
   };
 }

@@ -46,6 +46,7 @@ function options(out: string, steps: number, resume: boolean): TrainOptions {
     resume,
     sampleEvery: 0,
     checkpointEvery: 2,
+    exportPipeline: false,
   };
 }
 
