@@ -5,7 +5,18 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['engine', 'sampler', 'txt2img', 'cli', 'cold-start', 'editor', 'checkpoint', 'farm'];
+const BENCHES = [
+  'engine',
+  'sampler',
+  'txt2img',
+  'cli',
+  'cold-start',
+  'editor',
+  'checkpoint',
+  'farm',
+  'train',
+  'eval',
+];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2);
 const selected = wanted.length > 0 ? BENCHES.filter((name) => wanted.includes(name)) : BENCHES;

@@ -21,7 +21,10 @@ export function createTraining({ runtime, warn }: ServiceScope): TrainingService
   return {
     async train(request, onStep, signal): Promise<TrainingResult> {
       if (!OUT_NAME.test(request.out))
-        throw new ModelInputError('out', `expected a folder name (letters, digits, . _ -), got "${request.out}"`);
+        throw new ModelInputError(
+          'out',
+          `expected a folder name (letters, digits, . _ -), got "${request.out}"`,
+        );
       let dataset: string;
       try {
         const found = await resolveModel({

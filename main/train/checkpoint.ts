@@ -1,8 +1,9 @@
 // Training checkpoints as one safetensors file written atomically: the weights, Adam's two moments,
 // the EMA weights, and (in the metadata) the run's settings and step. The step is the whole RNG state
 // (every step's randomness is keyed by seed and step), so a resumed run continues exactly.
-import { writeSafetensors } from '../checkpoint/safetensors-write.ts';
+
 import { openSafetensors } from '../checkpoint/safetensors-read.ts';
+import { writeSafetensors } from '../checkpoint/safetensors-write.ts';
 import type { Adam, WeightAverage } from './optimizer.ts';
 import type { Param } from './param.ts';
 import type { UNetConfig } from './unet.ts';
@@ -25,7 +26,12 @@ export interface RunState {
   losses: number[];
 }
 
-export async function saveCheckpoint(path: string, state: RunState, adam: Adam, ema: WeightAverage): Promise<void> {
+export async function saveCheckpoint(
+  path: string,
+  state: RunState,
+  adam: Adam,
+  ema: WeightAverage,
+): Promise<void> {
   const tensors = adam.params.flatMap((p, k) => [
     tensor(`param/${p.name}`, p, Float32Array.from(p.data)),
     tensor(`adam_m/${p.name}`, p, adam.m[k]),
@@ -45,7 +51,9 @@ export async function readRunState(path: string): Promise<RunState> {
   try {
     const meta = file.metadata();
     if (meta.format !== CHECKPOINT_FORMAT || !meta.run)
-      throw new Error(`${path}: not a Diffgraph training checkpoint (metadata format '${meta.format ?? ''}')`);
+      throw new Error(
+        `${path}: not a Diffgraph training checkpoint (metadata format '${meta.format ?? ''}')`,
+      );
     return JSON.parse(meta.run) as RunState;
   } finally {
     await file.close();

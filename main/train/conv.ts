@@ -30,7 +30,11 @@ export class Conv2d implements HasParams {
     this.kernel = options.kernel;
     this.stride = options.stride ?? 1;
     this.pad = this.kernel === 3 ? 1 : 0;
-    this.weight = init.fanIn(new Param(`${name}.weight`, [cout, cin, this.kernel, this.kernel]), cin * this.kernel ** 2, gain);
+    this.weight = init.fanIn(
+      new Param(`${name}.weight`, [cout, cin, this.kernel, this.kernel]),
+      cin * this.kernel ** 2,
+      gain,
+    );
     this.bias = new Param(`${name}.bias`, [cout]);
   }
 
@@ -54,7 +58,8 @@ export class Conv2d implements HasParams {
     for (let b = 0; b < n; b++) {
       const [src, s0] = this.columns(x, b);
       const y0 = b * this.cout * plane;
-      for (let co = 0; co < this.cout; co++) y.data.fill(this.bias.data[co], y0 + co * plane, y0 + (co + 1) * plane);
+      for (let co = 0; co < this.cout; co++)
+        y.data.fill(this.bias.data[co], y0 + co * plane, y0 + (co + 1) * plane);
       gemmNN(this.cout, plane, kk, this.weight.data, 0, src, s0, y.data, y0);
     }
     return y;

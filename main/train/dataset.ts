@@ -37,11 +37,23 @@ export async function loadDataset(folder: string, size: number, classes: ClassSo
   };
 }
 
-async function filesWithClasses(folder: string, classes: ClassSource): Promise<{ file: string; className: string }[]> {
+async function filesWithClasses(
+  folder: string,
+  classes: ClassSource,
+): Promise<{ file: string; className: string }[]> {
   if (classes === 'subfolders') {
-    const folders = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-    if (folders.length === 0) throw new Error(`${folder}: classes come from subfolders, but this folder has none`);
-    const lists = await Promise.all(folders.sort().map(async (name) => (await listImages(join(folder, name))).map((file) => ({ file, className: name }))));
+    const folders = (await readdir(folder, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    if (folders.length === 0)
+      throw new Error(`${folder}: classes come from subfolders, but this folder has none`);
+    const lists = await Promise.all(
+      folders
+        .sort()
+        .map(async (name) =>
+          (await listImages(join(folder, name))).map((file) => ({ file, className: name })),
+        ),
+    );
     return lists.flat();
   }
   const files = await listImages(folder);
@@ -49,7 +61,10 @@ async function filesWithClasses(folder: string, classes: ClassSource): Promise<{
   return files.map((file) => {
     const parts = basename(file, extname(file)).split('_');
     const className = parts[classes.namePart];
-    if (!className) throw new Error(`${file}: the file name has no part ${classes.namePart} (parts are separated by '_') to take the class from`);
+    if (!className)
+      throw new Error(
+        `${file}: the file name has no part ${classes.namePart} (parts are separated by '_') to take the class from`,
+      );
     return { file, className };
   });
 }
@@ -70,6 +85,7 @@ async function readResized(file: string, size: number): Promise<Float32Array> {
   }
   const plane = size * size;
   const out = new Float32Array(3 * plane);
-  for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[c * plane + p] = (pixels[p * 3 + c] / 255) * 2 - 1;
+  for (let p = 0; p < plane; p++)
+    for (let c = 0; c < 3; c++) out[c * plane + p] = (pixels[p * 3 + c] / 255) * 2 - 1;
   return out;
 }

@@ -63,7 +63,8 @@ export function trainingStep(
     classes.push(dropped ? model.nullClass : data.labels[index]);
     const a = Math.sqrt(alphasCumprod[t]);
     const s = Math.sqrt(1 - alphasCumprod[t]);
-    for (let i = 0; i < item; i++) x.data[b * item + i] = a * data.images[index * item + i] + s * noise[b * item + i];
+    for (let i = 0; i < item; i++)
+      x.data[b * item + i] = a * data.images[index * item + i] + s * noise[b * item + i];
   }
   const predicted = model.forward(x, timesteps, model.classEmbedding ? classes : undefined);
   const dOut = act(predicted.shape);

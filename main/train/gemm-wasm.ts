@@ -107,11 +107,20 @@ function instantiate(): WasmGemm | null {
 }
 
 /** Write a rows×cols operand at heap[at…] with row stride `stride` (transposing a cols×rows source). */
-function place(heap: Float32Array, at: number, operand: Operand, rows: number, cols: number, stride: number): void {
+function place(
+  heap: Float32Array,
+  at: number,
+  operand: Operand,
+  rows: number,
+  cols: number,
+  stride: number,
+): void {
   const { data, offset } = operand;
   if (!operand.transposed) {
     if (stride === cols) heap.set(data.subarray(offset, offset + rows * cols), at);
-    else for (let r = 0; r < rows; r++) heap.set(data.subarray(offset + r * cols, offset + (r + 1) * cols), at + r * stride);
+    else
+      for (let r = 0; r < rows; r++)
+        heap.set(data.subarray(offset + r * cols, offset + (r + 1) * cols), at + r * stride);
     return;
   }
   for (let r = 0; r < rows; r++) {

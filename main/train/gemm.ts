@@ -9,11 +9,22 @@ function simdFits(m: number, n: number, k: number, ...arrays: Vec[]): boolean {
 }
 
 /** C[m×n] += A[m×k] · B[k×n] (A at offset a0, B at b0, C at c0). */
-export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+export function gemmNN(
+  m: number,
+  n: number,
+  k: number,
+  A: Vec,
+  a0: number,
+  B: Vec,
+  b0: number,
+  C: Vec,
+  c0: number,
+): void {
   if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: false };
     const b = { data: B as Float32Array, offset: b0, transposed: false };
-    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    return;
   }
   for (let i = 0; i < m; i++) {
     const ci = c0 + i * n;
@@ -28,11 +39,22 @@ export function gemmNN(m: number, n: number, k: number, A: Vec, a0: number, B: V
 }
 
 /** C[m×n] += A[m×k] · Bᵀ where B is [n×k]: each entry a dot product of two contiguous rows. */
-export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  A: Vec,
+  a0: number,
+  B: Vec,
+  b0: number,
+  C: Vec,
+  c0: number,
+): void {
   if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: false };
     const b = { data: B as Float32Array, offset: b0, transposed: true };
-    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    return;
   }
   for (let i = 0; i < m; i++) {
     const ai = a0 + i * k;
@@ -46,11 +68,22 @@ export function gemmNT(m: number, n: number, k: number, A: Vec, a0: number, B: V
 }
 
 /** C[m×n] += Aᵀ · B where A is [k×m] and B is [k×n]. */
-export function gemmTN(m: number, n: number, k: number, A: Vec, a0: number, B: Vec, b0: number, C: Vec, c0: number): void {
+export function gemmTN(
+  m: number,
+  n: number,
+  k: number,
+  A: Vec,
+  a0: number,
+  B: Vec,
+  b0: number,
+  C: Vec,
+  c0: number,
+): void {
   if (simdFits(m, n, k, A, B, C)) {
     const a = { data: A as Float32Array, offset: a0, transposed: true };
     const b = { data: B as Float32Array, offset: b0, transposed: false };
-    return wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    wasmGemm?.multiply(m, n, k, a, b, C as Float32Array, c0);
+    return;
   }
   for (let p = 0; p < k; p++) {
     const ap = a0 + p * m;

@@ -26,7 +26,8 @@ export class Linear implements HasParams {
 
   forward(x: Act): Act {
     const n = x.shape[0];
-    if (x.data.length !== n * this.inputs) throw new Error(`${this.weight.name}: expected ${this.inputs} inputs per row`);
+    if (x.data.length !== n * this.inputs)
+      throw new Error(`${this.weight.name}: expected ${this.inputs} inputs per row`);
     this.input = x;
     const y = act([n, this.outputs]);
     for (let r = 0; r < n; r++) y.data.set(this.bias.data, r * this.outputs);
@@ -78,7 +79,8 @@ export class Embedding implements HasParams {
 
   backward(dy: Act): void {
     this.ids.forEach((id, r) => {
-      for (let i = 0; i < this.width; i++) this.weight.grad[id * this.width + i] += dy.data[r * this.width + i];
+      for (let i = 0; i < this.width; i++)
+        this.weight.grad[id * this.width + i] += dy.data[r * this.width + i];
     });
   }
 }

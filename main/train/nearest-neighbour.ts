@@ -21,7 +21,11 @@ export function nearestImages(images: Float32Array, count: number, data: Dataset
 }
 
 /** Fraction of images whose nearest dataset image has the requested class. */
-export function nearestClassAccuracy(images: Float32Array, requested: readonly number[], data: Dataset): number {
+export function nearestClassAccuracy(
+  images: Float32Array,
+  requested: readonly number[],
+  data: Dataset,
+): number {
   const nearest = nearestImages(images, requested.length, data);
   const hits = nearest.filter((j, i) => data.labels[j] === requested[i]).length;
   return hits / requested.length;

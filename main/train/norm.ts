@@ -15,7 +15,8 @@ export class GroupNorm implements HasParams {
     readonly groups: number,
     readonly eps = 1e-5,
   ) {
-    if (channels % groups !== 0) throw new Error(`${name}: ${channels} channels do not split into ${groups} groups`);
+    if (channels % groups !== 0)
+      throw new Error(`${name}: ${channels} channels do not split into ${groups} groups`);
     this.weight = new Param(`${name}.weight`, [channels]);
     this.weight.data.fill(1);
     this.bias = new Param(`${name}.bias`, [channels]);

@@ -74,6 +74,8 @@ export class WeightAverage {
 
   /** Copy the averaged weights into `target` params (same order and shapes). */
   copyTo(target: Param[]): void {
-    target.forEach((p, k) => p.data.set(this.shadow[k]));
+    target.forEach((p, k) => {
+      p.data.set(this.shadow[k]);
+    });
   }
 }

@@ -29,7 +29,14 @@ export class ResBlock implements HasParams {
   }
 
   params(): Param[] {
-    const layers = [this.norm1, this.conv1, this.timeProj, this.norm2, this.conv2, ...(this.skip ? [this.skip] : [])];
+    const layers = [
+      this.norm1,
+      this.conv1,
+      this.timeProj,
+      this.norm2,
+      this.conv2,
+      ...(this.skip ? [this.skip] : []),
+    ];
     return layers.flatMap((layer) => layer.params());
   }
 

@@ -1,6 +1,7 @@
 // Drawing images from a trained model with one of the project's samplers, and sample grids as PNG.
-import { sample } from '../../nodes/math/sample.ts';
+
 import type { SamplerName } from '../../nodes/math/plan.ts';
+import { sample } from '../../nodes/math/sample.ts';
 import { buildSchedule } from '../../nodes/schedule.ts';
 import { encodeRgbPng } from '../util/png-encode.ts';
 import { classConditioning, trainedDenoiser } from './trained-denoiser.ts';
@@ -22,7 +23,10 @@ export async function sampleImages(model: TinyUNet, request: SampleRequest): Pro
   const n = request.classIds.length;
   const k = model.config.classes;
   const schedule = buildSchedule(denoiser, { scheduler: 'normal', steps: request.steps, denoise: 1 });
-  const latent = { data: new Float32Array(n * 3 * request.size ** 2), shape: [n, 3, request.size, request.size] };
+  const latent = {
+    data: new Float32Array(n * 3 * request.size ** 2),
+    shape: [n, 3, request.size, request.size],
+  };
   const conditional = denoiser.conditional;
   const result = await sample({
     denoiser,

@@ -37,7 +37,9 @@ function classesOf(context: Conditioning | undefined, n: number, classes: number
   if (!context) return new Array(n).fill(classes);
   const [batch, tokens, width] = context.shape;
   if (batch !== n || width < classes)
-    throw new Error(`conditioning of shape [${context.shape}] does not fit a batch of ${n} with ${classes} classes`);
+    throw new Error(
+      `conditioning of shape [${context.shape}] does not fit a batch of ${n} with ${classes} classes`,
+    );
   return Array.from({ length: n }, (_, b) => {
     for (let t = 0; t < tokens; t++) {
       for (let k = 0; k < classes; k++) if (context.data[(b * tokens + t) * width + k] > 0.5) return k;

@@ -96,7 +96,8 @@ export async function train(options: TrainOptions): Promise<TrainRun> {
       seed: state.seed,
       classDropout: state.classDropout,
     });
-    if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); lower --lr`);
+    if (!Number.isFinite(loss))
+      throw new Error(`training diverged at step ${state.step + 1} (loss ${loss}); lower --lr`);
     adam.update();
     ema.update(state.step);
     state.step++;
@@ -113,7 +114,12 @@ export async function train(options: TrainOptions): Promise<TrainRun> {
   ema.copyTo(emaModel.params());
   if (options.exportPipeline !== false) {
     options.onNote?.(`exporting the EMA model to ${options.out}`);
-    await exportPipeline(options.out, { model: emaModel, size: state.size, classNames: state.classNames, tokenizerSource: TOKENIZER });
+    await exportPipeline(options.out, {
+      model: emaModel,
+      size: state.size,
+      classNames: state.classNames,
+      tokenizerSource: TOKENIZER,
+    });
   }
   return { model, emaModel, state, data };
 }
@@ -144,7 +150,9 @@ function checkCompatible(state: RunState, options: TrainOptions, data: Dataset, 
   if (state.size !== options.size)
     throw new Error(`${path}: trained at size ${state.size}, cannot resume at size ${options.size}`);
   if (state.classNames.join(',') !== data.classNames.join(','))
-    throw new Error(`${path}: trained on classes [${state.classNames}], the dataset now has [${data.classNames}]`);
+    throw new Error(
+      `${path}: trained on classes [${state.classNames}], the dataset now has [${data.classNames}]`,
+    );
 }
 
 function validate(options: TrainOptions): void {
@@ -156,15 +164,23 @@ function validate(options: TrainOptions): void {
   whole('batch', options.batch, 1, 1024);
   whole('seed', options.seed, 0, 2 ** 32);
   whole('size', options.size, 8, 256);
-  if (options.size % 4 !== 0) throw new Error(`size: must be a multiple of 4 (two 2× downsamplings), got ${options.size}`);
-  if (!(options.lr > 0 && options.lr < 1)) throw new Error(`lr: expected a learning rate between 0 and 1, got ${options.lr}`);
+  if (options.size % 4 !== 0)
+    throw new Error(`size: must be a multiple of 4 (two 2× downsamplings), got ${options.size}`);
+  if (!(options.lr > 0 && options.lr < 1))
+    throw new Error(`lr: expected a learning rate between 0 and 1, got ${options.lr}`);
 }
 
 /** One image per class (or 8 unconditional), twice over, from the EMA weights. */
 async function writeSampleGrid(model: TinyUNet, state: RunState, out: string): Promise<void> {
   const k = state.classNames.length;
   const ids = k > 0 ? [...Array(2 * k).keys()].map((i) => i % k) : new Array(8).fill(-1);
-  const images = await sampleImages(model, { classIds: ids, size: state.size, seed: state.seed, steps: 20, cfg: 3 });
+  const images = await sampleImages(model, {
+    classIds: ids,
+    size: state.size,
+    seed: state.seed,
+    steps: 20,
+    cfg: 3,
+  });
   const columns = k > 0 ? k : 4;
   const png = gridPng(images, ids.length, state.size, columns);
   await mkdir(join(out, 'samples'), { recursive: true });

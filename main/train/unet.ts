@@ -56,7 +56,8 @@ export class TinyUNet {
     this.convIn = new Conv2d('conv_in', config.imageChannels, c0, { kernel: 3 }, init);
     this.timeLinear1 = new Linear('time_embedding.linear_1', c0, e, init);
     this.timeLinear2 = new Linear('time_embedding.linear_2', e, e, init);
-    if (config.classes > 0) this.classEmbedding = new Embedding('class_embedding', config.classes + 1, e, init);
+    if (config.classes > 0)
+      this.classEmbedding = new Embedding('class_embedding', config.classes + 1, e, init);
     this.down0 = new ResBlock('down.0', c0, c0, e, g, init);
     this.downsample0 = new Conv2d('down.0.downsample', c0, c0, { kernel: 3, stride: 2 }, init);
     this.down1 = new ResBlock('down.1', c0, c1, e, g, init);

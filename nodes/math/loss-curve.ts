@@ -33,7 +33,8 @@ export function lossCurvePreview(losses: readonly number[], width = 160, height 
   const bottom = Math.min(Math.floor(Math.min(...logs)), top - 1);
   const rowOf = (log: number) => Math.round(((top - log) / (top - bottom)) * (height - 1));
   // A grid line at every power of ten.
-  for (let decade = bottom; decade <= top; decade++) for (let x = 0; x < width; x++) paint(x, rowOf(decade), GRID);
+  for (let decade = bottom; decade <= top; decade++)
+    for (let x = 0; x < width; x++) paint(x, rowOf(decade), GRID);
   let previous = -1;
   for (let x = 0; x < width; x++) {
     const row = rowOf(logs[Math.round((x / (width - 1)) * (logs.length - 1))]);

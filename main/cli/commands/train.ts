@@ -22,7 +22,8 @@ end, the exported pipeline (unet/, text_encoder/, vae_decoder/, scheduler/ ...) 
 
 const parseRate = (text: string): number => {
   const value = Number(text);
-  if (!(value > 0 && value < 1)) throw new InvalidArgumentError(`expected a learning rate between 0 and 1, got "${text}"`);
+  if (!(value > 0 && value < 1))
+    throw new InvalidArgumentError(`expected a learning rate between 0 and 1, got "${text}"`);
   return value;
 };
 
@@ -37,7 +38,11 @@ async function classSource(dataset: string, text: string): Promise<ClassSource> 
   if (text === 'none' || text === 'subfolders') return text;
   const part = /^part:(\d+)$/.exec(text);
   if (part) return { namePart: Number(part[1]) };
-  if (text !== 'auto') throw new CliError([`--classes: expected auto, subfolders, part:K or none, got "${text}"`], EXIT.badInput);
+  if (text !== 'auto')
+    throw new CliError(
+      [`--classes: expected auto, subfolders, part:K or none, got "${text}"`],
+      EXIT.badInput,
+    );
   const entries = await readdir(dataset, { withFileTypes: true }).catch(() => {
     throw new CliError([`${dataset}: no such folder`], EXIT.badInput);
   });
@@ -105,8 +110,12 @@ export function trainCommand(): Command {
         bar.stop();
         const losses = run.state.losses.slice(-100);
         const mean = losses.reduce((s, v) => s + v, 0) / Math.max(1, losses.length);
-        process.stdout.write(`trained ${run.state.step} steps; mean loss of the last ${losses.length}: ${mean.toFixed(4)}\n`);
-        process.stdout.write(`pipeline written to ${options.out} (classes: ${run.state.classNames.join(', ') || 'none'})\n`);
+        process.stdout.write(
+          `trained ${run.state.step} steps; mean loss of the last ${losses.length}: ${mean.toFixed(4)}\n`,
+        );
+        process.stdout.write(
+          `pipeline written to ${options.out} (classes: ${run.state.classNames.join(', ') || 'none'})\n`,
+        );
       } catch (error) {
         bar.stop();
         throw new CliError([errorMessage(error)], EXIT.badInput);

@@ -19,18 +19,26 @@ class UNetGraph {
 
   conv(x: string, layer: Conv2d): string {
     const k = layer.kernel;
-    return this.g.node('Conv', [x, this.g.f32('w', layer.weight.data, layer.weight.shape), this.g.f32('b', layer.bias.data)], {
-      kernel_shape: [k, k],
-      strides: [layer.stride, layer.stride],
-      pads: [layer.pad, layer.pad, layer.pad, layer.pad],
-    });
+    return this.g.node(
+      'Conv',
+      [x, this.g.f32('w', layer.weight.data, layer.weight.shape), this.g.f32('b', layer.bias.data)],
+      {
+        kernel_shape: [k, k],
+        strides: [layer.stride, layer.stride],
+        pads: [layer.pad, layer.pad, layer.pad, layer.pad],
+      },
+    );
   }
 
   /** [N, in] → [N, out] with PyTorch-layout weights (Gemm with transB). */
   linear(x: string, layer: Linear): string {
-    return this.g.node('Gemm', [x, this.g.f32('w', layer.weight.data, layer.weight.shape), this.g.f32('b', layer.bias.data)], {
-      transB: 1,
-    });
+    return this.g.node(
+      'Gemm',
+      [x, this.g.f32('w', layer.weight.data, layer.weight.shape), this.g.f32('b', layer.bias.data)],
+      {
+        transB: 1,
+      },
+    );
   }
 
   silu(x: string): string {
@@ -46,7 +54,10 @@ class UNetGraph {
     const normed = g.node('InstanceNormalization', [grouped, ones, zeros], { epsilon: { f: norm.eps } });
     const back = g.node('Reshape', [normed, g.node('Shape', [x])]);
     const c = norm.channels;
-    return g.node('Add', [g.node('Mul', [back, g.f32('gamma', norm.weight.data, [c, 1, 1])]), g.f32('beta', norm.bias.data, [c, 1, 1])]);
+    return g.node('Add', [
+      g.node('Mul', [back, g.f32('gamma', norm.weight.data, [c, 1, 1])]),
+      g.f32('beta', norm.bias.data, [c, 1, 1]),
+    ]);
   }
 
   resBlock(x: string, emb: string, block: ResBlock): string {
@@ -66,7 +77,9 @@ class UNetGraph {
     const k = flat(this.conv(normed, attention.k));
     const v = flat(this.conv(normed, attention.v));
     const scores = g.node('MatMul', [g.node('Transpose', [q], { perm: [0, 2, 1] }), k]);
-    const probs = g.node('Softmax', [g.node('Mul', [scores, g.scalar(1 / Math.sqrt(channels))])], { axis: -1 });
+    const probs = g.node('Softmax', [g.node('Mul', [scores, g.scalar(1 / Math.sqrt(channels))])], {
+      axis: -1,
+    });
     const mixed = g.node('MatMul', [v, g.node('Transpose', [probs], { perm: [0, 2, 1] })]);
     const out = this.conv(g.node('Reshape', [mixed, g.node('Shape', [x])]), attention.proj);
     return g.node('Add', [x, out]);
@@ -92,16 +105,26 @@ function sinusoid(u: UNetGraph, t: string, dim: number): string {
 
 function embedding(u: UNetGraph, model: TinyUNet, t: string, context?: string): string {
   const g = u.g;
-  let temb = u.linear(u.silu(u.linear(sinusoid(u, t, model.config.channels[0]), model.timeLinear1)), model.timeLinear2);
+  let temb = u.linear(
+    u.silu(u.linear(sinusoid(u, t, model.config.channels[0]), model.timeLinear1)),
+    model.timeLinear2,
+  );
   const table = model.classEmbedding;
   if (table && context) {
     const k = model.config.classes;
     const width = model.config.embWidth;
-    const weights = g.node('Clip', [g.node('ReduceSum', [context, g.i64([1])], { keepdims: 0 }), g.scalar(0), g.scalar(1)]);
+    const weights = g.node('Clip', [
+      g.node('ReduceSum', [context, g.i64([1])], { keepdims: 0 }),
+      g.scalar(0),
+      g.scalar(1),
+    ]);
     const rest = g.node('Sub', [g.scalar(1), g.node('ReduceSum', [weights, g.i64([1])], { keepdims: 1 })]);
     const nullWeight = g.node('Clip', [rest, g.scalar(0), g.scalar(1)]);
     const rows = table.weight.data;
-    const classPart = g.node('MatMul', [weights, g.f32('class_rows', rows.subarray(0, k * width), [k, width])]);
+    const classPart = g.node('MatMul', [
+      weights,
+      g.f32('class_rows', rows.subarray(0, k * width), [k, width]),
+    ]);
     const nullPart = g.node('Mul', [nullWeight, g.f32('null_row', rows.subarray(k * width), [1, width])]);
     temb = g.node('Add', [temb, g.node('Add', [classPart, nullPart])]);
   }
@@ -114,7 +137,8 @@ export function buildTrainedUNet(model: TinyUNet, size: number): OnnxTypes.Model
   const { imageChannels, classes } = model.config;
   const x = g.input('sample', 'float32', ['batch', imageChannels, size, size]);
   const t = g.input('timestep', 'float32', [1]);
-  const context = classes > 0 ? g.input('encoder_hidden_states', 'float32', ['batch', CONTEXT_TOKENS, classes]) : undefined;
+  const context =
+    classes > 0 ? g.input('encoder_hidden_states', 'float32', ['batch', CONTEXT_TOKENS, classes]) : undefined;
   const emb = embedding(u, model, t, context);
   const skip0 = u.resBlock(u.conv(x, model.convIn), emb, model.down0);
   const skip1 = u.resBlock(u.conv(skip0, model.downsample0), emb, model.down1);

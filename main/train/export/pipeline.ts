@@ -9,7 +9,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../../onnx/graph-builder.ts';
-import { MODEL_INDEX, SD15_SPECIAL_TOKENS, SD15_TOKENIZER_CONFIG, textEncoderConfig } from '../../onnx/pipeline-configs.ts';
+import {
+  MODEL_INDEX,
+  SD15_SPECIAL_TOKENS,
+  SD15_TOKENIZER_CONFIG,
+  textEncoderConfig,
+} from '../../onnx/pipeline-configs.ts';
 import type { OnnxTypes } from '../../onnx/proto.ts';
 import { modelBytes } from '../../onnx/save.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
@@ -21,11 +26,16 @@ export const VOCAB_SIZE = 49408;
 const UPSCALE = 8;
 
 /** CLIP token id of each class name used as a whole word (`name</w>`). */
-export function classTokenIds(classNames: readonly string[], vocab: Readonly<Record<string, number>>): number[] {
+export function classTokenIds(
+  classNames: readonly string[],
+  vocab: Readonly<Record<string, number>>,
+): number[] {
   return classNames.map((name) => {
     const id = vocab[`${name.toLowerCase()}</w>`];
     if (id === undefined)
-      throw new Error(`class "${name}" is not a single CLIP word token, so prompts cannot name it; rename the class (e.g. a plain English word)`);
+      throw new Error(
+        `class "${name}" is not a single CLIP word token, so prompts cannot name it; rename the class (e.g. a plain English word)`,
+      );
     return id;
   });
 }
@@ -40,10 +50,15 @@ export function buildClassTextEncoder(tokenIds: readonly number[]): OnnxTypes.Mo
   for (let c = 0; c < k; c++) table[(1 + c) * k + c] = 1;
   const g = new GraphBuilder('diffgraph_class_text_encoder');
   const ids = g.input('input_ids', 'int32', ['batch', CONTEXT_TOKENS]);
-  const rows = g.node('Gather', [g.initializer('token_row', rowOfToken, [VOCAB_SIZE], 'int32'), ids], { axis: 0 });
+  const rows = g.node('Gather', [g.initializer('token_row', rowOfToken, [VOCAB_SIZE], 'int32'), ids], {
+    axis: 0,
+  });
   const hidden = g.node('Gather', [g.f32('class_states', table, [1 + k, k]), rows], { axis: 0 });
   g.output('last_hidden_state', hidden, 'float32', ['batch', CONTEXT_TOKENS, k]);
-  g.output('pooler_output', g.node('ReduceMax', [hidden], { axes: [1], keepdims: 0 }), 'float32', ['batch', k]);
+  g.output('pooler_output', g.node('ReduceMax', [hidden], { axes: [1], keepdims: 0 }), 'float32', [
+    'batch',
+    k,
+  ]);
   return g.build({ docString: 'class words -> one-hot class states' });
 }
 
@@ -62,7 +77,10 @@ function buildPixelDecoder(size: number): OnnxTypes.ModelProto {
 function buildPixelEncoder(size: number): OnnxTypes.ModelProto {
   const g = new GraphBuilder('diffgraph_pixel_encoder');
   const x = g.input('sample', 'float32', ['batch', 3, size * UPSCALE, size * UPSCALE]);
-  const pooled = g.node('AveragePool', [x], { kernel_shape: [UPSCALE, UPSCALE], strides: [UPSCALE, UPSCALE] });
+  const pooled = g.node('AveragePool', [x], {
+    kernel_shape: [UPSCALE, UPSCALE],
+    strides: [UPSCALE, UPSCALE],
+  });
   g.output('latent_sample', pooled, 'float32', ['batch', 3, size, size]);
   return g.build({ docString: 'pixel-space model: 8x8 average pooling' });
 }
@@ -76,7 +94,10 @@ export interface ExportSpec {
 }
 
 export async function exportPipeline(dir: string, spec: ExportSpec): Promise<void> {
-  const vocab = JSON.parse(await readFile(join(spec.tokenizerSource, 'vocab.json'), 'utf8')) as Record<string, number>;
+  const vocab = JSON.parse(await readFile(join(spec.tokenizerSource, 'vocab.json'), 'utf8')) as Record<
+    string,
+    number
+  >;
   const k = spec.classNames.length;
   const files: [string, string | Uint8Array][] = [
     ['model_index.json', json({ ...MODEL_INDEX, scheduler: ['diffusers', 'DDPMScheduler'] })],
@@ -93,7 +114,10 @@ export async function exportPipeline(dir: string, spec: ExportSpec): Promise<voi
   ];
   if (k > 0) {
     files.push(['text_encoder/config.json', json(textEncoderConfig(k))]);
-    files.push(['text_encoder/model.onnx', modelBytes(buildClassTextEncoder(classTokenIds(spec.classNames, vocab)))]);
+    files.push([
+      'text_encoder/model.onnx',
+      modelBytes(buildClassTextEncoder(classTokenIds(spec.classNames, vocab))),
+    ]);
   }
   for (const name of ['vocab.json', 'merges.txt', 'README.md']) {
     files.push([`tokenizer/${name}`, await readFile(join(spec.tokenizerSource, name))]);

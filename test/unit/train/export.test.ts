@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportPipeline } from '../../../main/train/export/pipeline.ts';
-import { loadExported } from '../../../main/train/export/sample-pipeline.ts';
+import { loadExported } from '../../../scripts/train/sample-pipeline.ts';
 import { TinyUNet } from '../../../main/train/unet.ts';
 
 const dirs: string[] = [];
@@ -17,7 +17,8 @@ afterAll(async () => {
 function trainedLooking(): TinyUNet {
   const model = new TinyUNet({ channels: [8, 16], embWidth: 32, groups: 4, classes: 3, imageChannels: 3 }, 5);
   // Move every parameter off its initial value (norm scales of 1, zero biases) so each one matters.
-  for (const p of model.params()) for (let i = 0; i < p.data.length; i++) p.data[i] += 0.05 * Math.sin(1.7 * i + p.data.length);
+  for (const p of model.params())
+    for (let i = 0; i < p.data.length; i++) p.data[i] += 0.05 * Math.sin(1.7 * i + p.data.length);
   return model;
 }
 
@@ -33,15 +34,28 @@ describe('ONNX export of the trained U-Net', () => {
     dirs.push(dir);
     const model = trainedLooking();
     const classNames = ['circle', 'ring', 'square'];
-    await exportPipeline(dir, { model, size: 32, classNames, tokenizerSource: 'models/diffgraph-shapes/tokenizer' });
+    await exportPipeline(dir, {
+      model,
+      size: 32,
+      classNames,
+      tokenizerSource: 'models/diffgraph-shapes/tokenizer',
+    });
     const pipeline = await loadExported(dir);
     const x = Float32Array.from({ length: 3 * 3 * 32 * 32 }, (_, i) => Math.sin(0.37 * i));
     const context = await pipeline.clip.encode(['a square', 'ring', 'a picture']);
     const onnx = await pipeline.model.predict({ data: x, shape: [3, 3, 32, 32] }, 417, context);
-    const ts = model.forward({ data: Float32Array.from(x), shape: [3, 3, 32, 32] }, [417, 417, 417], [2, 1, 3]);
+    const ts = model.forward(
+      { data: Float32Array.from(x), shape: [3, 3, 32, 32] },
+      [417, 417, 417],
+      [2, 1, 3],
+    );
     expect(maxDifference(onnx, ts.data)).toBeLessThan(2e-5);
     // A different class gives a different prediction (the class really reaches the network).
-    const other = model.forward({ data: Float32Array.from(x), shape: [3, 3, 32, 32] }, [417, 417, 417], [0, 0, 0]);
+    const other = model.forward(
+      { data: Float32Array.from(x), shape: [3, 3, 32, 32] },
+      [417, 417, 417],
+      [0, 0, 0],
+    );
     expect(maxDifference(onnx, other.data)).toBeGreaterThan(1e-3);
     expect(pipeline.model.config.betaSchedule).toBe('linear');
     expect(pipeline.model.config.betaEnd).toBe(0.02);
@@ -55,7 +69,11 @@ describe('ONNX export of the trained U-Net', () => {
     const image = await pipeline.vae.decode({ data: latent, shape: [1, 3, 32, 32] });
     expect(image.shape).toEqual([1, 256, 256, 3]);
     // IMAGE is [B, H, W, 3] in 0..1; pixel (y, x) comes from sample (y/8, x/8) as v/2 + 0.5.
-    for (const [y, x, c] of [[0, 0, 0], [77, 201, 2], [255, 9, 1]]) {
+    for (const [y, x, c] of [
+      [0, 0, 0],
+      [77, 201, 2],
+      [255, 9, 1],
+    ]) {
       const v = latent[c * 1024 + Math.floor(y / 8) * 32 + Math.floor(x / 8)];
       expect(image.data[(y * 256 + x) * 3 + c]).toBeCloseTo(v / 2 + 0.5, 5);
     }

@@ -2,14 +2,22 @@
 // paths: float32 (WebAssembly SIMD, columns padded to 16) and float64 (scalar loops).
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../main/onnx/random.ts';
-import { wasmGemm } from '../../../main/train/gemm-wasm.ts';
 import { gemmNN, gemmNT, gemmTN } from '../../../main/train/gemm.ts';
+import { wasmGemm } from '../../../main/train/gemm-wasm.ts';
 
 type Form = 'NN' | 'NT' | 'TN';
 const KERNELS = { NN: gemmNN, NT: gemmNT, TN: gemmTN };
 
 /** Reference: C[i][j] += Σ_p A(i, p)·B(p, j) with A, B read in the form's layout. */
-function reference(form: Form, m: number, n: number, k: number, A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Array): void {
+function reference(
+  form: Form,
+  m: number,
+  n: number,
+  k: number,
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  C: Float64Array,
+): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -23,7 +31,13 @@ function reference(form: Form, m: number, n: number, k: number, A: ArrayLike<num
   }
 }
 
-function check(form: Form, m: number, n: number, k: number, type: Float32ArrayConstructor | Float64ArrayConstructor) {
+function check(
+  form: Form,
+  m: number,
+  n: number,
+  k: number,
+  type: Float32ArrayConstructor | Float64ArrayConstructor,
+) {
   const random = new SeededRandom(m * 1000 + n * 10 + k);
   const fill = (count: number) => {
     const values = new type(count);

@@ -31,7 +31,11 @@ export function randomFill(values: Vec, random: SeededRandom, scale = 1): Vec {
 }
 
 /** Compare up to `samples` coordinates of each checked tensor; returns the mismatches and the worst error. */
-export function gradientCheck(c: GradientCase, seed: number, samples = 24): { mismatches: Mismatch[]; worst: number; compared: number } {
+export function gradientCheck(
+  c: GradientCase,
+  seed: number,
+  samples = 24,
+): { mismatches: Mismatch[]; worst: number; compared: number } {
   const random = new SeededRandom(seed);
   const y = c.forward();
   const weights = randomFill(new Float64Array(y.data.length), random);

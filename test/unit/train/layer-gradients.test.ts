@@ -36,7 +36,10 @@ function layerCase(
       for (const p of params) p.grad.fill(0);
       dx = layer.backward(dy);
     },
-    checked: [{ label: 'input', values: x.data, gradient: () => dx?.data ?? new Float64Array(0) }, ...paramChecks(params)],
+    checked: [
+      { label: 'input', values: x.data, gradient: () => dx?.data ?? new Float64Array(0) },
+      ...paramChecks(params),
+    ],
   };
 }
 
@@ -100,7 +103,8 @@ describe('trainer layer gradients equal central finite differences (float64)', (
       return layerCase(input([2, 4, 2, 4], 14), attention, attention.params());
     }, 16));
 
-  it('nearest 2× upsampling', () => expectGradients(() => layerCase(input([2, 3, 3, 2], 15), new Upsample2x())));
+  it('nearest 2× upsampling', () =>
+    expectGradients(() => layerCase(input([2, 3, 3, 2], 15), new Upsample2x())));
 
   it('channel concatenation and its split', () =>
     expectGradients(() => {
@@ -143,7 +147,10 @@ describe('trainer layer gradients equal central finite differences (float64)', (
 
   it('the whole U-Net: time MLP, class embedding, every block (8×8 input)', () =>
     expectGradients(() => {
-      const model = new TinyUNet({ channels: [4, 6], embWidth: 8, groups: 2, classes: 3, imageChannels: 3 }, 21);
+      const model = new TinyUNet(
+        { channels: [4, 6], embWidth: 8, groups: 2, classes: 3, imageChannels: 3 },
+        21,
+      );
       const x = input([2, 3, 8, 8], 22);
       return {
         forward: () => model.forward(x, [10, 700], [1, 3]),

@@ -53,10 +53,23 @@ describe('EMA of the weights', () => {
 
 describe('sinusoidal timestep embedding', () => {
   it('is cos-first: [cos(t·10000^(−i/half)), sin(…)]', () => {
-    const [zero, ten] = [0, 1].map((r) => Array.from(timestepEmbedding([0, 10], 8).data.slice(r * 8, r * 8 + 8)));
+    const [zero, ten] = [0, 1].map((r) =>
+      Array.from(timestepEmbedding([0, 10], 8).data.slice(r * 8, r * 8 + 8)),
+    );
     expect(zero).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     // half = 4: frequencies 1, 0.1, 0.01, 0.001.
-    const expected = [Math.cos(10), Math.cos(1), Math.cos(0.1), Math.cos(0.01), Math.sin(10), Math.sin(1), Math.sin(0.1), Math.sin(0.01)];
-    ten.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    const expected = [
+      Math.cos(10),
+      Math.cos(1),
+      Math.cos(0.1),
+      Math.cos(0.01),
+      Math.sin(10),
+      Math.sin(1),
+      Math.sin(0.1),
+      Math.sin(0.01),
+    ];
+    ten.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i], 6);
+    });
   });
 });

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSafetensors } from '../../../main/checkpoint/safetensors-read.ts';
 import { readRunState } from '../../../main/train/checkpoint.ts';
 import { loadDataset } from '../../../main/train/dataset.ts';
-import { checkpointPath, DEFAULT_TRAIN_OPTIONS, type TrainOptions, train } from '../../../main/train/trainer.ts';
+import {
+  checkpointPath,
+  DEFAULT_TRAIN_OPTIONS,
+  type TrainOptions,
+  train,
+} from '../../../main/train/trainer.ts';
 
 let root = '';
 let dataset = '';
@@ -23,8 +28,11 @@ beforeAll(async () => {
     await mkdir(join(dataset, name), { recursive: true });
     for (let i = 0; i < 3; i++) {
       const pixels = Buffer.alloc(16 * 16 * 3);
-      for (let p = 0; p < 256; p++) for (let c = 0; c < 3; c++) pixels[p * 3 + c] = colour[c] + (p % (i + 2)) * 5;
-      await sharp(pixels, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(join(dataset, name, `${i}.png`));
+      for (let p = 0; p < 256; p++)
+        for (let c = 0; c < 3; c++) pixels[p * 3 + c] = colour[c] + (p % (i + 2)) * 5;
+      await sharp(pixels, { raw: { width: 16, height: 16, channels: 3 } })
+        .png()
+        .toFile(join(dataset, name, `${i}.png`));
     }
   }
 });
@@ -71,7 +79,9 @@ describe('training dataset', () => {
   });
 
   it('names the file when a name part for the class is missing', async () => {
-    await expect(loadDataset(join(dataset, 'dark'), 8, { namePart: 3 })).rejects.toThrow(/0\.png: the file name has no part 3/);
+    await expect(loadDataset(join(dataset, 'dark'), 8, { namePart: 3 })).rejects.toThrow(
+      /0\.png: the file name has no part 3/,
+    );
   });
 });
 
@@ -88,7 +98,10 @@ describe('resumable training', () => {
     expect([...b.keys()]).toEqual([...a.keys()]);
     expect([...a.keys()].some((k) => k.startsWith('adam_v/'))).toBe(true);
     for (const [key, values] of a) expect(b.get(key), key).toEqual(values);
-    const [stateA, stateB] = await Promise.all([readRunState(checkpointPath(straight)), readRunState(checkpointPath(split))]);
+    const [stateA, stateB] = await Promise.all([
+      readRunState(checkpointPath(straight)),
+      readRunState(checkpointPath(split)),
+    ]);
     expect(stateB.losses).toEqual(stateA.losses);
     expect(stateA.losses).toHaveLength(4);
   });

@@ -1,14 +1,17 @@
 // Loading an exported training pipeline through the runtime's own loaders (as LoadPipeline does)
 // and sampling it with a project sampler: the path a graph takes with the trained model.
 import { join } from 'node:path';
-import { sample } from '../../../nodes/math/sample.ts';
-import type { SamplerName } from '../../../nodes/math/plan.ts';
-import { buildSchedule } from '../../../nodes/schedule.ts';
-import { createRuntimeServices } from '../../engine/runtime-services.ts';
-import { type LoadedPipeline, loadPipelineDir } from '../../runtime/loaders.ts';
+import { createRuntimeServices } from '../../main/engine/runtime-services.ts';
+import { type LoadedPipeline, loadPipelineDir } from '../../main/runtime/loaders.ts';
+import type { SamplerName } from '../../nodes/math/plan.ts';
+import { sample } from '../../nodes/math/sample.ts';
+import { buildSchedule } from '../../nodes/schedule.ts';
 
 export async function loadExported(dir: string): Promise<LoadedPipeline> {
-  const runtime = createRuntimeServices({ paths: { models: dir, input: dir, output: join(dir, 'out') }, device: 'cpu' });
+  const runtime = createRuntimeServices({
+    paths: { models: dir, input: dir, output: join(dir, 'out') },
+    device: 'cpu',
+  });
   return loadPipelineDir({ runtime, warn: () => {} }, dir, 'trained', 'cpu');
 }
 
