@@ -1,12 +1,15 @@
 // The model being trained as a MODEL (Denoiser) so that the project's own samplers draw from it in
 // TypeScript (sample grids during training, tests). Conditioning is [B, tokens, K] with K classes:
 // a row that is the one-hot of class k selects class k, an all-zero row the "no class" embedding —
-// the same rule the exported ONNX U-Net applies to its encoder_hidden_states.
+// the same rule the exported ONNX U-Net applies to its encoder_hidden_states. Its ε is the x₀-clipped
+// one (sample-clipping.ts), as the export's.
 import type { Conditioning, Denoiser, Tensor } from '../../nodes/types.ts';
-import { DDPM_SCHEDULE } from './ddpm.ts';
+import { DDPM_SCHEDULE, ddpmAlphasCumprod } from './ddpm.ts';
+import { clipEpsilon } from './sample-clipping.ts';
 import type { TinyUNet } from './unet.ts';
 
 export function trainedDenoiser(model: TinyUNet, name: string): Denoiser {
+  const alphasCumprod = ddpmAlphasCumprod();
   const conditional = model.config.classes > 0;
   return {
     kind: 'denoiser',
@@ -19,7 +22,7 @@ export function trainedDenoiser(model: TinyUNet, name: string): Denoiser {
       const n = x.shape[0];
       const classes = conditional ? classesOf(context, n, model.config.classes) : undefined;
       const out = model.forward({ data: x.data, shape: x.shape }, new Array(n).fill(timestep), classes);
-      return Float32Array.from(out.data);
+      return clipEpsilon(Float32Array.from(out.data), x.data, timestep, alphasCumprod);
     },
   };
 }

@@ -5,6 +5,7 @@
 // for the text encoder's one-hot word states this is the trained lookup (no class word: the null row).
 import { GraphBuilder } from '../../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../../onnx/proto.ts';
+import { alphaCumprodAt } from '../../onnx/timestep-table.ts';
 import type { SelfAttention } from '../attention.ts';
 import type { Conv2d } from '../conv.ts';
 import type { Linear } from '../linear.ts';
@@ -131,7 +132,28 @@ function embedding(u: UNetGraph, model: TinyUNet, t: string, context?: string): 
   return u.silu(temb);
 }
 
-export function buildTrainedUNet(model: TinyUNet, size: number): OnnxTypes.ModelProto {
+/** ε' = (x − √ᾱ·clip(x̂₀, −1, 1))/√(1−ᾱ), x̂₀ = (x − √(1−ᾱ)·ε)/√ᾱ (as sample-clipping.ts). */
+function clippedEpsilon(
+  g: GraphBuilder,
+  x: string,
+  eps: string,
+  t: string,
+  alphasCumprod: ArrayLike<number>,
+): string {
+  const alphaBar = alphaCumprodAt(g, t, alphasCumprod);
+  const a = g.node('Sqrt', [alphaBar]);
+  const s = g.node('Sqrt', [g.node('Sub', [g.scalar(1), alphaBar])]);
+  const x0 = g.node('Div', [g.node('Sub', [x, g.node('Mul', [s, eps])]), a]);
+  const clipped = g.node('Clip', [x0, g.scalar(-1), g.scalar(1)]);
+  return g.node('Div', [g.node('Sub', [x, g.node('Mul', [a, clipped])]), s]);
+}
+
+/** The network with x₀-clipped output, for the training schedule's ᾱ table. */
+export function buildTrainedUNet(
+  model: TinyUNet,
+  size: number,
+  alphasCumprod: ArrayLike<number>,
+): OnnxTypes.ModelProto {
   const u = new UNetGraph();
   const g = u.g;
   const { imageChannels, classes } = model.config;
@@ -146,7 +168,12 @@ export function buildTrainedUNet(model: TinyUNet, size: number): OnnxTypes.Model
   h = u.attention(h, model.midAttention, model.config.channels[1]);
   h = u.resBlock(g.node('Concat', [u.upsample(h), skip1], { axis: 1 }), emb, model.up1);
   h = u.resBlock(g.node('Concat', [u.upsample(h), skip0], { axis: 1 }), emb, model.up0);
-  const out = u.conv(u.silu(u.groupNorm(h, model.normOut)), model.convOut);
-  g.output('out_sample', out, 'float32', ['batch', imageChannels, size, size]);
+  const eps = u.conv(u.silu(u.groupNorm(h, model.normOut)), model.convOut);
+  g.output('out_sample', clippedEpsilon(g, x, eps, t, alphasCumprod), 'float32', [
+    'batch',
+    imageChannels,
+    size,
+    size,
+  ]);
   return g.build({ docString: 'Diffgraph-trained pixel-space DDPM noise predictor (epsilon)' });
 }

@@ -18,7 +18,7 @@ import {
 import type { OnnxTypes } from '../../onnx/proto.ts';
 import { modelBytes } from '../../onnx/save.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { DDPM_SCHEDULE } from '../ddpm.ts';
+import { DDPM_SCHEDULE, ddpmAlphasCumprod } from '../ddpm.ts';
 import type { TinyUNet } from '../unet.ts';
 import { buildTrainedUNet, CONTEXT_TOKENS } from './onnx-unet.ts';
 
@@ -103,7 +103,7 @@ export async function exportPipeline(dir: string, spec: ExportSpec): Promise<voi
     ['model_index.json', json({ ...MODEL_INDEX, scheduler: ['diffusers', 'DDPMScheduler'] })],
     ['scheduler/scheduler_config.json', json(schedulerConfig())],
     ['unet/config.json', json(unetConfig(spec, k))],
-    ['unet/model.onnx', modelBytes(buildTrainedUNet(spec.model, spec.size))],
+    ['unet/model.onnx', modelBytes(buildTrainedUNet(spec.model, spec.size, ddpmAlphasCumprod()))],
     ['vae_decoder/config.json', json(vaeConfig(spec.size))],
     ['vae_decoder/model.onnx', modelBytes(buildPixelDecoder(spec.size))],
     ['vae_encoder/config.json', json(vaeConfig(spec.size))],
