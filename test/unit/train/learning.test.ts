@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('DDPM training learns the shapes', () => {
-  it('loss falls and exported-model samples are nearest to images of the requested shape', async () => {
+  it('loss falls and the exported model has started to learn the classes', async () => {
     root = await mkdtemp(join(tmpdir(), 'diffgraph-learn-'));
     const data = join(root, 'large');
     await import('node:fs/promises').then((fs) => fs.mkdir(data));
@@ -99,7 +99,7 @@ describe('DDPM training learns the shapes', () => {
     console.log(JSON.stringify({ steps, first, last, right, wrong, accuracy }));
     expect(first).toBeGreaterThan(0.5);
     expect(last).toBeLessThan(0.2);
-    // Measured here after 200 steps: 0.0829 against 0.0837 — a small but systematic class signal.
+    // Measured here after 200 steps: 0.0509 against 0.0515 — a small but systematic class signal.
     expect(right).toBeLessThan(wrong);
   }, 1_500_000);
 });
