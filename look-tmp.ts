@@ -1,0 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { readRunState, restoreCheckpoint } from './main/train/checkpoint.ts';
+import { Adam, WeightAverage } from './main/train/optimizer.ts';
+import { TinyUNet } from './main/train/unet.ts';
+import { gridPng, sampleImages } from './main/train/sampling.ts';
+const path = process.argv[2];
+const state = await readRunState(path);
+const model = new TinyUNet(state.config, state.seed);
+const ema = new WeightAverage(model.params(), 0.99);
+await restoreCheckpoint(path, new Adam(model.params(), { lr: 1 }), ema);
+ema.copyTo(model.params());
+const ids = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4];
+const imgs = await sampleImages(model, { classIds: ids, size: 32, seed: 9, steps: 50, cfg: Number(process.argv[3] ?? 3), sampler: (process.argv[4] ?? 'ddim') as 'ddim' });
+writeFileSync('/tmp/look.png', gridPng(imgs, 10, 32, 5));
