@@ -77,7 +77,6 @@ export async function train(options: TrainOptions): Promise<TrainRun> {
   const resuming = options.resume && existsSync(path);
   const state = resuming ? await readRunState(path) : freshState(options, data);
   if (resuming) checkCompatible(state, options, data, path);
-  state.step = Math.min(state.step, options.steps);
   const model = new TinyUNet(state.config, state.seed);
   const adam = new Adam(model.params(), { lr: state.lr, clipNorm: 1 });
   const ema = new WeightAverage(model.params(), state.emaDecay);
@@ -89,7 +88,11 @@ export async function train(options: TrainOptions): Promise<TrainRun> {
   const alphasCumprod = ddpmAlphasCumprod();
   const emaModel = new TinyUNet(state.config, state.seed);
   while (state.step < options.steps) {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) {
+      // Keep the steps done since the last checkpoint, so --resume loses nothing.
+      await saveCheckpoint(path, state, adam, ema);
+      options.signal.throwIfAborted();
+    }
     adam.zeroGrad();
     const loss = trainingStep(model, data, alphasCumprod, state.step, {
       batch: state.batch,

@@ -86,6 +86,25 @@ describe('training dataset', () => {
 });
 
 describe('resumable training', () => {
+  it('an interrupted run saves its last step, and resuming it still equals the uninterrupted run', async () => {
+    const straight = join(root, 'straight-for-abort');
+    const cut = join(root, 'cut');
+    await train(options(straight, 4, false));
+    const abort = new AbortController();
+    const interrupted = train({
+      ...options(cut, 4, false),
+      signal: abort.signal,
+      onStep: (step) => {
+        if (step === 3) abort.abort(new Error('stop'));
+      },
+    });
+    await expect(interrupted).rejects.toThrow('stop');
+    expect((await readRunState(checkpointPath(cut))).step).toBe(3);
+    await train(options(cut, 4, true));
+    const [a, b] = await Promise.all([tensors(checkpointPath(straight)), tensors(checkpointPath(cut))]);
+    for (const [key, values] of a) expect(b.get(key), key).toEqual(values);
+  });
+
   it('stop at step 2 + resume to 4 equals 4 uninterrupted steps', async () => {
     const straight = join(root, 'straight');
     const split = join(root, 'split');
