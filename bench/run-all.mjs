@@ -17,6 +17,8 @@ const BENCHES = [
   'checkpoint-load',
   'farm',
   'sdxl',
+  'train',
+  'eval',
 ];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));

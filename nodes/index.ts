@@ -12,6 +12,7 @@ import { samplingNodes } from './sampling.ts';
 import { scheduleNodes } from './schedule.ts';
 import { textNodes } from './text.ts';
 import { sdxlTextNodes } from './text-sdxl.ts';
+import { trainingNodes } from './training.ts';
 import { vaeNodes } from './vae.ts';
 
 export function builtinNodes(): NodeDefinition[] {
@@ -29,5 +30,6 @@ export function builtinNodes(): NodeDefinition[] {
     ...imageNodes,
     ...primitiveNodes,
     ...evaluationNodes,
+    ...trainingNodes,
   ];
 }

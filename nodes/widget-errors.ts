@@ -12,7 +12,10 @@ export type InputField =
   | 'lora'
   | 'features'
   | 'reference'
-  | 'clip';
+  | 'clip'
+  | 'dataset'
+  | 'classes'
+  | 'out';
 
 export class ModelInputError extends Error {
   constructor(

@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.ts';
 import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenizeCommand } from './commands/tokenize.ts';
+import { trainCommand } from './commands/train.ts';
 import { validateCommand } from './commands/validate.ts';
 import { workerCommand } from './commands/worker.ts';
 import { CliError, EXIT, type ExitCode } from './exit.ts';
@@ -61,6 +62,7 @@ Examples:
     serveCommand(),
     scoreCommand(),
     evalCommand(),
+    trainCommand(),
     workerCommand(),
     farmCommand(setExitCode),
   ]) {

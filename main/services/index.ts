@@ -12,6 +12,7 @@ import { createEvaluation } from './evaluation.ts';
 import { createNodeFiles } from './files.ts';
 import { createImageCodec } from './images.ts';
 import { createModelLoaders } from './models.ts';
+import { createTraining } from './training.ts';
 
 /** What one node call's services are built from. */
 export interface ServiceScope {
@@ -39,6 +40,7 @@ const SERVICE_FACTORIES: ServiceFactories = {
   files: createNodeFiles,
   evaluation: createEvaluation,
   embeddings: createEmbeddingLoader,
+  training: createTraining,
 };
 
 /** Services built on first access, so a node that uses none costs nothing. */

@@ -34,7 +34,7 @@ const simd = {
   extmulHighU: [0xdf, 0x01],
 };
 
-function leb(value: number): number[] {
+export function leb(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
@@ -45,7 +45,7 @@ function leb(value: number): number[] {
   return out;
 }
 
-function sleb(value: number): number[] {
+export function sleb(value: number): number[] {
   const out: number[] = [];
   let v = value | 0;
   for (;;) {
@@ -57,9 +57,9 @@ function sleb(value: number): number[] {
   }
 }
 
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const name = (text: string) => [...leb(text.length), ...Buffer.from(text, 'latin1')];
+export const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
+export const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+export const name = (text: string) => [...leb(text.length), ...Buffer.from(text, 'latin1')];
 const i32x4Const = (lanes: number[]) => {
   const bytes = new Uint8Array(new Int32Array(lanes.map((v) => v | 0)).buffer);
   return [SIMD, ...simd.const, ...bytes];

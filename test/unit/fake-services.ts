@@ -11,6 +11,7 @@ import type {
 } from '../../nodes/api.ts';
 import type { EvaluationService } from '../../nodes/evaluation-service.ts';
 import type { EmbeddingLoader } from '../../nodes/text/embedding-service.ts';
+import type { TrainingService } from '../../nodes/training-service.ts';
 
 function unexpected(service: string): never {
   throw new Error(`the test did not expect a call to ctx.services.${service}`);
@@ -62,6 +63,7 @@ export function fakeServices(overrides: Partial<NodeServices> = {}): NodeService
     files: refuse<NodeFiles>('files'),
     evaluation: refuse<EvaluationService>('evaluation'),
     embeddings: refuse<EmbeddingLoader>('embeddings'),
+    training: refuse<TrainingService>('training'),
     ...overrides,
   };
 }
