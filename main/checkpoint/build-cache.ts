@@ -83,6 +83,14 @@ export async function buildKey(request: BuildRequest): Promise<string> {
 }
 
 /** The whole pipeline converted from the checkpoint (and its VAE file) into `tmp`. */
+function loraRequests(request: BuildRequest) {
+  return (request.loras ?? []).map((l) => ({
+    path: l.path,
+    strength: l.strengthModel,
+    strengthClip: l.strengthClip,
+  }));
+}
+
 async function fullBuild(
   tmp: string,
   request: BuildRequest,
@@ -92,6 +100,7 @@ async function fullBuild(
   await convertCheckpoint({
     checkpoint: request.checkpoint,
     out: tmp,
+    loras: loraRequests(request),
     vae: request.vae,
     dtype: request.dtype,
     attention: request.attention,
@@ -120,11 +129,7 @@ async function variantBuild(
     baseDir: base.dir,
     out: tmp,
     checkpoint: request.checkpoint,
-    loras: (request.loras ?? []).map((l) => ({
-      path: l.path,
-      strength: l.strengthModel,
-      strengthClip: l.strengthClip,
-    })),
+    loras: loraRequests(request),
     dtype: request.dtype,
     attention: request.attention,
     onProgress: onNetwork,

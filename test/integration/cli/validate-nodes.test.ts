@@ -37,6 +37,7 @@ const BUILTIN_TYPES = [
   'UpscaleLatentBy',
   'ZeroConditioning',
   'SetClipSkip',
+  'TrainDiffusion',
 ];
 
 let temp: Awaited<ReturnType<typeof tempDir>>;

@@ -105,8 +105,9 @@ describe('farm jobs that fail for good (real redis-server)', { timeout: 90_000 }
 
   it('--job-timeout: a run longer than the limit is cancelled, tried --attempts times, then fails with the reason', async () => {
     const out = join(temp.dir, 'out-timeout');
-    // Far more work than 1.5 s allows even with the model loaded (300 steps of one image take about that).
-    const big = ['--set', 'schedule.steps=1000', '--set', 'latent.batch=8'];
+    // Far more work than 1.5 s allows even with the model loaded (300 steps of one image take about
+    // that): an attempt must not be able to finish just past its limit and fill the result cache.
+    const big = ['--set', 'schedule.steps=1000', '--set', 'latent.batch=32'];
     const slow = [...big, '--job-timeout', '1500', '--attempts', '2'];
     const result = await runCli(['run', DEFAULT_GRAPH, ...slow, '--redis', redis.url, '--out', out]);
     expect(result.code, result.stderr).toBe(1);
