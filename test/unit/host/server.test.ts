@@ -116,7 +116,10 @@ describe('startServer on loopback', () => {
     engine.finish([{ kind: 'image', path: join(folders.paths.output, 'x.png') }]);
     const result = await waitFor(() => events.find((e) => e.type === 'run-result'));
     expect(result).toMatchObject({ result: { runId, status: 'done' } });
-    const types = events.filter((e) => e.type !== 'queue').map((e) => e.type);
+    // Once the run is recorded in the output folder's manifest, open editors are told to refresh
+    // their history (it may come before or after run-result: the recording is asynchronous).
+    await waitFor(() => events.find((e) => e.type === 'history-changed'));
+    const types = events.filter((e) => e.type !== 'queue' && e.type !== 'history-changed').map((e) => e.type);
     expect(types).toEqual(['run-started', 'node-progress', 'run-done', 'run-result']);
   });
 
