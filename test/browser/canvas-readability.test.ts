@@ -174,8 +174,10 @@ describe('a readable canvas', () => {
   it('Ctrl+Shift+Enter queues the graph ahead of the runs waiting', async () => {
     const slow = await defaultGraph();
     slow.title = 'Slow';
-    slow.nodes.sampler.widgets.sampler = 'ddpm';
-    // Long enough to still be running while the other runs are queued (cancelled at the end).
+    // 100,000 model calls a run: minutes on any machine (1000 ddpm steps took ~1 s, too short
+    // to still be running and queued while the test looks). Cancelled at the end.
+    slow.nodes.sampler.widgets.sampler = 'annealed_langevin';
+    slow.nodes.sampler.widgets.langevin_steps = 100;
     slow.nodes.schedule.widgets.steps = 1000;
     slow.nodes.latent.widgets.batch = 8;
     await writeFile(join(editor.server.paths.graphs, 'slow.json'), JSON.stringify(slow));
@@ -211,11 +213,17 @@ describe('a readable canvas', () => {
     expect(rest.length).toBeGreaterThan(0);
     expect(new Set(rest)).toEqual(new Set(['Slow:queued']));
     await screenshot(page, 'queue-at-front');
-    // Leave the engine idle for the next test.
-    for (const id of await page
+    // Leave the engine idle for the next test: cancel the waiting runs from the back, so that none
+    // of them starts (and re-renders its row) while the next is clicked, then the running one.
+    const ids = await page
       .getByTestId('queue-item')
-      .evaluateAll((els) => els.map((e) => e.querySelector('button')?.getAttribute('data-testid')))) {
-      if (id) await page.getByTestId(id).click();
+      .evaluateAll((els) => els.map((e) => e.querySelector('button')?.getAttribute('data-testid')));
+    for (const [left, id] of ids.reverse().entries()) {
+      if (!id) continue;
+      await page.getByTestId(id).click();
+      await expect
+        .poll(() => page.getByTestId('queue-item').count(), { timeout: 30_000 })
+        .toBe(ids.length - left - 1);
     }
     await expect.poll(() => page.getByTestId('queue-item').count(), { timeout: 30_000 }).toBe(0);
     expect(errors).toEqual([]);
