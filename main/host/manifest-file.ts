@@ -1,10 +1,14 @@
 // The output folder's manifest.json as the host reads and changes it. `diffgraph run` writes the
 // same file; changes go through the same lock file and an atomic rewrite, so a CLI batch writing
 // into the folder at the same time loses nothing and the file is valid JSON at every moment.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { withFileLock } from '../util/file-lock.ts';
+import {
+  ManifestReadError,
+  readManifestFile,
+  type ManifestContents as StoredManifest,
+} from '../util/manifest-read.ts';
 import { HostError } from './shared/errors.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -25,11 +29,7 @@ export interface ManifestEntry {
   [key: string]: unknown;
 }
 
-interface ManifestContents {
-  format: 'diffgraph-manifest';
-  version: 1;
-  runs: ManifestEntry[];
-}
+type ManifestContents = StoredManifest<ManifestEntry>;
 
 export function manifestPath(outputDir: string): string {
   return join(outputDir, MANIFEST_FILE);
@@ -38,27 +38,24 @@ export function manifestPath(outputDir: string): string {
 /** The manifest's runs (none when there is no manifest yet); a clear error for a broken file. */
 export async function readManifest(outputDir: string): Promise<ManifestContents> {
   const path = manifestPath(outputDir);
-  let text: string;
+  let file: ManifestContents;
   try {
-    text = await readFile(path, 'utf8');
+    file = await readManifestFile<ManifestEntry>(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { format: 'diffgraph-manifest', version: 1, runs: [] };
-    throw error;
+    if (!(error instanceof ManifestReadError)) throw error;
+    if (error.problem === 'unreadable')
+      throw new HostError('internal', `cannot read ${path}: ${error.detail}`);
+    throw new HostError(
+      'internal',
+      error.problem === 'not-json'
+        ? `${path} is not valid JSON (${error.detail})`
+        : `${path} is not a diffgraph manifest (format "diffgraph-manifest")`,
+    );
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new HostError('internal', `${path} is not valid JSON (${(error as Error).message})`);
-  }
-  const file = data as Partial<ManifestContents> | null;
-  if (file?.format !== 'diffgraph-manifest' || !Array.isArray(file.runs))
-    throw new HostError('internal', `${path} is not a diffgraph manifest (format "diffgraph-manifest")`);
   const runs = file.runs.filter(
     (run): run is ManifestEntry => typeof run === 'object' && run !== null && typeof run.runId === 'string',
   );
-  return { ...(file as ManifestContents), runs };
+  return { ...file, runs };
 }
 
 /** Re-read the manifest under its lock, change it, and write it back atomically. */

@@ -1,13 +1,12 @@
 // manifest.json in the output folder: every run of every batch written there. Rewritten atomically
 // after each run so it is valid JSON at any moment; runs already listed are always kept.
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { OutputFileInfo } from '../../engine/events.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { withFileLock } from '../../util/file-lock.ts';
 import { describeFsError } from '../../util/fs-errors.ts';
+import { type ManifestContents, ManifestReadError, readManifestFile } from '../../util/manifest-read.ts';
 import { CliError } from '../exit.ts';
-import { errorMessage } from '../util/problems.ts';
 
 export interface ManifestRun {
   runId: string;
@@ -32,11 +31,7 @@ export interface ManifestRun {
   error: { nodeId: string | null; message: string } | null;
 }
 
-interface ManifestFile {
-  format: 'diffgraph-manifest';
-  version: 1;
-  runs: ManifestRun[];
-}
+type ManifestFile = ManifestContents<ManifestRun>;
 
 export class Manifest {
   private constructor(readonly path: string) {}
@@ -87,33 +82,20 @@ export class ManifestWriteError extends Error {
 
 /** The manifest's contents (no runs when the file does not exist); CliError for a file we would have to discard. */
 async function readManifest(path: string): Promise<ManifestFile> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readManifestFile<ManifestRun>(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { format: 'diffgraph-manifest', version: 1, runs: [] };
-    throw new CliError([`${path}: cannot read the existing manifest: ${errorMessage(error)}`]);
-  }
-  return parseManifest(path, text);
-}
-
-function parseManifest(path: string, text: string): ManifestFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CliError([
-      `${path}: the existing manifest is not valid JSON (${errorMessage(error)}); move it away`,
-    ]);
-  }
-  const file = data as Partial<ManifestFile> | null;
-  if (file?.format !== 'diffgraph-manifest' || !Array.isArray(file.runs)) {
+    if (!(error instanceof ManifestReadError)) throw error;
+    if (error.problem === 'unreadable')
+      throw new CliError([`${path}: cannot read the existing manifest: ${error.detail}`]);
+    if (error.problem === 'not-json')
+      throw new CliError([
+        `${path}: the existing manifest is not valid JSON (${error.detail}); move it away`,
+      ]);
     throw new CliError([
       `${path}: exists but is not a diffgraph manifest; move it away or choose another --out`,
     ]);
   }
-  return file as ManifestFile;
 }
 
 function relativeIfInside(dir: string, path: string): string {
