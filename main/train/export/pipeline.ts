@@ -2,7 +2,9 @@
 // its unet/model.onnx) runs with every sampler:
 // - unet/: the trained EMA network (onnx-unet.ts), pixel space: "latents" are 3 × S × S images in [−1, 1];
 // - text_encoder/ + tokenizer/ (CLIP BPE): each class name is one CLIP word token whose state is the
-//   one-hot of its class (width K = number of classes); every other token is zeros (no class);
+//   one-hot of its class (width K = number of classes); every other token is zeros (no class). An
+//   unconditional model gets a text encoder of zeros (width 1) that its U-Net does not take, so the
+//   folder still loads as a pipeline and the Sampler says the conditioning is ignored;
 // - vae_decoder/: nearest 8× upscaling (an S × S sample shows as an 8S × 8S image, keeping the
 //   usual 8× latent-to-pixel ratio of EmptyLatent); vae_encoder/: 8 × 8 average pooling back;
 // - scheduler/: the training schedule (DDPM linear β, 1000 steps, epsilon).
@@ -62,6 +64,20 @@ export function buildClassTextEncoder(tokenIds: readonly number[]): OnnxTypes.Mo
   return g.build({ docString: 'class words -> one-hot class states' });
 }
 
+/** For an unconditional model: every prompt gives zero states [batch, 77, 1]. */
+export function buildEmptyTextEncoder(): OnnxTypes.ModelProto {
+  const g = new GraphBuilder('diffgraph_empty_text_encoder');
+  const ids = g.input('input_ids', 'int32', ['batch', CONTEXT_TOKENS]);
+  const states = g.node('Unsqueeze', [g.node('Cast', [ids], { to: 1 }), g.i64([2])]);
+  const zeros = g.node('Mul', [states, g.scalar(0)]);
+  g.output('last_hidden_state', zeros, 'float32', ['batch', CONTEXT_TOKENS, 1]);
+  g.output('pooler_output', g.node('ReduceMax', [zeros], { axes: [1], keepdims: 0 }), 'float32', [
+    'batch',
+    1,
+  ]);
+  return g.build({ docString: 'unconditional model: zero text states' });
+}
+
 function buildPixelDecoder(size: number): OnnxTypes.ModelProto {
   const g = new GraphBuilder('diffgraph_pixel_decoder');
   const x = g.input('latent_sample', 'float32', ['batch', 3, size, size]);
@@ -112,13 +128,13 @@ export async function exportPipeline(dir: string, spec: ExportSpec): Promise<voi
     ['tokenizer/special_tokens_map.json', json(SD15_SPECIAL_TOKENS)],
     ['diffgraph-train.json', json({ classes: spec.classNames, size: spec.size, config: spec.model.config })],
   ];
-  if (k > 0) {
-    files.push(['text_encoder/config.json', json(textEncoderConfig(k))]);
-    files.push([
-      'text_encoder/model.onnx',
-      modelBytes(buildClassTextEncoder(classTokenIds(spec.classNames, vocab))),
-    ]);
-  }
+  files.push(['text_encoder/config.json', json(textEncoderConfig(Math.max(k, 1)))]);
+  files.push([
+    'text_encoder/model.onnx',
+    modelBytes(
+      k > 0 ? buildClassTextEncoder(classTokenIds(spec.classNames, vocab)) : buildEmptyTextEncoder(),
+    ),
+  ]);
   for (const name of ['vocab.json', 'merges.txt', 'README.md']) {
     files.push([`tokenizer/${name}`, await readFile(join(spec.tokenizerSource, name))]);
   }

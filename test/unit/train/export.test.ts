@@ -86,3 +86,29 @@ describe('ONNX export of the trained U-Net', () => {
     }
   });
 });
+
+describe('ONNX export of an unconditional model', () => {
+  it('loads through LoadPipeline (zero text states the U-Net ignores) and gives the TypeScript ε', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diffgraph-export-uncond-'));
+    dirs.push(dir);
+    const model = new TinyUNet(
+      { channels: [8, 16], embWidth: 32, groups: 4, classes: 0, imageChannels: 3 },
+      9,
+    );
+    await exportPipeline(dir, {
+      model,
+      size: 32,
+      classNames: [],
+      tokenizerSource: 'models/diffgraph-shapes/tokenizer',
+    });
+    const pipeline = await loadExported(dir);
+    const context = await pipeline.clip.encode(['anything at all']);
+    expect(context.shape).toEqual([1, 77, 1]);
+    expect(context.data.every((v) => v === 0)).toBe(true);
+    const x = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => Math.cos(0.11 * i));
+    const onnx = await pipeline.model.predict({ data: x, shape: [1, 3, 32, 32] }, 250, context);
+    const raw = model.forward({ data: Float32Array.from(x), shape: [1, 3, 32, 32] }, [250]);
+    const ts = clipEpsilon(Float32Array.from(raw.data), x, 250, ddpmAlphasCumprod());
+    expect(maxDifference(onnx, ts)).toBeLessThan(2e-5);
+  });
+});
