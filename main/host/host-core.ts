@@ -130,6 +130,14 @@ export class HostCore implements HostCoreApi {
     return { roots, files: await scanModelFiles(roots) };
   }
 
+  /** Where the models an imported graph names are looked for: the models folders, then the bundled ones. */
+  async modelSearchPath(): Promise<string[]> {
+    const { BUNDLED_MODELS_DIR } = await import('../paths.ts');
+    return [
+      ...new Set([...(this.options.modelRoots?.() ?? [this.options.paths.models]), BUNDLED_MODELS_DIR]),
+    ];
+  }
+
   async loadedModels(): Promise<LoadedModelInfo[]> {
     return this.options.engine.loadedModels();
   }
@@ -185,7 +193,7 @@ export class HostCore implements HostCoreApi {
   }
 
   async graphFromPng(bytes: Uint8Array): Promise<unknown | null> {
-    const read = this.options.readPngGraph ?? (await defaultPngGraphReader(this.options.paths.models));
+    const read = this.options.readPngGraph ?? (await defaultPngGraphReader(await this.modelSearchPath()));
     try {
       return await read(bytes);
     } catch (error) {
@@ -262,11 +270,11 @@ async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
  * Diffgraph's own PNGs, ComfyUI/A1111 PNGs and (for drops of .json files) ComfyUI workflows; models an
  * import names are looked for in the user's and the bundled models folders.
  */
-async function defaultPngGraphReader(models: string): Promise<(png: Uint8Array) => Promise<unknown | null>> {
+async function defaultPngGraphReader(
+  searchPath: readonly string[],
+): Promise<(png: Uint8Array) => Promise<unknown | null>> {
   const { extractGraphFromPng } = await import('../graph/png-text.ts');
   const { graphFromForeignBytes } = await import('../interop/host-import.ts');
-  const { BUNDLED_MODELS_DIR } = await import('../paths.ts');
-  const searchPath = [...new Set([models, BUNDLED_MODELS_DIR])];
   return async (png) => {
     const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
     return (await graphFromForeignBytes(bytes, searchPath)) ?? extractGraphFromPng(bytes);

@@ -102,7 +102,22 @@ function uiNode(node: Obj, ctx: ReadContext): ComfyNode {
   return result;
 }
 
-function readExtras(workflow: Obj, noteNodes: Obj[]): GraphExtras {
+/**
+ * Model hashes the workflow recorded: its top-level `models` list, and each node's
+ * `properties.models` (where the ComfyUI frontend keeps a loader's file, url and hash).
+ */
+function recordedModels(workflow: Obj, rawNodes: Obj[]): NonNullable<GraphDocument['models']> {
+  const lists = [workflow.models, ...rawNodes.map((n) => (isObj(n.properties) ? n.properties.models : null))];
+  const byName = new Map<string, string>();
+  for (const model of lists.flatMap((list) => (Array.isArray(list) ? list : []))) {
+    if (!isObj(model) || typeof model.name !== 'string' || typeof model.hash !== 'string') continue;
+    if (String(model.hash_type ?? 'SHA256').toUpperCase() !== 'SHA256') continue;
+    if (!byName.has(model.name)) byName.set(model.name, model.hash.toLowerCase());
+  }
+  return [...byName].map(([name, sha256]) => ({ name, sha256 }));
+}
+
+function readExtras(workflow: Obj, noteNodes: Obj[], rawNodes: Obj[]): GraphExtras {
   const groups: NonNullable<GraphDocument['groups']> = [];
   for (const group of Array.isArray(workflow.groups) ? workflow.groups : []) {
     const b = isObj(group) && Array.isArray(group.bounding) ? group.bounding : null;
@@ -119,13 +134,7 @@ function readExtras(workflow: Obj, noteNodes: Obj[]): GraphExtras {
     const size = pair(node.size);
     return size ? { ...note, size } : note;
   });
-  const models: NonNullable<GraphDocument['models']> = [];
-  for (const model of Array.isArray(workflow.models) ? workflow.models : []) {
-    if (!isObj(model) || typeof model.name !== 'string' || typeof model.hash !== 'string') continue;
-    if (String(model.hash_type ?? 'SHA256').toUpperCase() !== 'SHA256') continue;
-    models.push({ name: model.name, sha256: model.hash.toLowerCase() });
-  }
-  return { groups, notes, models };
+  return { groups, notes, models: recordedModels(workflow, rawNodes) };
 }
 
 export function importUiWorkflow(source: Obj) {
@@ -154,7 +163,7 @@ export function importUiWorkflow(source: Obj) {
     for (const [name, link] of Object.entries(node.links))
       if (primitives.has(link.from)) delete node.links[name];
   }
-  const { doc, report } = buildGraph(comfyNodes, readExtras(workflow, notes), 'comfy-ui');
+  const { doc, report } = buildGraph(comfyNodes, readExtras(workflow, notes, rawNodes), 'comfy-ui');
   report.warnings.unshift(...warnings);
   return { doc, report };
 }

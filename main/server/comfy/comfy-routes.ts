@@ -41,6 +41,9 @@ async function postPrompt(req: IncomingMessage, res: ServerResponse, core: HostC
     const message = 'expected {"prompt": {"<id>": {"class_type", "inputs"}}}';
     return json(res, 400, { error: { type: 'invalid_prompt', message, details: '' }, node_errors: {} });
   }
+  // A script may name a model without its extension, or as another install names it (see model-match.ts).
+  const { matchImportedModels } = await import('../../interop/model-match.ts');
+  await matchImportedModels(imported, await core.modelSearchPath());
   const nodeErrors: Record<string, unknown> = {};
   for (const u of imported.report.unmapped) {
     nodeErrors[u.id] = { errors: [{ type: 'unmapped', message: u.reason, details: '' }], class_type: u.type };

@@ -1,11 +1,13 @@
 // ComfyUI's HTTP + WebSocket API on a real `diffgraph serve` (startServer, real engine, shapes model),
 // driven by comfy_client.py, which does what ComfyUI's own websockets_api_example.py does.
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { APP_ROOT } from '../../../main/paths.ts';
 import { type RunningServer, startServer } from '../../../main/server/server.ts';
+import { tinyCheckpoint } from '../../fixtures/checkpoints/tiny-checkpoint.ts';
 import { makeFolders, type TestFolders } from '../../unit/host/server-helpers.ts';
 
 const CLIENT = join(APP_ROOT, 'test', 'integration', 'interop', 'comfy_client.py');
@@ -182,5 +184,34 @@ describe('ComfyUI API on diffgraph serve', { timeout: 120_000 }, () => {
     await server.close();
     server = await start();
     expect(Object.keys((await get('/history')).body)).toContain(promptId);
+  });
+
+  it('finds a checkpoint a script names without its extension, as A1111 and older workflows do', async () => {
+    const checkpoints = join(folders.paths.models, 'checkpoints');
+    await mkdir(checkpoints, { recursive: true });
+    await writeSafetensors(join(checkpoints, 'tiny-sd1.safetensors'), tinyCheckpoint('sd1'));
+    const prompt = JSON.parse(await readFile(PROMPT, 'utf8')) as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown> }
+    >;
+    const loader = Object.values(prompt).find((n) => n.class_type === 'CheckpointLoaderSimple');
+    if (!loader) throw new Error('the fixture prompt has no CheckpointLoaderSimple');
+    loader.inputs.ckpt_name = 'tiny-sd1';
+    const res = await fetch(new URL('/prompt', server.url), {
+      method: 'POST',
+      body: JSON.stringify({ prompt }),
+    });
+    const body = (await res.json()) as { prompt_id?: string; node_errors: unknown };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const id = body.prompt_id as string;
+    await expect
+      .poll(
+        async () => (await get(`/history/${id}`)).body[id] as { status?: { status_str: string } } | undefined,
+        {
+          timeout: 90_000,
+          interval: 500,
+        },
+      )
+      .toMatchObject({ status: { status_str: 'success' } });
   });
 });

@@ -118,6 +118,35 @@ describe('a workflow with LoRA, clip skip, KSamplerAdvanced, reroutes, groups an
   });
 });
 
+describe("models recorded on the loader nodes (the ComfyUI frontend's properties.models)", () => {
+  it('are read beside the top-level list, which wins for a name listed in both', () => {
+    const source = structuredClone(fixture('default-ui-1.json')) as { nodes: Record<string, unknown>[] };
+    const loader = source.nodes.find((n) => n.type === 'CheckpointLoaderSimple');
+    if (!loader) throw new Error('fixture has no CheckpointLoaderSimple');
+    const sha = 'c0ffee'.repeat(10).slice(0, 64);
+    loader.properties = {
+      models: [
+        {
+          name: 'v1-5-pruned-emaonly.safetensors',
+          url: 'https://example.invalid/x',
+          hash: sha.toUpperCase(),
+          hash_type: 'SHA256',
+          directory: 'checkpoints',
+        },
+        { name: 'other.safetensors', hash: '1234', hash_type: 'MD5' },
+      ],
+    };
+    const { doc } = importUiWorkflow(source);
+    expect(doc.models).toEqual([{ name: 'v1-5-pruned-emaonly.safetensors', sha256: sha }]);
+    (source as Record<string, unknown>).models = [
+      { name: 'v1-5-pruned-emaonly.safetensors', hash: 'ab'.repeat(32) },
+    ];
+    expect(importUiWorkflow(source).doc.models).toEqual([
+      { name: 'v1-5-pruned-emaonly.safetensors', sha256: 'ab'.repeat(32) },
+    ]);
+  });
+});
+
 describe('sampler and scheduler names', () => {
   const ksampler = (sampler: string, scheduler: string) => ({
     '1': {
