@@ -64,7 +64,8 @@ function withSdxlClipSkip(base: TextEncoderModel, sdxl: SdxlTextEncoders, skip: 
     name: `${base.name} (clip skip ${skip})`,
     sdxl: {
       ...sdxl,
-      encodeRows: (rows, clipSkip, signal) => sdxl.encodeRows(rows, clipSkip <= 2 ? skip : clipSkip, signal),
+      encodeRows: (rows, clipSkip, signal, vectors) =>
+        sdxl.encodeRows(rows, clipSkip <= 2 ? skip : clipSkip, signal, vectors),
     },
   };
   unwrapped.set(wrapped, base);
