@@ -92,9 +92,12 @@ export async function encodeSdxl(
   const rowsL = l && encoders.l ? padWithEmptyChunks(l.rows, count, encoders.l) : undefined;
   const rowsG = padWithEmptyChunks(g.rows, count, encoders.g);
   const vectors = { l: l?.vectors, g: g.vectors };
+  // A clip_skip widget of 1 means SDXL's own conditioning here (the penultimate layer); only Set Clip
+  // Skip reaches the last layer, as ComfyUI's CLIPSetLastLayer -1 does.
+  const clipSkip = prompt.clipSkip === 1 ? 2 : prompt.clipSkip;
   const chunks: EncodedChunk[] = [];
   for (let i = 0; i < count; i++) {
-    chunks.push(await encodeChunk(ctx, encoders, { l: rowsL?.[i], g: rowsG[i] }, prompt.clipSkip, vectors));
+    chunks.push(await encodeChunk(ctx, encoders, { l: rowsL?.[i], g: rowsG[i] }, clipSkip, vectors));
   }
   const statesL = chunks.flatMap((c) => (c.l ? [c.l] : []));
   return sdxlConditioning(
@@ -160,7 +163,7 @@ export const sdxlTextNodes: NodeDefinition[] = [
         min: 1,
         max: 48,
         description:
-          "1 and 2 = SDXL's own conditioning (the penultimate layer, no final norm); K = the output K-1 layers before the last",
+          "1 and 2 = SDXL's own conditioning (the penultimate layer, no final norm); K = the output K-1 layers before the last. A Set Clip Skip before this node sets the layer as ComfyUI's CLIPSetLastLayer does (1 = the last layer, no final norm)",
       },
     ],
     outputs: [{ name: 'conditioning', type: 'CONDITIONING' }],

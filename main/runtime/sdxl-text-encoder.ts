@@ -83,14 +83,17 @@ class SdxlEncoder {
     return floatTensor(data, [data.length / width, width], 'float32');
   }
 
-  /** The state for clip skip K: 1 and 2 the penultimate layer, K ≥ 3 the output K − 1 layers before the last. */
+  /**
+   * The state for clip skip K, as ComfyUI's CLIPSetLastLayer -K sets SDXL's encoders: the output K − 1
+   * layers before the last, never the final norm (1: the last layer, 2: SDXL's own penultimate).
+   */
   stateName(clipSkip: number): string {
     if (!Number.isInteger(clipSkip) || clipSkip < 1 || clipSkip > this.layers) {
       throw new Error(
         `clip skip must be an integer 1..${this.layers} for this SDXL text encoder, got ${clipSkip}`,
       );
     }
-    return `hidden_states.${this.layers + 1 - Math.max(2, clipSkip)}`;
+    return `hidden_states.${this.layers + 1 - clipSkip}`;
   }
 
   /** `vectors` [n, width]: what the negative ids -k in `row` select (textual inversion). */

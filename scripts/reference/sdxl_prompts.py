@@ -7,7 +7,8 @@ at the token embedding level, as ComfyUI does.
     /usr/bin/python3 scripts/reference/sdxl_prompts.py /tmp/ckpt
 
 Rows (start, tokens, end, padding; X0..X2 = the embedding's three vectors), each run through both
-encoders (CLIP-L padded with its end token, bigG with 0):
+encoders (CLIP-L padded with its end token, bigG with 0); penultimate_* is SDXL's conditioning, last_* the last
+layer's output without the final norm (ComfyUI's CLIPSetLastLayer -1 on SDXL sets both encoders to it):
   0: "a X0 X1 X2 photo of"   1: 75 x "cat" (a full chunk)   2: 5 x "cat"   3: "" (empty)   4: "a photo of"
 A long prompt or BREAK is several of these rows side by side along the sequence; ComfyUI pads the
 encoder with fewer chunks with empty-prompt chunks (row 3) and pools the first chunk. Writes
@@ -44,8 +45,10 @@ def clip_l(state, vectors):
     ids = prompt_ids(text.EOS)
     emb = model.text_model.embeddings
     emb.token_embedding = Substituted(emb.token_embedding, ids, vectors)
-    embedder = rm.embedders.FrozenCLIPEmbedder(model, layer="hidden", layer_idx=-2)
-    return ids, embedder(ids.clamp(min=0))
+    safe = ids.clamp(min=0)
+    penultimate = rm.embedders.FrozenCLIPEmbedder(model, layer="hidden", layer_idx=-2)(safe)
+    last = rm.embedders.FrozenCLIPEmbedder(model, layer="hidden", layer_idx=-1)(safe)
+    return ids, penultimate, last
 
 
 def clip_g(state, vectors):
@@ -53,9 +56,11 @@ def clip_g(state, vectors):
                     "conditioner.embedders.1.model.")
     ids = prompt_ids(0)
     model.token_embedding = Substituted(model.token_embedding, ids, vectors)
+    safe = ids.clamp(min=0)
     embedder = rm.embedders.FrozenOpenCLIPEmbedder2(model, layer="penultimate", always_return_pooled=True)
-    penultimate, pooled = embedder(ids.clamp(min=0))
-    return ids, penultimate, pooled
+    penultimate, pooled = embedder(safe)
+    last, _ = rm.embedders.FrozenOpenCLIPEmbedder2(model, layer="last", always_return_pooled=True)(safe)
+    return ids, penultimate, last, pooled
 
 
 def main(ckpt_dir):
@@ -65,11 +70,12 @@ def main(ckpt_dir):
     emb, _ = rm.read_safetensors(emb_path)
     vectors = {k: torch.from_numpy(np.asarray(emb[k], dtype=np.float32)) for k in ("clip_l", "clip_g")}
     with torch.no_grad():
-        ids_l, states_l = clip_l(state, vectors["clip_l"])
-        ids_g, states_g, pooled = clip_g(state, vectors["clip_g"])
+        ids_l, states_l, last_l = clip_l(state, vectors["clip_l"])
+        ids_g, states_g, last_g, pooled = clip_g(state, vectors["clip_g"])
     arrays = {
         "input_ids_l": ids_l.numpy().astype(np.float32), "input_ids_g": ids_g.numpy().astype(np.float32),
         "penultimate_l": states_l[:, text.KEPT].numpy(), "penultimate_g": states_g[:, text.KEPT].numpy(),
+        "last_l": last_l[:, text.KEPT].numpy(), "last_g": last_g[:, text.KEPT].numpy(),
         "text_embeds": pooled.numpy(),
     }
     fixture_io.write(os.path.join(text.ROOT, "test", "fixtures", "reference", "text", "sdxl-prompts"), arrays, {

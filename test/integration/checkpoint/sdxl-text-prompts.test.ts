@@ -13,6 +13,7 @@ import { createRuntimeServices } from '../../../main/engine/runtime-services.ts'
 import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
 import { loadCheckpoint } from '../../../main/services/checkpoint-loader.ts';
 import { createEmbeddingLoader } from '../../../main/services/embeddings.ts';
+import { conditioningToolNodes } from '../../../nodes/conditioning-tools.ts';
 import { tileSequence } from '../../../nodes/math/sequence-tiling.ts';
 import { textNodes } from '../../../nodes/text.ts';
 import { sdxlTextNodes } from '../../../nodes/text-sdxl.ts';
@@ -179,5 +180,38 @@ describe('SDXL long prompts and BREAK', () => {
     expect(long.shape).toEqual([1, 2 * T, 2 * W]);
     const withSecond = await model.predict(x, 500, long);
     expect(Array.from(withSecond)).not.toEqual(Array.from(once));
+  });
+});
+
+describe('SDXL clip skip as ComfyUI sets it', () => {
+  async function throughSetClipSkip(skip: number): Promise<Conditioning> {
+    const setSkip = conditioningToolNodes.find((n) => n.type === 'SetClipSkip');
+    const out = await setSkip?.run(fakeContext().ctx, { clip, clip_skip: skip });
+    const skipped = (out as { clip: TextEncoderModel }).clip;
+    const encodeNode = sdxlTextNodes.find((n) => n.type === 'TextEncodeSDXL');
+    const encoded = await encodeNode?.run(fakeContext().ctx, {
+      clip: skipped,
+      text_l: 'a photo of',
+      text_g: 'a photo of',
+    });
+    return (encoded as { conditioning: Conditioning }).conditioning;
+  }
+
+  it('Set Clip Skip 1 (CLIPSetLastLayer -1) gives both encoders’ last layer without the final norm; 2 is SDXL’s own', async () => {
+    const last = await throughSetClipSkip(1);
+    expectClose(half(last, 0, 0), fixtureRow('last_l', ROW.photo), 'float32', 'CLIP-L last layer');
+    expectClose(half(last, 0, 1), fixtureRow('last_g', ROW.photo), 'float32', 'bigG last layer');
+    // The pooled embedding does not depend on the layer the states stop at.
+    expectPooled(last, ROW.photo);
+    const own = await sdxl('a photo of', 'a photo of');
+    expectChunk(own, 0, { l: ROW.photo, g: ROW.photo });
+    expect((await throughSetClipSkip(2)).data).toEqual(own.data);
+    // The node's own clip_skip 1 is SDXL's conditioning too.
+    const widgetOne = await encode('TextEncodeSDXL', {
+      text_l: 'a photo of',
+      text_g: 'a photo of',
+      clip_skip: 1,
+    });
+    expect(widgetOne.cond.data).toEqual(own.data);
   });
 });
