@@ -130,7 +130,7 @@ export const sdxlTextNodes: NodeDefinition[] = [
     displayName: 'Text Encode (SDXL)',
     category: 'conditioning',
     description:
-      "SDXL conditioning with separate prompts for CLIP-L (text_l) and OpenCLIP-bigG (text_g) and the size conditioning SDXL was trained with. Sizes of 0 take the latent's size in pixels. The refiner reads text_g and aesthetic_score only",
+      "SDXL conditioning with separate prompts for CLIP-L (text_l) and OpenCLIP-bigG (text_g) and the size conditioning SDXL was trained with. Sizes of 0 take the latent's size in pixels. The refiner reads text_g and aesthetic_score only. Prompts past 75 tokens and BREAK make 77-token chunks, as in ComfyUI; embedding:name takes an SDXL embedding (clip_l and clip_g vectors)",
     inputs: [{ name: 'clip', type: 'CLIP' }],
     widgets: [
       {

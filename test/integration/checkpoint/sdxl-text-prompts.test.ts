@@ -4,12 +4,14 @@
 // chunks, the first chunk's pooled embedding), against sgm's embedders run on each 77-token row with the
 // vectors substituted (scripts/reference/sdxl_prompts.py); and the U-Net taking 77·k tokens.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
+import { EXTRA_TOKENS_FILE } from '../../../main/runtime/extra-tokens.ts';
+import { loadPipelineDir } from '../../../main/runtime/loaders.ts';
 import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
 import { loadCheckpoint } from '../../../main/services/checkpoint-loader.ts';
 import { createEmbeddingLoader } from '../../../main/services/embeddings.ts';
@@ -34,6 +36,7 @@ let clip: TextEncoderModel;
 let model: Denoiser;
 let runtime: ReturnType<typeof createRuntimeServices>;
 let models: string;
+let root: string;
 
 beforeAll(async () => {
   setHashCacheFile(null);
@@ -49,7 +52,7 @@ beforeAll(async () => {
     TINY_CHECKPOINT_PARTS['tiny-sdxl-embedding'](),
   );
   await writeSafetensors(join(models, 'embeddings', 'tiny-sd1.safetensors'), tinyEmbedding());
-  const root = mkdtempSync(join(tmpdir(), 'dg-sdxl-prompts-io-'));
+  root = mkdtempSync(join(tmpdir(), 'dg-sdxl-prompts-io-'));
   runtime = createRuntimeServices({
     paths: { models, input: join(root, 'input'), output: join(root, 'output') },
     device: 'cpu',
@@ -63,6 +66,10 @@ beforeAll(async () => {
   } as const;
   ({ clip, model } = await loadCheckpoint({ runtime, warn() {} }, recipe));
 }, SLOW_TEST_MS);
+
+afterAll(() => {
+  for (const dir of [models, root]) rmSync(dir, { recursive: true, force: true });
+});
 
 const NODES = [...textNodes, ...sdxlTextNodes];
 
@@ -129,6 +136,27 @@ describe('SDXL embedding:name', () => {
     // Only the prompt that names it gets the embedding.
     const onlyG = await sdxl('a photo of', text);
     expectChunk(onlyG, 0, { l: ROW.photo, g: ROW.embedding });
+  });
+
+  it('a build without the extra-token encoders (an older one) says how to get them; plain prompts still work', async () => {
+    const builds = join(models, '.diffgraph-cache', 'builds');
+    const old = join(root, 'old-build');
+    const [build] = readdirSync(builds);
+    cpSync(join(builds, build), old, { recursive: true, filter: (src) => !src.endsWith(EXTRA_TOKENS_FILE) });
+    const pipeline = await loadPipelineDir({ runtime, warn() {} }, old, 'old-build', 'cpu');
+    const node = sdxlTextNodes.find((n) => n.type === 'TextEncodeSDXL');
+    const services = fakeServices({ embeddings: createEmbeddingLoader({ runtime }) });
+    const run = (text: string) =>
+      node?.run(fakeContext(services).ctx, { clip: pipeline.clip, text_l: text, text_g: text });
+    const error = await Promise.resolve(run('a embedding:tiny-xl photo')).catch(
+      (e: Error & { input?: string }) => e,
+    );
+    expect(error).toMatchObject({ input: 'clip' });
+    expect((error as Error).message).toMatch(
+      /takes token ids only.*delete its folder in \.diffgraph-cache\/builds/,
+    );
+    const plain = (await run('a photo of')) as { conditioning: Conditioning };
+    expectChunk(plain.conditioning, 0, { l: ROW.photo, g: ROW.photo });
   });
 
   it('refuses an SD 1.x embedding on SDXL, naming the file, the input and what was expected', async () => {
