@@ -27,8 +27,9 @@ const unwrapped = new WeakMap<TextEncoderModel, TextEncoderModel>();
  */
 export function withClipSkip(clip: TextEncoderModel, skip: number): TextEncoderModel {
   const base = unwrapped.get(clip) ?? clip;
-  if (skip === 1) return base;
+  // On SDXL 1 is not the default (SDXL's conditioning is the penultimate layer): it picks the last.
   if (base.sdxl) return withSdxlClipSkip(base, base.sdxl, skip);
+  if (skip === 1) return base;
   const { encodeIds } = base;
   if (!encodeIds)
     throw new NodeInputError(
@@ -55,8 +56,9 @@ export function withClipSkip(clip: TextEncoderModel, skip: number): TextEncoderM
 }
 
 /**
- * SDXL's encoders give their own conditioning at clip skip 1 and 2 alike (the penultimate layer), so
- * a Text Encode asking for 1 or 2 takes the skip set here; a deeper one of its own wins.
+ * SDXL's text nodes ask for 2 (SDXL's own conditioning, the penultimate layer) when their clip_skip is 1
+ * or 2, so those take the skip set here, with ComfyUI's meaning on SDXL (1 = the last layer without the
+ * final norm, as CLIPSetLastLayer -1); a deeper one of the node's own wins.
  */
 function withSdxlClipSkip(base: TextEncoderModel, sdxl: SdxlTextEncoders, skip: number): TextEncoderModel {
   const wrapped: TextEncoderModel = {
@@ -64,7 +66,8 @@ function withSdxlClipSkip(base: TextEncoderModel, sdxl: SdxlTextEncoders, skip: 
     name: `${base.name} (clip skip ${skip})`,
     sdxl: {
       ...sdxl,
-      encodeRows: (rows, clipSkip, signal) => sdxl.encodeRows(rows, clipSkip <= 2 ? skip : clipSkip, signal),
+      encodeRows: (rows, clipSkip, signal, vectors) =>
+        sdxl.encodeRows(rows, clipSkip <= 2 ? skip : clipSkip, signal, vectors),
     },
   };
   unwrapped.set(wrapped, base);
@@ -88,7 +91,7 @@ export const conditioningToolNodes: NodeDefinition[] = [
     displayName: 'Set Clip Skip',
     category: 'conditioning',
     description:
-      'Makes Text Encode nodes fed by this CLIP stop early: 1 = the last layer, 2 = the penultimate (ComfyUI’s CLIPSetLastLayer −2, A1111’s clip skip 2). A Text Encode’s own clip_skip other than 1 wins',
+      'Makes Text Encode nodes fed by this CLIP stop early: 1 = the last layer, 2 = the penultimate (ComfyUI’s CLIPSetLastLayer −2, A1111’s clip skip 2). A Text Encode’s own clip_skip other than 1 wins. On SDXL both encoders stop there without the final norm, as in ComfyUI: 2 is SDXL’s own conditioning, 1 the last layer',
     inputs: [{ name: 'clip', type: 'CLIP' }],
     widgets: [{ name: 'clip_skip', kind: 'int', default: 1, min: 1, max: 24 }],
     outputs: [{ name: 'clip', type: 'CLIP' }],

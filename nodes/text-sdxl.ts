@@ -2,19 +2,13 @@
 // the real base, bigG's alone for the refiner), bigG's pooled projection and the size conditioning the
 // U-Net turns into `time_ids` (nodes/math/conditioning.ts). Prompt weights follow A1111 (emphasis.ts),
 // applied to each encoder's states separately as A1111 does for SDXL. An empty prompt is encoded like
-// any other (ComfyUI's behaviour; ConditioningZeroOut gives zeros instead).
+// any other (ComfyUI's behaviour; ConditioningZeroOut gives zeros instead). Long prompts, BREAK and
+// `embedding:name` as ComfyUI handles them for SDXL (text/sdxl-chunks.ts).
 import { defineNode, type NodeContext, type NodeDefinition, NodeInputError } from './api.ts';
-import { chunkRows, tokenRuns } from './text/chunks.ts';
+import { type ChunkRow, concatSequence } from './text/chunks.ts';
 import { applyEmphasis } from './text/emphasis.ts';
-import { parsePromptWeights } from './text/prompt-weights.ts';
-import type {
-  Conditioning,
-  RowTokenizer,
-  SdxlTextEncoders,
-  SizeConditioning,
-  Tensor,
-  TextEncoderModel,
-} from './types.ts';
+import { padWithEmptyChunks, sdxlPromptChunks } from './text/sdxl-chunks.ts';
+import type { Conditioning, SdxlTextEncoders, SizeConditioning, Tensor, TextEncoderModel } from './types.ts';
 
 /** Every size from the latent, no crop (what ComfyUI's CLIPTextEncode gives an SDXL model). */
 export const DEFAULT_SIZE_CONDITIONING: SizeConditioning = {
@@ -59,45 +53,61 @@ interface SdxlPrompt {
   size: SizeConditioning;
 }
 
-function promptRow(ctx: NodeContext, text: string, tokens: RowTokenizer, field: string) {
-  const segments = parsePromptWeights(text);
-  const embedding = segments.find((s) => s.kind === 'embedding');
-  if (embedding?.kind === 'embedding') {
-    throw new NodeInputError(
-      field,
-      `embedding:${embedding.name}: textual-inversion embeddings are not supported for SDXL yet`,
-    );
-  }
-  // One chunk per encoder, as SDXL's conditioner takes it (long prompts and BREAK are cut).
-  const runs = tokenRuns(segments, (text) => tokens.tokenIds(text), new Map());
-  const options = { maxLength: tokens.maxLength, empty: tokens.empty, maxChunks: 1 };
-  const { rows, truncated } = chunkRows(runs, options);
-  const row = { ...rows[0], truncated };
-  if (row.truncated) {
-    ctx.warn(
-      `${field}: prompt is longer than ${tokens.maxLength - 2} tokens (${tokens.maxLength} with start/end tokens); the end was cut off`,
-    );
-  }
-  return row;
+type EncodedChunk = { l?: Tensor; g: Tensor; pooled: Tensor };
+
+/** Both encoders' chunk i, each with A1111's emphasis applied to its own states. */
+async function encodeChunk(
+  ctx: NodeContext,
+  encoders: SdxlTextEncoders,
+  chunk: { l?: ChunkRow; g: ChunkRow },
+  clipSkip: number,
+  vectors: { l?: Float32Array; g?: Float32Array },
+): Promise<EncodedChunk> {
+  const out = await encoders
+    .encodeRows({ l: chunk.l?.ids, g: chunk.g.ids }, clipSkip, ctx.signal, vectors)
+    .catch((error: Error) => {
+      throw new NodeInputError(/clip skip/.test(error.message) ? 'clip_skip' : 'clip', error.message);
+    });
+  if (out.l && chunk.l) applyEmphasis(out.l.data, chunk.l.weights, out.l.shape[2]);
+  applyEmphasis(out.g.data, chunk.g.weights, out.g.shape[2]);
+  return out;
 }
 
-/** The full SDXL conditioning of a prompt pair (the refiner reads text_g only). */
+/**
+ * The full SDXL conditioning of a prompt pair (the refiner reads text_g only). Long prompts and BREAK
+ * make several chunks (sdxl-chunks.ts), each encoded by both encoders; the states are joined along
+ * the sequence ([1, 77·k, wL + wG]) and the pooled embedding is the first chunk's, as in ComfyUI.
+ */
 export async function encodeSdxl(
   ctx: NodeContext,
   encoders: SdxlTextEncoders,
   prompt: SdxlPrompt,
   fields: { l: string; g: string },
 ): Promise<Conditioning> {
-  const rowL = encoders.l ? promptRow(ctx, prompt.textL, encoders.l, fields.l) : undefined;
-  const rowG = promptRow(ctx, prompt.textG, encoders.g, fields.g);
-  const out = await encoders
-    .encodeRows({ l: rowL?.ids, g: rowG.ids }, prompt.clipSkip, ctx.signal)
-    .catch((error: Error) => {
-      throw new NodeInputError('clip_skip', error.message);
-    });
-  if (out.l && rowL) applyEmphasis(out.l.data, rowL.weights, out.l.shape[2]);
-  applyEmphasis(out.g.data, rowG.weights, out.g.shape[2]);
-  return sdxlConditioning(out, prompt.size);
+  const l = encoders.l
+    ? await sdxlPromptChunks(ctx, prompt.textL, encoders.l, { field: fields.l, slot: 'clip_l' })
+    : undefined;
+  const g = await sdxlPromptChunks(ctx, prompt.textG, encoders.g, { field: fields.g, slot: 'clip_g' });
+  const count = Math.max(l?.rows.length ?? 0, g.rows.length);
+  const rowsL = l && encoders.l ? padWithEmptyChunks(l.rows, count, encoders.l) : undefined;
+  const rowsG = padWithEmptyChunks(g.rows, count, encoders.g);
+  const vectors = { l: l?.vectors, g: g.vectors };
+  // A clip_skip widget of 1 means SDXL's own conditioning here (the penultimate layer); only Set Clip
+  // Skip reaches the last layer, as ComfyUI's CLIPSetLastLayer -1 does.
+  const clipSkip = prompt.clipSkip === 1 ? 2 : prompt.clipSkip;
+  const chunks: EncodedChunk[] = [];
+  for (let i = 0; i < count; i++) {
+    chunks.push(await encodeChunk(ctx, encoders, { l: rowsL?.[i], g: rowsG[i] }, clipSkip, vectors));
+  }
+  const statesL = chunks.flatMap((c) => (c.l ? [c.l] : []));
+  return sdxlConditioning(
+    {
+      l: statesL.length > 0 ? concatSequence(statesL) : undefined,
+      g: concatSequence(chunks.map((c) => c.g)),
+      pooled: chunks[0].pooled,
+    },
+    prompt.size,
+  );
 }
 
 function sdxlClip(value: unknown): TextEncoderModel & { sdxl: SdxlTextEncoders } {
@@ -120,7 +130,7 @@ export const sdxlTextNodes: NodeDefinition[] = [
     displayName: 'Text Encode (SDXL)',
     category: 'conditioning',
     description:
-      "SDXL conditioning with separate prompts for CLIP-L (text_l) and OpenCLIP-bigG (text_g) and the size conditioning SDXL was trained with. Sizes of 0 take the latent's size in pixels. The refiner reads text_g and aesthetic_score only",
+      "SDXL conditioning with separate prompts for CLIP-L (text_l) and OpenCLIP-bigG (text_g) and the size conditioning SDXL was trained with. Sizes of 0 take the latent's size in pixels. The refiner reads text_g and aesthetic_score only. Prompts past 75 tokens and BREAK make 77-token chunks, as in ComfyUI; embedding:name takes an SDXL embedding (clip_l and clip_g vectors)",
     inputs: [{ name: 'clip', type: 'CLIP' }],
     widgets: [
       {
@@ -153,7 +163,7 @@ export const sdxlTextNodes: NodeDefinition[] = [
         min: 1,
         max: 48,
         description:
-          "1 and 2 = SDXL's own conditioning (the penultimate layer, no final norm); K = the output K-1 layers before the last",
+          "1 and 2 = SDXL's own conditioning (the penultimate layer, no final norm); K = the output K-1 layers before the last. A Set Clip Skip before this node sets the layer as ComfyUI's CLIPSetLastLayer does (1 = the last layer, no final norm)",
       },
     ],
     outputs: [{ name: 'conditioning', type: 'CONDITIONING' }],

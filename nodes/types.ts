@@ -90,7 +90,10 @@ export interface RowTokenizer {
   maxLength: number;
   /** The ids of the empty prompt: [start, end, padding…]. */
   empty: Int32Array;
-  tokenIds(text: string): number[];
+  /** BPE ids of `text` alone; the tokenizer may stop once it has more than `limit`. */
+  tokenIds(text: string, limit?: number): number[];
+  /** The encoder's hidden size (an embedding's vectors for it must be this wide), where known. */
+  width?: number;
 }
 
 /** SDXL's pair of text encoders (base: CLIP-L and OpenCLIP-bigG; refiner: bigG alone). */
@@ -101,13 +104,17 @@ export interface SdxlTextEncoders {
   g: RowTokenizer;
   /**
    * Each encoder's hidden states [1, maxLength, width] for its own id row (L's left out in the refiner)
-   * and bigG's pooled projection [1, P]. `clipSkip` 1 and 2 give SDXL's own conditioning, the
-   * penultimate layer without the final norm; K ≥ 3 the output K − 1 layers before the last.
+   * and bigG's pooled projection [1, P]. `clipSkip` K gives the output K − 1 layers before the last
+   * without the final norm, as ComfyUI's CLIPSetLastLayer -K on SDXL: 2 is SDXL's own conditioning (the
+   * penultimate layer), 1 the last layer. (The text nodes ask for 2 when their clip_skip widget is 1.)
+   * `vectors` [n, width] per encoder: what a negative id -k in that encoder's row selects (row k-1,
+   * textual-inversion embeddings); an encoder that cannot take vectors throws an error that says so.
    */
   encodeRows(
     rows: { l?: Int32Array; g: Int32Array },
     clipSkip: number,
     signal?: AbortSignal,
+    vectors?: { l?: Float32Array; g?: Float32Array },
   ): Promise<{ l?: Tensor; g: Tensor; pooled: Tensor }>;
 }
 

@@ -7,7 +7,9 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WeightSink } from '../onnx/graph-builder.ts';
 import type { OnnxTypes } from '../onnx/proto.ts';
+import { modelBytes } from '../onnx/save.ts';
 import { buildTextEncoder } from './build/text-encoder.ts';
+import { EXTRA_TOKENS_FILE, withExtraTokenInput } from './build/text-encoder-extra-tokens.ts';
 import type { BuildDtype } from './build/weights.ts';
 import type { SdxlTextStructures } from './sdxl-text-structure.ts';
 import type { TensorSource } from './tensor-source.ts';
@@ -15,16 +17,32 @@ import type { UnetStructure } from './unet-structure.ts';
 
 type WriteModel = (sub: string, build: (sink: WeightSink) => Promise<OnnxTypes.ModelProto>) => Promise<void>;
 
-/** Writes text_encoder (base) and text_encoder_2; every hidden state is an output, no clip_skip.K. */
+/**
+ * Writes text_encoder (base) and text_encoder_2 into `dir`; every hidden state is an output, no
+ * clip_skip.K. Beside each, the same network taking textual-inversion vectors (SDXL embeddings carry
+ * vectors for both encoders), on the same weights file.
+ */
 export async function buildSdxlTextEncoders(
+  dir: string,
   write: WriteModel,
   src: TensorSource,
   s: SdxlTextStructures,
   dtype: BuildDtype,
 ): Promise<void> {
-  const { l, g } = s;
-  if (l) await write('text_encoder', (sink) => buildTextEncoder(src, l, { dtype, clipSkips: [] }, sink));
-  await write('text_encoder_2', (sink) => buildTextEncoder(src, g, { dtype, clipSkips: [] }, sink));
+  const encoders = [
+    ['text_encoder', s.l],
+    ['text_encoder_2', s.g],
+  ] as const;
+  for (const [sub, clip] of encoders) {
+    if (!clip) continue;
+    let built: OnnxTypes.ModelProto | undefined;
+    await write(sub, async (sink) => {
+      built = await buildTextEncoder(src, clip, { dtype, clipSkips: [] }, sink);
+      return built;
+    });
+    const extra = withExtraTokenInput(built as OnnxTypes.ModelProto, clip.width);
+    await writeFile(join(dir, sub, EXTRA_TOKENS_FILE), modelBytes(extra));
+  }
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {

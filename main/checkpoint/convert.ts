@@ -162,7 +162,7 @@ async function buildAll(
     await writeModelWithExternalWeights(join(tmp, sub), 'model.onnx', build);
   };
   if (text.kind === 'sdxl') {
-    await buildSdxlTextEncoders(write, src, text.sdxl, dtype);
+    await buildSdxlTextEncoders(tmp, write, src, text.sdxl, dtype);
   } else {
     const { clip } = text;
     const layers = textEncoderLayers(clip);

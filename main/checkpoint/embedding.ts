@@ -32,8 +32,48 @@ function pickKeys(src: TensorSource): { layout: Embedding['layout']; keys: [stri
   );
 }
 
-/** Read an embedding's vectors; `width` (the text encoder's hidden size) is checked when given. */
-export async function readEmbedding(src: TensorSource, width?: number): Promise<Embedding> {
+/** SDXL's two text encoders, named as SDXL embedding files name their vectors. */
+export type SdxlEncoderSlot = 'clip_l' | 'clip_g';
+
+const family = (w?: number) => (w === 768 ? ' (SD 1.x)' : w === 1024 ? ' (SD 2.x)' : '');
+
+/**
+ * The embedding fits the encoder it is read for: an SD 1.x/2.x encoder (`slot` absent) takes a
+ * single-tensor layout `width` wide, an SDXL encoder the file's `slot` tensor `width` wide.
+ */
+function checkFits(e: Embedding, width: number, slot?: SdxlEncoderSlot): void {
+  if (slot && e.layout !== 'sdxl') {
+    const actual = e.vectors.get('default')?.width;
+    throw new Error(
+      `${e.name}: an SD 1.x/2.x embedding (${e.layout}, ${actual} wide${family(actual)}) cannot be used with SDXL: expected an SDXL embedding with clip_l and clip_g tensors [tokens, width]`,
+    );
+  }
+  if (!slot && e.layout === 'sdxl') {
+    throw new Error(
+      `${e.name}: an SDXL embedding (clip_l + clip_g) cannot be used with this text encoder (${width} wide${family(width)}): expected an SD 1.x/2.x embedding (emb_params [tokens, ${width}])`,
+    );
+  }
+  const actual = e.vectors.get(slot ?? 'default')?.width;
+  if (actual === width) return;
+  if (slot) {
+    throw new Error(
+      `${e.name}: the embedding's ${slot} vectors are ${actual} wide but SDXL's ${slot === 'clip_l' ? 'CLIP-L' : 'OpenCLIP-bigG'} takes ${width}: it was made for another model`,
+    );
+  }
+  throw new Error(
+    `${e.name}: the embedding's vectors are ${actual} wide${family(actual)} but this text encoder takes ${width}${family(width)}: it was made for another model`,
+  );
+}
+
+/**
+ * Read an embedding's vectors; when `width` (the text encoder's hidden size) is given, the file must
+ * fit that encoder: SDXL's `slot` when given, else an SD 1.x/2.x encoder.
+ */
+export async function readEmbedding(
+  src: TensorSource,
+  width?: number,
+  slot?: SdxlEncoderSlot,
+): Promise<Embedding> {
   const { layout, keys } = pickKeys(src);
   const vectors = new Map<string, { width: number; values: Float32Array }>();
   let tokens = 0;
@@ -53,19 +93,7 @@ export async function readEmbedding(src: TensorSource, width?: number): Promise<
     tokens = count;
     vectors.set(slot, { width: w, values: await src.read(key) });
   }
-  if (width !== undefined && layout !== 'sdxl') {
-    const actual = vectors.get('default')?.width;
-    if (actual !== width) {
-      const family = (w?: number) => (w === 768 ? ' (SD 1.x)' : w === 1024 ? ' (SD 2.x)' : '');
-      throw new Error(
-        `${src.name}: the embedding's vectors are ${actual} wide${family(actual)} but this text encoder takes ${width}${family(width)}: it was made for another model`,
-      );
-    }
-  }
-  if (width !== undefined && layout === 'sdxl') {
-    throw new Error(
-      `${src.name}: an SDXL embedding (clip_l + clip_g) needs SDXL support, which is not built yet`,
-    );
-  }
-  return { name: src.name, tokens, vectors, layout };
+  const embedding: Embedding = { name: src.name, tokens, vectors, layout };
+  if (width !== undefined) checkFits(embedding, width, slot);
+  return embedding;
 }

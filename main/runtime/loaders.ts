@@ -195,16 +195,14 @@ async function loadPipelineClip(
     tokenizer: tokenizerAt(tokenizerDir, 'file'),
     handle: await openSlot(ctx, path, 'text_encoder', model, device),
   });
+  // Diffgraph's own builds carry a twin graph that also takes embedding vectors (textual inversion).
+  const textEncoder = files.textEncoderExtraTokens ?? files.textEncoder;
   if (!files.sdxl) {
-    // Diffgraph's own builds carry a twin graph that also takes embedding vectors (textual inversion).
-    const { handle, tokenizer } = await open(
-      files.textEncoderExtraTokens ?? files.textEncoder,
-      files.tokenizer,
-    );
+    const { handle, tokenizer } = await open(textEncoder, files.tokenizer);
     return OnnxTextEncoder.load(model, handle, tokenizer);
   }
-  const l = files.sdxl.hasTextEncoder ? await open(files.textEncoder, files.tokenizer) : undefined;
-  const g = await open(files.sdxl.textEncoder2, files.sdxl.tokenizer2);
+  const l = files.sdxl.hasTextEncoder ? await open(textEncoder, files.tokenizer) : undefined;
+  const g = await open(files.sdxl.textEncoder2ExtraTokens ?? files.sdxl.textEncoder2, files.sdxl.tokenizer2);
   try {
     return await SdxlTextEncoder.load(model, g, l);
   } catch (error) {

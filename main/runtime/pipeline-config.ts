@@ -22,7 +22,13 @@ export interface PipelineFiles {
    * SDXL (optimum's layout): OpenCLIP-bigG in text_encoder_2/ with tokenizer_2/. The refiner has no
    * text_encoder/ (then `textEncoder` names a file that does not exist and is not opened).
    */
-  sdxl?: { textEncoder2: string; tokenizer2: string; hasTextEncoder: boolean };
+  sdxl?: {
+    textEncoder2: string;
+    /** Diffgraph's builds: text_encoder_2 taking textual-inversion vectors too. */
+    textEncoder2ExtraTokens?: string;
+    tokenizer2: string;
+    hasTextEncoder: boolean;
+  };
 }
 
 function readJson(path: string): Record<string, unknown> {
@@ -61,6 +67,7 @@ export function pipelineFiles(dir: string): PipelineFiles {
   const sdxl = existsSync(component('text_encoder_2'))
     ? {
         textEncoder2: component('text_encoder_2'),
+        textEncoder2ExtraTokens: optional(join(dir, 'text_encoder_2', EXTRA_TOKENS_FILE)),
         tokenizer2: join(dir, 'tokenizer_2'),
         hasTextEncoder: existsSync(required.textEncoder),
       }

@@ -15,8 +15,8 @@ import type {
 } from '../../nodes/types.ts';
 import type { ClipTokenizer } from './clip-tokenizer.ts';
 import type { SessionHandle } from './session-pool.ts';
-import { type TextEncoderSignature, textEncoderSignature } from './slot-signatures.ts';
-import { filledTensor, idsTensor, readFloats } from './tensor-io.ts';
+import { fixedDim, type TextEncoderSignature, textEncoderSignature } from './slot-signatures.ts';
+import { filledTensor, floatTensor, idsTensor, readFloats } from './tensor-io.ts';
 
 /** One encoder: its session, signature, tokenizer and how many layers its hidden_states.N cover. */
 class SdxlEncoder {
@@ -26,6 +26,8 @@ class SdxlEncoder {
     readonly tokenizer: ClipTokenizer,
     readonly layers: number,
     readonly pooled: boolean,
+    /** Hidden size; 0 until learnt from a first run (a symbolic output width). */
+    public width = 0,
   ) {}
 
   static async open(handle: SessionHandle, tokenizer: ClipTokenizer, pooled: boolean): Promise<SdxlEncoder> {
@@ -48,28 +50,58 @@ class SdxlEncoder {
         `${loaded.path} takes ${signature.tokens} tokens but its tokenizer makes ${tokenizer.maxLength}`,
       );
     }
-    return new SdxlEncoder(handle, signature, tokenizer, layers, pooled);
+    // The vectors input is [n, width]: its width is known before any run.
+    const vectors = loaded.io.inputs.find((i) => i.name === signature.extraTokens);
+    const width = fixedDim(vectors?.shape[1]) ?? signature.hidden ?? 0;
+    return new SdxlEncoder(handle, signature, tokenizer, layers, pooled, width);
   }
 
   rowTokenizer(): RowTokenizer {
     const t = this.tokenizer;
-    return { maxLength: t.maxLength, empty: t.tokenize('').ids, tokenIds: (text) => t.encodeTokens(text) };
+    return {
+      maxLength: t.maxLength,
+      empty: t.tokenize('').ids,
+      tokenIds: (text, limit) => t.encodeTokens(text, limit),
+    };
   }
 
-  /** The state for clip skip K: 1 and 2 the penultimate layer, K ≥ 3 the output K − 1 layers before the last. */
+  /** The extra_token_embeddings feed: the prompt's embedding vectors, or one zero row no id selects. */
+  private vectorFeed(vectors: Float32Array | undefined, width: number): ort.Tensor | undefined {
+    const input = this.signature.extraTokens;
+    if (!input) {
+      if (vectors) {
+        throw new Error(
+          `${this.handle.request.path}: this text encoder takes token ids only, so textual-inversion embeddings cannot be placed in the prompt (Diffgraph's own builds write extra_tokens.onnx beside it: convert the checkpoint again with diffgraph convert, or, for a Load Checkpoint build made by an older version, delete its folder in .diffgraph-cache/builds so that it is rebuilt)`,
+        );
+      }
+      return undefined;
+    }
+    if (width === 0) throw new Error(`${this.handle.request.path}: ${input} has no fixed width`);
+    const data = vectors ?? new Float32Array(width);
+    if (data.length === 0 || data.length % width !== 0)
+      throw new Error(`embedding vectors hold ${data.length} values, expected rows of ${width}`);
+    return floatTensor(data, [data.length / width, width], 'float32');
+  }
+
+  /**
+   * The state for clip skip K, as ComfyUI's CLIPSetLastLayer -K sets SDXL's encoders: the output K − 1
+   * layers before the last, never the final norm (1: the last layer, 2: SDXL's own penultimate).
+   */
   stateName(clipSkip: number): string {
     if (!Number.isInteger(clipSkip) || clipSkip < 1 || clipSkip > this.layers) {
       throw new Error(
         `clip skip must be an integer 1..${this.layers} for this SDXL text encoder, got ${clipSkip}`,
       );
     }
-    return `hidden_states.${this.layers + 1 - Math.max(2, clipSkip)}`;
+    return `hidden_states.${this.layers + 1 - clipSkip}`;
   }
 
+  /** `vectors` [n, width]: what the negative ids -k in `row` select (textual inversion). */
   async run(
     row: Int32Array,
     clipSkip: number,
     signal?: AbortSignal,
+    vectors?: Float32Array,
   ): Promise<{ state: Tensor; pooled?: Tensor }> {
     const T = this.tokenizer.maxLength;
     if (row.length !== T) throw new Error(`an id row has ${row.length} ids, expected ${T}`);
@@ -77,6 +109,8 @@ class SdxlEncoder {
     const shape = [1, T];
     const feeds: Record<string, ort.Tensor> = { input_ids: idsTensor(row, shape, this.signature.idsType) };
     if (this.signature.maskType) feeds.attention_mask = filledTensor(1, shape, this.signature.maskType);
+    const extra = this.vectorFeed(vectors, this.width);
+    if (extra && this.signature.extraTokens) feeds[this.signature.extraTokens] = extra;
     const outputs = await this.handle.run(feeds, signal);
     const data = readFloats(outputs[name]);
     const state = { data, shape: [1, T, data.length / T] };
@@ -99,9 +133,9 @@ export class SdxlTextEncoder implements TextEncoderModel {
   ) {
     this.maxLength = g.tokenizer.maxLength;
     this.sdxl = {
-      l: l?.rowTokenizer(),
-      g: g.rowTokenizer(),
-      encodeRows: (rows, clipSkip, signal) => this.encodeRows(rows, clipSkip, signal),
+      l: l && { ...l.rowTokenizer(), width: l.width },
+      g: { ...g.rowTokenizer(), width: g.width },
+      encodeRows: (rows, clipSkip, signal, vectors) => this.encodeRows(rows, clipSkip, signal, vectors),
     };
   }
 
@@ -117,8 +151,13 @@ export class SdxlTextEncoder implements TextEncoderModel {
       throw new Error(`${name}: the two SDXL tokenizers make rows of different lengths`);
     }
     const probe = new SdxlTextEncoder(name, encoderL, encoderG, 0);
-    const empty = await probe.encode(['']);
-    return new SdxlTextEncoder(name, encoderL, encoderG, empty.shape[2]);
+    const empty = await probe.encodeRows(
+      { l: encoderL?.tokenizer.tokenize('').ids, g: encoderG.tokenizer.tokenize('').ids },
+      2,
+    );
+    if (encoderL && empty.l) encoderL.width = empty.l.shape[2];
+    encoderG.width = empty.g.shape[2];
+    return new SdxlTextEncoder(name, encoderL, encoderG, encoderG.width + (encoderL?.width ?? 0));
   }
 
   tokenize(text: string): TokenizedText {
@@ -143,13 +182,14 @@ export class SdxlTextEncoder implements TextEncoderModel {
     rows: { l?: Int32Array; g: Int32Array },
     clipSkip: number,
     signal?: AbortSignal,
+    vectors?: { l?: Float32Array; g?: Float32Array },
   ): Promise<{ l?: Tensor; g: Tensor; pooled: Tensor }> {
     let l: Tensor | undefined;
     if (this.l) {
       if (!rows.l) throw new Error(`${this.name}: SDXL's CLIP-L needs an id row`);
-      l = (await this.l.run(rows.l, clipSkip, signal)).state;
+      l = (await this.l.run(rows.l, clipSkip, signal, vectors?.l)).state;
     }
-    const g = await this.g.run(rows.g, clipSkip, signal);
+    const g = await this.g.run(rows.g, clipSkip, signal, vectors?.g);
     return { l, g: g.state, pooled: g.pooled as Tensor };
   }
 }

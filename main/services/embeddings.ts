@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { EmbeddingLoader, LoadedEmbedding } from '../../nodes/text/embedding-service.ts';
-import { readEmbedding } from '../checkpoint/embedding.ts';
+import { readEmbedding, type SdxlEncoderSlot } from '../checkpoint/embedding.ts';
 import { openTensorFile } from '../checkpoint/open.ts';
 import { categoryFolders } from '../runtime/model-folders.ts';
 import { modelRoots } from '../runtime/model-resolve.ts';
@@ -34,11 +34,16 @@ export function findEmbedding(name: string, folders: readonly string[]): string 
   return null;
 }
 
-export async function loadEmbeddingFile(path: string, name: string, width: number): Promise<LoadedEmbedding> {
+export async function loadEmbeddingFile(
+  path: string,
+  name: string,
+  width: number,
+  slot?: SdxlEncoderSlot,
+): Promise<LoadedEmbedding> {
   const file = await openTensorFile(path);
   try {
-    const embedding = await readEmbedding(file, width);
-    const vectors = embedding.vectors.get('default')?.values ?? new Float32Array(0);
+    const embedding = await readEmbedding(file, width, slot);
+    const vectors = embedding.vectors.get(slot ?? 'default')?.values ?? new Float32Array(0);
     return { file: path, tokens: embedding.tokens, vectors };
   } catch (error) {
     throw new Error(`embedding:${name}: ${(error as Error).message}`);
@@ -49,7 +54,7 @@ export async function loadEmbeddingFile(path: string, name: string, width: numbe
 
 export function createEmbeddingLoader({ runtime }: Pick<ServiceScope, 'runtime'>): EmbeddingLoader {
   return {
-    async load(name, width) {
+    async load(name, width, slot) {
       const folders = categoryFolders(modelRoots(runtime)).embeddings;
       const path = findEmbedding(name, folders);
       if (!path) {
@@ -61,7 +66,7 @@ export function createEmbeddingLoader({ runtime }: Pick<ServiceScope, 'runtime'>
           `embedding:${name} not found (looked for ${name}, ${name}.safetensors, ${name}.pt, ${name}.bin; ${where})`,
         );
       }
-      return loadEmbeddingFile(path, name, width);
+      return loadEmbeddingFile(path, name, width, slot);
     },
   };
 }

@@ -52,5 +52,6 @@ export function fitContextLength(
   const data = new Float32Array(batch * tokens * width);
   for (let b = 0; b < batch; b++)
     data.set(cond.data.subarray(b * length * width, (b * length + tokens) * width), b * tokens * width);
-  return { data, shape: [batch, tokens, width] };
+  // SDXL's pooled embedding and sizes stay: they are per item, not per token.
+  return { ...cond, data, shape: [batch, tokens, width] };
 }

@@ -14,9 +14,11 @@ export interface EmbeddingLoader {
   /**
    * The embedding `name` (a file name with or without extension, relative to an embeddings folder)
    * for a text encoder `width` wide. A missing name is an error naming the folders searched; an
-   * embedding of another width is an error naming both widths.
+   * embedding of another width is an error naming both widths. `slot` picks one of SDXL's encoders
+   * (the file must then be an SDXL embedding with clip_l and clip_g vectors); without it the file
+   * must be an SD 1.x/2.x embedding.
    */
-  load(name: string, width: number): Promise<LoadedEmbedding>;
+  load(name: string, width: number, slot?: 'clip_l' | 'clip_g'): Promise<LoadedEmbedding>;
 }
 
 declare module '../services.ts' {

@@ -9,31 +9,35 @@ import './embedding-service.ts';
 import { applyEmphasis } from './emphasis.ts';
 import type { PromptSegment } from './prompt-weights.ts';
 
-interface PromptVectors {
+export interface PromptVectors {
   rows: Map<string, EmbeddingRows>;
   /** Every embedding's vectors, [rows, width] row-major; empty when the prompt names none. */
   data: Float32Array;
 }
 
-/** Load each distinct `embedding:name` once, for this encoder's width. */
-async function loadEmbeddings(
+/**
+ * Load each distinct `embedding:name` once, for an encoder `width` wide (`slot`: which of SDXL's
+ * encoders); a failure is an error on the node's input `field`.
+ */
+export async function loadEmbeddings(
   ctx: NodeContext,
-  clip: TextEncoderModel,
   segments: readonly PromptSegment[],
+  encoder: { width: number; slot?: 'clip_l' | 'clip_g'; field: string },
 ): Promise<PromptVectors> {
   const rows = new Map<string, EmbeddingRows>();
   const parts: Float32Array[] = [];
   let next = 0;
   for (const segment of segments) {
     if (segment.kind !== 'embedding' || rows.has(segment.name)) continue;
-    const loaded = await ctx.services.embeddings.load(segment.name, clip.hiddenSize).catch((error: Error) => {
-      throw new NodeInputError('text', error.message);
+    const { width, slot, field } = encoder;
+    const loaded = await ctx.services.embeddings.load(segment.name, width, slot).catch((error: Error) => {
+      throw new NodeInputError(field, error.message);
     });
     rows.set(segment.name, { firstRow: next, tokens: loaded.tokens });
     parts.push(loaded.vectors);
     next += loaded.tokens;
   }
-  const data = new Float32Array(next * clip.hiddenSize);
+  const data = new Float32Array(next * encoder.width);
   let at = 0;
   for (const part of parts) {
     data.set(part, at);
@@ -55,7 +59,7 @@ export async function encodeChunks(
       `${clip.name} takes only plain prompts at clip skip 1 (prompt weights, BREAK, long prompts, embeddings and clip skip need a CLIP from Load Checkpoint or a converted pipeline)`,
     );
   }
-  const vectors = await loadEmbeddings(ctx, clip, segments);
+  const vectors = await loadEmbeddings(ctx, segments, { width: clip.hiddenSize, field: 'text' });
   // Enough tokens to fill every chunk and see that there were more.
   const limit = MAX_CHUNKS * (clip.maxLength - 2) + 1;
   const runs = tokenRuns(segments, (text, left) => tokenIds.call(clip, text, left), vectors.rows, limit);

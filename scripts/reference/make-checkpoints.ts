@@ -6,7 +6,8 @@
 //   vae: tiny-vae, tiny-vae-diffusers (scripts/reference/vae.py)
 //   checkpoint: whole tiny SD 1.x / 2.x single-file checkpoints (tiny-sd1, tiny-sd2)
 //   sdxl: whole tiny SDXL base and refiner checkpoints (tiny-sdxl, tiny-sdxl-refiner) and a kohya LoRA
-//     for the base (tiny-sdxl-lora); scripts/reference/unet_sdxl.py records their U-Net outputs
+//     for the base (tiny-sdxl-lora), an SDXL embedding (tiny-sdxl-embedding); scripts/reference/unet_sdxl.py
+//     records their U-Net outputs, sdxl_text.py and sdxl_prompts.py their text encoders'
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../main/checkpoint/safetensors-write.ts';
@@ -27,7 +28,7 @@ type PartWriter = (dir: string) => Promise<unknown[]>;
 
 /** The SDXL checkpoints and their LoRA, with each U-Net's configuration for the reference script. */
 async function writeSdxl(dir: string): Promise<unknown[]> {
-  await files('tiny-sdxl', 'tiny-sdxl-refiner', 'tiny-sdxl-lora')(dir);
+  await files('tiny-sdxl', 'tiny-sdxl-refiner', 'tiny-sdxl-lora', 'tiny-sdxl-embedding')(dir);
   return (['sdxl', 'sdxl-refiner'] as const).map((variant) => ({
     file: `tiny-${variant}.safetensors`,
     variant,

@@ -5,6 +5,7 @@ import type { NodeRegistry } from '../../engine/registry.ts';
 import type { GraphDocument, GraphNode } from '../../graph/schema.ts';
 import { CHECKPOINT_LOADERS, LORA_LOADER } from './classes-basic.ts';
 import { SCHEDULE_SUFFIX } from './classes-sampling.ts';
+import { exportTextEncodeSdxl } from './export-sdxl.ts';
 import { SAMPLER_NAMES_BACK, SCHEDULER_NAMES_BACK } from './names.ts';
 import { PLACEHOLDER_PREFIX } from './types.ts';
 
@@ -100,6 +101,7 @@ const SIMPLE: Record<string, Simple> = {
       );
     return ['CLIPTextEncode', { text: w.text }];
   },
+  TextEncodeSDXL: exportTextEncodeSdxl,
   SetClipSkip: (w) => ['CLIPSetLastLayer', { stop_at_clip_layer: -Number(w.clip_skip) }],
   ZeroConditioning: () => ['ConditioningZeroOut', {}],
   UpscaleLatent: (w) => [

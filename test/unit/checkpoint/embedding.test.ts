@@ -48,7 +48,7 @@ describe('readEmbedding', () => {
     await diffusers.close();
     expect(e).toMatchObject({ tokens: 1, layout: 'diffusers' });
   });
-  it('SDXL clip_l + clip_g recognised, refused for an SD 1.x/2.x encoder', async () => {
+  it('SDXL clip_l + clip_g recognised, refused for an SD 1.x/2.x encoder, read per SDXL encoder', async () => {
     const file = await embeddingFile('xl.safetensors', [
       { name: 'clip_g', shape: [2, 12], dtype: 'F16', values: ramp(24) },
       { name: 'clip_l', shape: [2, 8], dtype: 'F16', values: ramp(16) },
@@ -57,7 +57,21 @@ describe('readEmbedding', () => {
     expect(e).toMatchObject({ layout: 'sdxl', tokens: 2 });
     expect(e.vectors.get('clip_g')?.width).toBe(12);
     await expect(readEmbedding(file, 768)).rejects.toThrow(
-      /xl\.safetensors: an SDXL embedding .* not built yet/,
+      /xl\.safetensors: an SDXL embedding \(clip_l \+ clip_g\) cannot be used with this text encoder \(768 wide \(SD 1\.x\)\): expected an SD 1\.x\/2\.x embedding \(emb_params/,
+    );
+    const g = await readEmbedding(file, 12, 'clip_g');
+    expect([...(g.vectors.get('clip_g')?.values ?? [])]).toEqual([...ramp(24)]);
+    await expect(readEmbedding(file, 1280, 'clip_g')).rejects.toThrow(
+      /xl\.safetensors: the embedding's clip_g vectors are 12 wide but SDXL's OpenCLIP-bigG takes 1280/,
+    );
+    await file.close();
+  });
+  it('an SD 1.x embedding is refused for an SDXL encoder, naming the file and what was expected', async () => {
+    const file = await embeddingFile('sd1-for-xl.safetensors', [
+      { name: 'emb_params', shape: [1, 8], dtype: 'F16', values: ramp(8) },
+    ]);
+    await expect(readEmbedding(file, 8, 'clip_l')).rejects.toThrow(
+      /sd1-for-xl\.safetensors: an SD 1\.x\/2\.x embedding \(emb_params, 8 wide\) cannot be used with SDXL: expected an SDXL embedding with clip_l and clip_g tensors/,
     );
     await file.close();
   });
