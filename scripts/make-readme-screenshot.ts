@@ -12,7 +12,7 @@ import { launchBrowser } from '../test/browser/support/browser.ts';
 import { startEditorServer } from '../test/browser/support/server.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: join('docs', 'editor.png') } } });
-const VIEWPORT = { width: 1440, height: 900 };
+const VIEWPORT = { width: 1680, height: 1000 };
 
 async function main(): Promise<void> {
   const server = await startEditorServer();
