@@ -2,17 +2,19 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
+import type { GraphProblem } from '../../../main/engine/events.ts';
 import { setFlag, setTitle } from '../doc/commands.ts';
 import type { DocNode, NodeSchema } from '../doc/types.ts';
-import { commit } from '../store/editor.ts';
-import { useNodeSlices } from '../store/node-slices.ts';
+import { commit, editor } from '../store/editor.ts';
 import type { NodeRunState } from '../store/run-state.ts';
+import { useSlices } from '../store/store.ts';
 import { useCanvasView } from './canvas-context.ts';
 import type { NodeData } from './derive.ts';
 import { Body, CollapsedHandles } from './NodeBody.tsx';
 import type { HandleEnv } from './PortHandle.tsx';
 import { RunBadge } from './RunState.tsx';
 
+const NO_PROBLEMS: GraphProblem[] = [];
 const NO_COLORS = {};
 
 /**
@@ -24,7 +26,17 @@ export function GraphNode({ data, selected }: NodeProps) {
 }
 
 const NodeCard = memo(function NodeCard({ id, selected }: { id: string; selected: boolean }) {
-  const [node, catalogue, run, problems, connecting] = useNodeSlices(id);
+  const [node, catalogue, run, problems, connecting] = useSlices(
+    editor,
+    (s) =>
+      [
+        s.doc.nodes[id],
+        s.catalogue,
+        s.run.nodes[id],
+        s.problemsByNode[id] ?? NO_PROBLEMS,
+        s.connecting,
+      ] as const,
+  );
   const view = useCanvasView();
   // Real React Flow handles only while the pointer is on the node or a wire is being dragged
   // (see PortHandle). flushSync: they must be in place for a pointerdown that follows at once.
