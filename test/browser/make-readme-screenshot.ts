@@ -1,15 +1,16 @@
 // Makes the README's editor screenshot: the default graph after a run on the shipped model, in the
 // dark theme, taken in the same real server and Chromium the browser tests use. Written as a
 // palette PNG so the picture stays small in the repository.
-// Usage: npx tsx scripts/make-readme-screenshot.ts [--out docs/editor.png]
+// Kept beside the browser tests because it drives the editor with their helpers; not a test itself.
+// Usage: npx tsx test/browser/make-readme-screenshot.ts [--out docs/editor.png]
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { APP_ROOT } from '../main/paths.ts';
-import { writeFileAtomic } from '../main/util/atomic-write.ts';
-import { launchBrowser } from '../test/browser/support/browser.ts';
-import { startEditorServer } from '../test/browser/support/server.ts';
+import { APP_ROOT } from '../../main/paths.ts';
+import { writeFileAtomic } from '../../main/util/atomic-write.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startEditorServer } from './support/server.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: join('docs', 'editor.png') } } });
 const VIEWPORT = { width: 1680, height: 1000 };
