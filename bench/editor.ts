@@ -251,8 +251,10 @@ function compare(base: Result[], current: Result[]): void {
   const rows: [string, (r: Result) => number][] = [
     ['first full render', (r) => r.renderMs],
     ['drag p50', (r) => r.drag.p50],
+    ['drag p95', (r) => r.drag.p95],
     ['drag CPU/frame', (r) => r.drag.cpuPerFrame],
     ['pan p50', (r) => r.pan.p50],
+    ['pan p95', (r) => r.pan.p95],
     ['pan CPU/frame', (r) => r.pan.cpuPerFrame],
     ['~100% zoom: drag p50', (r) => r.dragNear.p50],
     ['~100% zoom: pan p50', (r) => r.panNear.p50],

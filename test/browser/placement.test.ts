@@ -117,7 +117,7 @@ describe('placement', () => {
     await openGraphFile(page, 'grouped.json', graph);
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('l');
-    await expect.poll(async () => (await readDoc(page)).nodes.latent.position).not.toEqual([380, 500]);
+    await expect.poll(async () => (await readDoc(page)).nodes.latent.position).not.toEqual([380, 560]);
     const doc = await readDoc(page);
     const [gx, gy, gw, gh] = doc.groups?.[0].bounds ?? [0, 0, 0, 0];
     for (const id of ['latent', 'schedule']) {

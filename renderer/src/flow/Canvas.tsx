@@ -14,6 +14,7 @@ import { addReroute, rerouteIndex } from '../doc/decor.ts';
 import { useCanvasBridge } from '../hooks/useCanvasBridge.ts';
 import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
+import { useEdgeAutoPan } from '../hooks/useEdgeAutoPan.ts';
 import { useFlowChanges } from '../hooks/useFlowChanges.ts';
 import { useFlowModel } from '../hooks/useFlowModel.ts';
 import { isLibraryDrag, useLibraryDrop } from '../hooks/useLibraryDrop.ts';
@@ -57,6 +58,7 @@ export function Canvas() {
   const pointer = useRef({ x: 0, y: 0 });
   const canvasRef = useRef<HTMLDivElement>(null);
   useCanvasBridge(canvasRef);
+  const edgeAutoPan = useEdgeAutoPan(canvasRef);
   // Wires stop taking the pointer while zoomed far out or while nodes are dragged: hit testing
   // hundreds of curves on every pointer move is what made big graphs stutter.
   const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
@@ -179,6 +181,7 @@ export function Canvas() {
       onMouseDownCapture={onMouseDownCapture}
       onPointerMove={(e) => {
         pointer.current = { x: e.clientX, y: e.clientY };
+        edgeAutoPan.onPointerMove(e);
       }}
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes('Files') || isLibraryDrag(e)) e.preventDefault();
@@ -195,6 +198,7 @@ export function Canvas() {
           onEdgesChange={onEdgesChange}
           {...connections}
           onEdgeDoubleClick={onEdgeDoubleClick}
+          autoPanOnNodeDrag={edgeAutoPan.autoPan}
           onNodeDragStart={startDrag}
           onNodeDragStop={endDrag}
           onSelectionDragStart={startDrag}

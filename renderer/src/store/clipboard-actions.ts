@@ -1,6 +1,8 @@
 // Copy, cut and paste through the system clipboard as graph JSON (works across windows and apps).
 import { copySelection, parseClip, pasteClip, serialiseClip } from '../doc/clipboard.ts';
+import { pasteSpot } from '../doc/paste-placement.ts';
 import { NOTE_PREFIX } from '../flow/derive.ts';
+import { canvasArea } from './canvas-bridge.ts';
 import { commit, editor, toast } from './editor.ts';
 import { deleteSelection, selectedParts } from './selection.ts';
 
@@ -17,14 +19,19 @@ export function cutSelection(): string | null {
   return text;
 }
 
-/** Pastes graph JSON at a canvas position; returns false when the text is not a graph. */
+/**
+ * Pastes graph JSON at a canvas position, moved as little as needed to cover no existing node;
+ * returns false when the text is not a graph.
+ */
 export function pasteText(text: string, at: { x: number; y: number }, keepInputLinks = false): boolean {
   const clip = parseClip(text);
   if (!clip) return false;
   if (Object.keys(clip.nodes).length === 0 && !clip.notes?.length) return false;
   let created: string[] = [];
   commit((d) => {
-    const r = pasteClip(d, clip, [at.x, at.y], { keepInputLinks });
+    const { measured, catalogue } = editor.get();
+    const spot = pasteSpot(d, clip, [at.x, at.y], measured, catalogue?.byType ?? null, canvasArea());
+    const r = pasteClip(d, clip, spot, { keepInputLinks });
     created = [...r.nodeIds, ...r.noteIds.map((n) => NOTE_PREFIX + n)];
     return r.doc;
   });
