@@ -1,15 +1,20 @@
-// LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions), warm LoadCheckpoint (cache hit:
-// sessions only), a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
+// LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions, saving the CPU-optimised
+// copies), warm LoadCheckpoint (cache hit: sessions opened from the saved copies) and, in the same
+// run, a warm load with the previous settings (optimisation level 'all' at every load, no saved copy,
+// $DIFFGRAPH_SAVE_OPTIMISED=0), each followed by U-Net calls at batch 2 (CFG) on a 32×32 latent so
+// the per-call time of both is measured side by side; then a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
 // cached LoRA-free build), a strength change (one more such variant), and for comparison the full
 // rebuild a LoRA set used to cost (`diffgraph convert --lora`). The checkpoint is generated in a
 // temporary folder (never committed): `--unet sd15` (default) gives an SD 1.5-shaped U-Net (with
 // 64-wide cross-attention context, to match the tiny text encoder and VAE it is stored with);
 // `--unet tiny` the tests' tiny one. The LoRA is rank 32 (kohya names) on every transformer attention
 // projection, as sd-scripts trains by default. The machine's load average is printed with the numbers.
-// Run: npx tsx bench/checkpoint-load.ts [--unet sd15|tiny]
+// `--no-lora` stops after the warm loads.
+// Run: npx tsx bench/checkpoint-load.ts [--unet sd15|tiny] [--no-lora]
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ort from 'onnxruntime-node';
 import { cachedBuild, cacheRootFor } from '../main/checkpoint/build-cache.ts';
 import { convertCheckpoint } from '../main/checkpoint/convert.ts';
 import { loraTargetTable } from '../main/checkpoint/lora-names.ts';
@@ -18,7 +23,7 @@ import { type TensorToWrite, writeSafetensors } from '../main/checkpoint/safeten
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
 import { SeededRandom } from '../main/onnx/random.ts';
 import { setHashCacheFile } from '../main/runtime/model-hash.ts';
-import { sessionPool } from '../main/runtime/session-pool.ts';
+import { type LoadedSession, type SessionPool, sessionPool } from '../main/runtime/session-pool.ts';
 import { loadCheckpoint } from '../main/services/checkpoint-loader.ts';
 import type { CheckpointRecipe } from '../nodes/api.ts';
 import { TINY_CLIP, tinyClipL } from '../test/fixtures/checkpoints/tiny-clip.ts';
@@ -92,6 +97,43 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+const UNET_CALLS = 3;
+
+/** Mean ms per U-Net call (after one warm-up) at batch 2 on a 32×32 latent, through the pool. */
+async function unetMsPerCall(pool: SessionPool): Promise<number> {
+  const unet = pool.settled().find((s) => s.slot === 'unet') as LoadedSession;
+  const size = 2 * 4 * 32 * 32;
+  const feeds = {
+    sample: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: size }, (_, i) => Math.sin(0.37 * i)),
+      [2, 4, 32, 32],
+    ),
+    timestep: new ort.Tensor('float32', Float32Array.of(537.25, 537.25), [2]),
+    encoder_hidden_states: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 2 * 77 * TINY_CLIP.width }, (_, i) => Math.cos(0.11 * i)),
+      [2, 77, TINY_CLIP.width],
+    ),
+  };
+  await pool.run(unet, feeds);
+  const start = performance.now();
+  for (let i = 0; i < UNET_CALLS; i++) await pool.run(unet, feeds);
+  return (performance.now() - start) / UNET_CALLS;
+}
+
+/** A warm load with ONNX Runtime's optimisation at every load and no saved copy (the former settings). */
+async function withoutSavedCopies<T>(work: () => Promise<T>): Promise<T> {
+  const before = process.env.DIFFGRAPH_SAVE_OPTIMISED;
+  process.env.DIFFGRAPH_SAVE_OPTIMISED = '0';
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.DIFFGRAPH_SAVE_OPTIMISED;
+    else process.env.DIFFGRAPH_SAVE_OPTIMISED = before;
+  }
+}
+
 async function main(): Promise<void> {
   const unet = process.argv.includes('tiny') ? 'tiny' : 'sd15';
   setHashCacheFile(null);
@@ -120,16 +162,37 @@ async function main(): Promise<void> {
           : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
     });
     // A fresh runtime per load, its sessions released after it: nothing reused but the build cache.
-    const load = async (r: CheckpointRecipe) => {
+    // `perCall` adds U-Net calls on the loaded session before releasing it (not in the load time).
+    const load = async (r: CheckpointRecipe, what?: string, perCall?: string) => {
       const runtime = createRuntimeServices({ paths, device: 'cpu' });
       try {
-        await loadCheckpoint({ runtime, warn() {} }, r);
+        const work = () => loadCheckpoint({ runtime, warn() {} }, r);
+        await (what ? timed(what, work) : work());
+        if (perCall) {
+          const ms = await unetMsPerCall(sessionPool(runtime));
+          console.log(
+            `${perCall.padEnd(44)} ${ms.toFixed(0)} ms per call   (load average ${loadavg()[0].toFixed(1)})`,
+          );
+        }
       } finally {
         await sessionPool(runtime).unloadAll();
       }
     };
-    await timed('cold LoadCheckpoint (build + sessions)', () => load(recipe()));
-    await timed('warm LoadCheckpoint (cached: sessions only)', () => load(recipe()));
+    await load(recipe(), 'cold LoadCheckpoint (build, sessions, saved copies)');
+    await load(
+      recipe(),
+      'warm LoadCheckpoint (saved optimised copies)',
+      '  U-Net, saved copy, batch 2, 32×32',
+    );
+    await withoutSavedCopies(() =>
+      load(
+        recipe(),
+        "warm LoadCheckpoint, previous ('all' each load)",
+        "  U-Net, 'all' each load, batch 2, 32×32",
+      ),
+    );
+    await load(recipe(), 'warm LoadCheckpoint (saved copies), again', '  U-Net, saved copy, again');
+    if (process.argv.includes('--no-lora')) return;
     const loraFile = join(models, 'loras', 'attn.safetensors');
     const request = (strength: number) => ({
       checkpoint,
@@ -148,7 +211,7 @@ async function main(): Promise<void> {
         dtype: 'float32',
       }),
     );
-    await timed('LoadCheckpoint + LoRA at a new strength', () => load(recipe(0.3)));
+    await load(recipe(0.3), 'LoadCheckpoint + LoRA at a new strength');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -96,9 +96,11 @@ export class SessionPool {
     this.optimisedRoots.add(resolve(folder) + sep);
   }
 
+  /** $DIFFGRAPH_SAVE_OPTIMISED=0 turns saved copies off (less disk; each load optimises again). */
   private savesOptimised(path: string, device: ConcreteDevice): boolean {
+    if (device !== 'cpu' || process.env.DIFFGRAPH_SAVE_OPTIMISED === '0') return false;
     const full = resolve(path);
-    return device === 'cpu' && [...this.optimisedRoots].some((root) => full.startsWith(root));
+    return [...this.optimisedRoots].some((root) => full.startsWith(root));
   }
 
   cache(key: string): Map<string, Float32Array> {

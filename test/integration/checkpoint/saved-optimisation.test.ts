@@ -2,8 +2,9 @@
 // first load saves them beside the build, the second opens them (same U-Net output as the first
 // load's freshly optimised session), and a saved copy that is truncated, edited, stale or refused
 // by ONNX Runtime is rebuilt instead of trusted. Models outside Diffgraph's build cache get none.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, truncate, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,7 +57,7 @@ async function load(): Promise<LoadedSession[]> {
 /** Deterministic U-Net inputs sized from the session's own input metadata (batch 1, 8×8 latent). */
 function unetFeeds(session: ort.InferenceSession): Record<string, ort.Tensor> {
   const dims = (name: string) =>
-    (session.inputMetadata.find((m) => m.name === name) as { shape: (number | string)[] }).shape;
+    (session.inputMetadata.find((m) => m.name === name) as { shape: readonly (number | string)[] }).shape;
   const channels = dims('sample')[1] as number;
   const [tokens, width] = dims('encoder_hidden_states').slice(1) as number[];
   const tensor = (shape: number[], f: (i: number) => number) =>
@@ -81,7 +82,10 @@ async function unetOutput(session: ort.InferenceSession): Promise<Float32Array> 
 
 /** The U-Net output of a plain 'all' session on the built model (no saved copy involved). */
 async function referenceOutput(unetPath: string): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(unetPath, { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(unetPath, {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
   try {
     return await unetOutput(session);
   } finally {
@@ -98,7 +102,10 @@ function expectClose(actual: Float32Array, expected: Float32Array): void {
 
 /** Open through the saved-copy path, check the source and the U-Net output, release. */
 async function openAndCheck(unetPath: string, source: string, expected: Float32Array): Promise<void> {
-  const opened = await createCpuSessionWithSavedOptimisation(unetPath, { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  const opened = await createCpuSessionWithSavedOptimisation(unetPath, {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
   try {
     expect(opened.source).toBe(source);
     expectClose(await unetOutput(opened.session), expected);
