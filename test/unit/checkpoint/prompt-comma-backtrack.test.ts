@@ -2,8 +2,18 @@
 // when a 75-token chunk is full and the next token is not a comma, a comma among the last `window`
 // positions ends the chunk and the tokens after it move to the next one. The expected layouts
 // below are worked out by hand from that rule (positions counted from 0 within the chunk).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../../main/engine/registry.ts';
+import { parseGraphJson } from '../../../main/graph/load.ts';
+import { exportComfyApi } from '../../../main/interop/comfy/export-api.ts';
+import { APP_ROOT } from '../../../main/paths.ts';
+import { loadClipTokenizer } from '../../../main/runtime/clip-tokenizer.ts';
 import { chunkRows, type TokenRun } from '../../../nodes/text/chunks.ts';
+import { textNodes } from '../../../nodes/text.ts';
+import type { TextEncoderModel } from '../../../nodes/types.ts';
+import { fakeContext } from '../fake-services.ts';
 
 const BOS = 49406;
 const EOS = 49407;
@@ -79,5 +89,64 @@ describe('comma backtracking', () => {
     expect(chunkRows(runs, off).rows.map((r) => body(r.ids))).toEqual(
       chunkRows(runs, COMFY).rows.map((r) => body(r.ids)),
     );
+  });
+});
+
+const tokenizer = loadClipTokenizer(join(import.meta.dirname, '../../fixtures/clip-tokenizer'));
+
+/** The real CLIP tokenizer in front of an encoder that records the id rows it is given. */
+function recordingClip(seen: Int32Array[]): TextEncoderModel {
+  return {
+    kind: 'clip',
+    name: 'recording CLIP',
+    maxLength: 77,
+    hiddenSize: 4,
+    tokenize: (text) => tokenizer.tokenize(text),
+    tokenIds: (text, limit) => tokenizer.encodeTokens(text, limit),
+    encode: async () => {
+      throw new Error('long prompts must go through encodeIds');
+    },
+    encodeIds: async (rows) => {
+      seen.push(...rows);
+      return { data: new Float32Array(rows.length * 77 * 4), shape: [rows.length, 77, 4] };
+    },
+  };
+}
+
+describe('TextEncode comma_backtrack', () => {
+  // "cat" and "dog" are one token each in CLIP's vocabulary and "," is 267 (",</w>").
+  const prompt = `${Array(60).fill('cat').join(' ')}, ${Array(20).fill('dog').join(' ')}`;
+  const encode = async (commaBacktrack?: number) => {
+    const seen: Int32Array[] = [];
+    const node = textNodes.find((n) => n.type === 'TextEncode');
+    const inputs = { clip: recordingClip(seen), text: prompt, clip_skip: 1, comma_backtrack: commaBacktrack };
+    await node?.run(fakeContext().ctx, inputs);
+    return seen.map(body);
+  };
+
+  it('encodes the chunks A1111 makes at 20 and ComfyUI makes by default', async () => {
+    const [cat, dog] = [tokenizer.encodeTokens('cat'), tokenizer.encodeTokens('dog')];
+    expect(tokenizer.encodeTokens(',')).toEqual([COMMA]);
+    expect([cat.length, dog.length]).toEqual([1, 1]);
+    const cats = Array(60).fill(cat[0]);
+    const dogs = (n: number) => Array(n).fill(dog[0]);
+    expect(await encode(20)).toEqual([[...cats, COMMA], dogs(20)]);
+    expect(await encode()).toEqual([[...cats, COMMA, ...dogs(14)], dogs(6)]);
+    expect(await encode(0)).toEqual(await encode());
+  });
+});
+
+describe('comma_backtrack and ComfyUI', () => {
+  it('an export to ComfyUI reports a backtracking Text Encode (ComfyUI has no such setting)', () => {
+    const registry = defaultRegistry();
+    const text = readFileSync(join(APP_ROOT, 'graphs', 'default.json'), 'utf8');
+    const doc = parseGraphJson(text, 'default.json').doc;
+    const encoder = Object.entries(doc.nodes).find(([, n]) => n.type === 'TextEncode');
+    if (!encoder) throw new Error('the default graph has a Text Encode');
+    expect(exportComfyApi(doc, registry).report.problems).toEqual([]);
+    encoder[1].widgets = { ...encoder[1].widgets, comma_backtrack: 20 };
+    expect(exportComfyApi(doc, registry).report.problems).toEqual([
+      `TextEncode ${encoder[0]}: comma_backtrack 20 is not written (ComfyUI never backtracks to a comma)`,
+    ]);
   });
 });
