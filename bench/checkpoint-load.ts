@@ -1,8 +1,8 @@
 // LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions, saving the CPU-optimised
 // copies), warm LoadCheckpoint (cache hit: sessions opened from the saved copies) and, in the same
 // run, a warm load with the previous settings (optimisation level 'all' at every load, no saved copy,
-// $DIFFGRAPH_SAVE_OPTIMISED=0), each followed by U-Net calls at batch 2 (CFG) on a 32×32 latent so
-// the per-call time of both is measured side by side; then a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
+// $DIFFGRAPH_SAVE_OPTIMISED=0), both U-Nets then called alternately at batch 2 (CFG) on a 32×32
+// latent so the per-call time of both is measured side by side; then a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
 // cached LoRA-free build), a strength change (one more such variant), and for comparison the full
 // rebuild a LoRA set used to cost (`diffgraph convert --lora`). The checkpoint is generated in a
 // temporary folder (never committed): `--unet sd15` (default) gives an SD 1.5-shaped U-Net (with
@@ -97,13 +97,12 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const UNET_CALLS = 3;
+const UNET_ROUNDS = 5;
 
-/** Mean ms per U-Net call (after one warm-up) at batch 2 on a 32×32 latent, through the pool. */
-async function unetMsPerCall(pool: SessionPool): Promise<number> {
-  const unet = pool.settled().find((s) => s.slot === 'unet') as LoadedSession;
+/** The U-Net's inputs at batch 2 (CFG) on a 32×32 latent, deterministic. */
+function unetFeeds(): Record<string, ort.Tensor> {
   const size = 2 * 4 * 32 * 32;
-  const feeds = {
+  return {
     sample: new ort.Tensor(
       'float32',
       Float32Array.from({ length: size }, (_, i) => Math.sin(0.37 * i)),
@@ -116,10 +115,27 @@ async function unetMsPerCall(pool: SessionPool): Promise<number> {
       [2, 77, TINY_CLIP.width],
     ),
   };
-  await pool.run(unet, feeds);
-  const start = performance.now();
-  for (let i = 0; i < UNET_CALLS; i++) await pool.run(unet, feeds);
-  return (performance.now() - start) / UNET_CALLS;
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
+
+/**
+ * Median ms per call of each pool's U-Net (after one warm-up each), the calls alternating between
+ * them so that the load of a shared machine falls on both alike.
+ */
+async function interleavedUnetCalls(pools: SessionPool[]): Promise<number[]> {
+  const feeds = unetFeeds();
+  const unets = pools.map((pool) => pool.settled().find((s) => s.slot === 'unet') as LoadedSession);
+  for (const [i, unet] of unets.entries()) await pools[i].run(unet, feeds);
+  const times = pools.map(() => [] as number[]);
+  for (let round = 0; round < UNET_ROUNDS; round++) {
+    for (const [i, unet] of unets.entries()) {
+      const start = performance.now();
+      await pools[i].run(unet, feeds);
+      times[i].push(performance.now() - start);
+    }
+  }
+  return times.map(median);
 }
 
 /** A warm load with ONNX Runtime's optimisation at every load and no saved copy (the former settings). */
@@ -161,37 +177,26 @@ async function main(): Promise<void> {
           ? []
           : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
     });
-    // A fresh runtime per load, its sessions released after it: nothing reused but the build cache.
-    // `perCall` adds U-Net calls on the loaded session before releasing it (not in the load time).
-    const load = async (r: CheckpointRecipe, what?: string, perCall?: string) => {
+    // A fresh runtime per load: nothing reused but the build cache (and the saved optimised copies).
+    const open = async (r: CheckpointRecipe, what: string) => {
       const runtime = createRuntimeServices({ paths, device: 'cpu' });
-      try {
-        const work = () => loadCheckpoint({ runtime, warn() {} }, r);
-        await (what ? timed(what, work) : work());
-        if (perCall) {
-          const ms = await unetMsPerCall(sessionPool(runtime));
-          console.log(
-            `${perCall.padEnd(44)} ${ms.toFixed(0)} ms per call   (load average ${loadavg()[0].toFixed(1)})`,
-          );
-        }
-      } finally {
-        await sessionPool(runtime).unloadAll();
-      }
+      await timed(what, () => loadCheckpoint({ runtime, warn() {} }, r));
+      return sessionPool(runtime);
     };
+    const load = async (r: CheckpointRecipe, what: string) => (await open(r, what)).unloadAll();
     await load(recipe(), 'cold LoadCheckpoint (build, sessions, saved copies)');
-    await load(
-      recipe(),
-      'warm LoadCheckpoint (saved optimised copies)',
-      '  U-Net, saved copy, batch 2, 32×32',
+    const saved = await open(recipe(), 'warm LoadCheckpoint (saved optimised copies)');
+    const previous = await withoutSavedCopies(() =>
+      open(recipe(), "warm LoadCheckpoint, previous ('all' each load)"),
     );
-    await withoutSavedCopies(() =>
-      load(
-        recipe(),
-        "warm LoadCheckpoint, previous ('all' each load)",
-        "  U-Net, 'all' each load, batch 2, 32×32",
-      ),
+    const [savedMs, previousMs] = await interleavedUnetCalls([saved, previous]);
+    console.log(
+      `U-Net per call, batch 2, 32×32, median of ${UNET_ROUNDS} alternating: saved copy ${savedMs.toFixed(0)} ms, ` +
+        `'all' each load ${previousMs.toFixed(0)} ms (ratio ${(savedMs / previousMs).toFixed(3)}; load average ${loadavg()[0].toFixed(1)})`,
     );
-    await load(recipe(), 'warm LoadCheckpoint (saved copies), again', '  U-Net, saved copy, again');
+    await saved.unloadAll();
+    await previous.unloadAll();
+    await load(recipe(), 'warm LoadCheckpoint (saved copies), again');
     if (process.argv.includes('--no-lora')) return;
     const loraFile = join(models, 'loras', 'attn.safetensors');
     const request = (strength: number) => ({

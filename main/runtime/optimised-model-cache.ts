@@ -16,7 +16,7 @@ import ort from 'onnxruntime-node';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { cachedOnnxHeader } from './onnx-header.ts';
 
-/** The folder beside a model that holds its saved optimised copies, one subfolder per key. */
+/** The folder beside a model that holds its saved optimised copies: `<model file name>/<key>/`. */
 export const OPTIMISED_FOLDER = '.optimised-cpu';
 const MODEL = 'model.onnx';
 const DATA = 'model.onnx_data';
@@ -64,7 +64,7 @@ export async function optimisedKey(modelPath: string): Promise<string> {
 
 /** Where the saved copy of `modelPath` for `key` lives. */
 export function optimisedModelPath(modelPath: string, key: string): string {
-  return join(dirname(modelPath), OPTIMISED_FOLDER, key, MODEL);
+  return join(dirname(modelPath), OPTIMISED_FOLDER, basename(modelPath), key, MODEL);
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -166,8 +166,9 @@ describe('saved optimised models', () => {
   });
 
   it('ignores and removes a copy saved under another key (another ORT version or source)', async () => {
-    const folder = join(dirname(unetPath), OPTIMISED_FOLDER);
     const key = await optimisedKey(unetPath);
+    const folder = dirname(dirname(optimisedModelPath(unetPath, key)));
+    expect(folder).toBe(join(dirname(unetPath), OPTIMISED_FOLDER, 'model.onnx'));
     const stale = join(folder, 'stale-key');
     mkdirSync(stale);
     writeFileSync(join(stale, 'manifest.json'), JSON.stringify({ format: 1, key: 'stale-key', sizes: {} }));
