@@ -97,7 +97,7 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const UNET_ROUNDS = 5;
+const UNET_ROUNDS = 6;
 
 /** The U-Net's inputs at batch 2 (CFG) on a 32×32 latent, deterministic. */
 function unetFeeds(): Record<string, ort.Tensor> {
