@@ -119,23 +119,37 @@ function unetFeeds(): Record<string, ort.Tensor> {
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
 
+interface CallStats {
+  /** Median wall time per call. */
+  ms: number;
+  /** Median CPU time (user + system, all threads) per call. */
+  cpuMs: number;
+  /** Major page faults over all timed calls (weights read back from disk). */
+  majorFaults: number;
+}
+
 /**
- * Median ms per call of each pool's U-Net (after one warm-up each), the calls alternating between
- * them so that the load of a shared machine falls on both alike.
+ * Each pool's U-Net called in turn (after one warm-up each), so that the load of a shared machine
+ * falls on both alike: median wall and CPU time per call, and the page faults they took.
  */
-async function interleavedUnetCalls(pools: SessionPool[]): Promise<number[]> {
+async function interleavedUnetCalls(pools: SessionPool[]): Promise<CallStats[]> {
   const feeds = unetFeeds();
   const unets = pools.map((pool) => pool.settled().find((s) => s.slot === 'unet') as LoadedSession);
   for (const [i, unet] of unets.entries()) await pools[i].run(unet, feeds);
-  const times = pools.map(() => [] as number[]);
+  const wall = pools.map(() => [] as number[]);
+  const cpu = pools.map(() => [] as number[]);
+  const faults = pools.map(() => 0);
   for (let round = 0; round < UNET_ROUNDS; round++) {
     for (const [i, unet] of unets.entries()) {
-      const start = performance.now();
+      const [start, usage] = [performance.now(), process.resourceUsage()];
       await pools[i].run(unet, feeds);
-      times[i].push(performance.now() - start);
+      const after = process.resourceUsage();
+      wall[i].push(performance.now() - start);
+      cpu[i].push((after.userCPUTime + after.systemCPUTime - usage.userCPUTime - usage.systemCPUTime) / 1000);
+      faults[i] += after.majorPageFault - usage.majorPageFault;
     }
   }
-  return times.map(median);
+  return pools.map((_, i) => ({ ms: median(wall[i]), cpuMs: median(cpu[i]), majorFaults: faults[i] }));
 }
 
 /** A warm load with ONNX Runtime's optimisation at every load and no saved copy (the former settings). */
@@ -189,10 +203,13 @@ async function main(): Promise<void> {
     const previous = await withoutSavedCopies(() =>
       open(recipe(), "warm LoadCheckpoint, previous ('all' each load)"),
     );
-    const [savedMs, previousMs] = await interleavedUnetCalls([saved, previous]);
+    const [withCopy, withAll] = await interleavedUnetCalls([saved, previous]);
+    const describe = (c: CallStats) =>
+      `${c.ms.toFixed(0)} ms (CPU ${c.cpuMs.toFixed(0)} ms, ${c.majorFaults} major page faults)`;
     console.log(
-      `U-Net per call, batch 2, 32×32, median of ${UNET_ROUNDS} alternating: saved copy ${savedMs.toFixed(0)} ms, ` +
-        `'all' each load ${previousMs.toFixed(0)} ms (ratio ${(savedMs / previousMs).toFixed(3)}; load average ${loadavg()[0].toFixed(1)})`,
+      `U-Net per call, batch 2, 32×32, median of ${UNET_ROUNDS} alternating: saved copy ${describe(withCopy)}, ` +
+        `'all' each load ${describe(withAll)}; ratio ${(withCopy.ms / withAll.ms).toFixed(3)} wall, ` +
+        `${(withCopy.cpuMs / withAll.cpuMs).toFixed(3)} CPU (load average ${loadavg()[0].toFixed(1)})`,
     );
     await saved.unloadAll();
     await previous.unloadAll();
