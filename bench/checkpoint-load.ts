@@ -1,8 +1,9 @@
 // LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions, saving the CPU-optimised
 // copies), warm LoadCheckpoint (cache hit: sessions opened from the saved copies) and, in the same
-// run, a warm load with the previous settings (optimisation level 'all' at every load, no saved copy,
-// $DIFFGRAPH_SAVE_OPTIMISED=0), both U-Nets then called alternately at batch 2 (CFG) on a 32×32
-// latent so the per-call time of both is measured side by side; then a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
+// run, a warm load with the default settings (optimisation level 'all' at every load, no saved copy;
+// saved copies are opt-in, $DIFFGRAPH_SAVE_OPTIMISED=1); both U-Nets are then called alternately at
+// batch 2 (CFG) on a 32×32 latent, so the per-call time of both is measured side by side. Then a LoRA
+// applied through the build cache (only the LoRA-touched tensors merged over the
 // cached LoRA-free build), a strength change (one more such variant), and for comparison the full
 // rebuild a LoRA set used to cost (`diffgraph convert --lora`). The checkpoint is generated in a
 // temporary folder (never committed): `--unet sd15` (default) gives an SD 1.5-shaped U-Net (with
@@ -152,10 +153,10 @@ async function interleavedUnetCalls(pools: SessionPool[]): Promise<CallStats[]> 
   return pools.map((_, i) => ({ ms: median(wall[i]), cpuMs: median(cpu[i]), majorFaults: faults[i] }));
 }
 
-/** A warm load with ONNX Runtime's optimisation at every load and no saved copy (the former settings). */
-async function withoutSavedCopies<T>(work: () => Promise<T>): Promise<T> {
+/** `work` with saved optimised copies on (`true`) or off ('all' at each load, the default). */
+async function withSavedCopies<T>(on: boolean, work: () => Promise<T>): Promise<T> {
   const before = process.env.DIFFGRAPH_SAVE_OPTIMISED;
-  process.env.DIFFGRAPH_SAVE_OPTIMISED = '0';
+  process.env.DIFFGRAPH_SAVE_OPTIMISED = on ? '1' : '0';
   try {
     return await work();
   } finally {
@@ -198,10 +199,12 @@ async function main(): Promise<void> {
       return sessionPool(runtime);
     };
     const load = async (r: CheckpointRecipe, what: string) => (await open(r, what)).unloadAll();
-    await load(recipe(), 'cold LoadCheckpoint (build, sessions, saved copies)');
-    const saved = await open(recipe(), 'warm LoadCheckpoint (saved optimised copies)');
-    const previous = await withoutSavedCopies(() =>
-      open(recipe(), "warm LoadCheckpoint, previous ('all' each load)"),
+    await withSavedCopies(true, () => load(recipe(), 'cold LoadCheckpoint (build, sessions, saved copies)'));
+    const saved = await withSavedCopies(true, () =>
+      open(recipe(), 'warm LoadCheckpoint (saved optimised copies)'),
+    );
+    const previous = await withSavedCopies(false, () =>
+      open(recipe(), "warm LoadCheckpoint ('all' each load, default)"),
     );
     const [withCopy, withAll] = await interleavedUnetCalls([saved, previous]);
     const describe = (c: CallStats) =>
@@ -213,7 +216,7 @@ async function main(): Promise<void> {
     );
     await saved.unloadAll();
     await previous.unloadAll();
-    await load(recipe(), 'warm LoadCheckpoint (saved copies), again');
+    await withSavedCopies(true, () => load(recipe(), 'warm LoadCheckpoint (saved copies), again'));
     if (process.argv.includes('--no-lora')) return;
     const loraFile = join(models, 'loras', 'attn.safetensors');
     const request = (strength: number) => ({

@@ -96,9 +96,13 @@ export class SessionPool {
     this.optimisedRoots.add(resolve(folder) + sep);
   }
 
-  /** $DIFFGRAPH_SAVE_OPTIMISED=0 turns saved copies off (less disk; each load optimises again). */
+  /**
+   * Saved copies are opt-in ($DIFFGRAPH_SAVE_OPTIMISED=1): they cut a warm SD 1.5 load from ~14 s to
+   * ~3 s, but ORT memory-maps their re-laid-out weights from the file, and the U-Net then took ~14%
+   * more CPU time per call than a session optimised at load (bench/checkpoint-load.ts).
+   */
   private savesOptimised(path: string, device: ConcreteDevice): boolean {
-    if (device !== 'cpu' || process.env.DIFFGRAPH_SAVE_OPTIMISED === '0') return false;
+    if (device !== 'cpu' || process.env.DIFFGRAPH_SAVE_OPTIMISED !== '1') return false;
     const full = resolve(path);
     return [...this.optimisedRoots].some((root) => full.startsWith(root));
   }

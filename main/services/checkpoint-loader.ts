@@ -95,7 +95,7 @@ export async function loadCheckpoint(
   let dir: string;
   try {
     const cacheRoot = cacheRootFor(ctx.runtime.paths.models);
-    // Built networks keep a saved CPU-optimised copy: a warm load skips ORT's weight re-layout.
+    // Built networks may keep a saved CPU-optimised copy (opt-in): a warm load skips ORT's re-layout.
     sessionPool(ctx.runtime).saveOptimisedUnder(cacheRoot);
     dir = (await cachedBuild(cacheRoot, request, onProgress, (m) => ctx.warn(m))).dir;
   } catch (error) {

@@ -9,7 +9,7 @@ import { copyFile, truncate, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
@@ -34,7 +34,15 @@ const recipe: CheckpointRecipe = {
   loras: [],
 };
 
+const optIn = process.env.DIFFGRAPH_SAVE_OPTIMISED;
+afterAll(() => {
+  if (optIn === undefined) delete process.env.DIFFGRAPH_SAVE_OPTIMISED;
+  else process.env.DIFFGRAPH_SAVE_OPTIMISED = optIn;
+});
+
 beforeAll(async () => {
+  // Saved copies are opt-in.
+  process.env.DIFFGRAPH_SAVE_OPTIMISED = '1';
   setHashCacheFile(null);
   root = mkdtempSync(join(tmpdir(), 'dg-saved-opt-'));
   mkdirSync(join(root, 'models', 'checkpoints'), { recursive: true });
@@ -194,5 +202,15 @@ describe('saved optimised models', () => {
     expect(loaded.optimised).toBeUndefined();
     expect(existsSync(join(outside, OPTIMISED_FOLDER))).toBe(false);
     await pool.unloadAll();
+  });
+
+  it('is off unless opted in: without DIFFGRAPH_SAVE_OPTIMISED=1 no load uses or saves a copy', async () => {
+    delete process.env.DIFFGRAPH_SAVE_OPTIMISED;
+    try {
+      const loaded = await load();
+      expect(loaded.map((s) => s.optimised)).toEqual(loaded.map(() => undefined));
+    } finally {
+      process.env.DIFFGRAPH_SAVE_OPTIMISED = '1';
+    }
   });
 });
