@@ -98,7 +98,7 @@ export class SessionPool {
 
   /**
    * Saved copies are opt-in ($DIFFGRAPH_SAVE_OPTIMISED=1): they cut a warm SD 1.5 load from ~14 s to
-   * ~3 s, but ORT memory-maps their re-laid-out weights from the file, and the U-Net then took ~14%
+   * ~3 s, but ORT memory-maps their re-laid-out weights from the file, and the U-Net then took 9–14%
    * more CPU time per call than a session optimised at load (bench/checkpoint-load.ts).
    */
   private savesOptimised(path: string, device: ConcreteDevice): boolean {
