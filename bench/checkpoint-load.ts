@@ -1,15 +1,21 @@
-// LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions), warm LoadCheckpoint (cache hit:
-// sessions only), a LoRA applied through the build cache (only the LoRA-touched tensors merged over the
+// LoadCheckpoint and LoRA bench: cold LoadCheckpoint (build + sessions, saving the CPU-optimised
+// copies), warm LoadCheckpoint (cache hit: sessions opened from the saved copies) and, in the same
+// run, a warm load with the default settings (optimisation level 'all' at every load, no saved copy;
+// saved copies are opt-in, $DIFFGRAPH_SAVE_OPTIMISED=1); both U-Nets are then called alternately at
+// batch 2 (CFG) on a 32×32 latent, so the per-call time of both is measured side by side. Then a LoRA
+// applied through the build cache (only the LoRA-touched tensors merged over the
 // cached LoRA-free build), a strength change (one more such variant), and for comparison the full
 // rebuild a LoRA set used to cost (`diffgraph convert --lora`). The checkpoint is generated in a
 // temporary folder (never committed): `--unet sd15` (default) gives an SD 1.5-shaped U-Net (with
 // 64-wide cross-attention context, to match the tiny text encoder and VAE it is stored with);
 // `--unet tiny` the tests' tiny one. The LoRA is rank 32 (kohya names) on every transformer attention
 // projection, as sd-scripts trains by default. The machine's load average is printed with the numbers.
-// Run: npx tsx bench/checkpoint-load.ts [--unet sd15|tiny]
+// `--no-lora` stops after the warm loads.
+// Run: npx tsx bench/checkpoint-load.ts [--unet sd15|tiny] [--no-lora]
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ort from 'onnxruntime-node';
 import { cachedBuild, cacheRootFor } from '../main/checkpoint/build-cache.ts';
 import { convertCheckpoint } from '../main/checkpoint/convert.ts';
 import { loraTargetTable } from '../main/checkpoint/lora-names.ts';
@@ -18,7 +24,7 @@ import { type TensorToWrite, writeSafetensors } from '../main/checkpoint/safeten
 import { createRuntimeServices } from '../main/engine/runtime-services.ts';
 import { SeededRandom } from '../main/onnx/random.ts';
 import { setHashCacheFile } from '../main/runtime/model-hash.ts';
-import { sessionPool } from '../main/runtime/session-pool.ts';
+import { type LoadedSession, type SessionPool, sessionPool } from '../main/runtime/session-pool.ts';
 import { loadCheckpoint } from '../main/services/checkpoint-loader.ts';
 import type { CheckpointRecipe } from '../nodes/api.ts';
 import { TINY_CLIP, tinyClipL } from '../test/fixtures/checkpoints/tiny-clip.ts';
@@ -92,6 +98,73 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+const UNET_ROUNDS = 6;
+
+/** The U-Net's inputs at batch 2 (CFG) on a 32×32 latent, deterministic. */
+function unetFeeds(): Record<string, ort.Tensor> {
+  const size = 2 * 4 * 32 * 32;
+  return {
+    sample: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: size }, (_, i) => Math.sin(0.37 * i)),
+      [2, 4, 32, 32],
+    ),
+    timestep: new ort.Tensor('float32', Float32Array.of(537.25, 537.25), [2]),
+    encoder_hidden_states: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 2 * 77 * TINY_CLIP.width }, (_, i) => Math.cos(0.11 * i)),
+      [2, 77, TINY_CLIP.width],
+    ),
+  };
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
+
+interface CallStats {
+  /** Median wall time per call. */
+  ms: number;
+  /** Median CPU time (user + system, all threads) per call. */
+  cpuMs: number;
+  /** Major page faults over all timed calls (weights read back from disk). */
+  majorFaults: number;
+}
+
+/**
+ * Each pool's U-Net called in turn (after one warm-up each), so that the load of a shared machine
+ * falls on both alike: median wall and CPU time per call, and the page faults they took.
+ */
+async function interleavedUnetCalls(pools: SessionPool[]): Promise<CallStats[]> {
+  const feeds = unetFeeds();
+  const unets = pools.map((pool) => pool.settled().find((s) => s.slot === 'unet') as LoadedSession);
+  for (const [i, unet] of unets.entries()) await pools[i].run(unet, feeds);
+  const wall = pools.map(() => [] as number[]);
+  const cpu = pools.map(() => [] as number[]);
+  const faults = pools.map(() => 0);
+  for (let round = 0; round < UNET_ROUNDS; round++) {
+    for (const [i, unet] of unets.entries()) {
+      const [start, usage] = [performance.now(), process.resourceUsage()];
+      await pools[i].run(unet, feeds);
+      const after = process.resourceUsage();
+      wall[i].push(performance.now() - start);
+      cpu[i].push((after.userCPUTime + after.systemCPUTime - usage.userCPUTime - usage.systemCPUTime) / 1000);
+      faults[i] += after.majorPageFault - usage.majorPageFault;
+    }
+  }
+  return pools.map((_, i) => ({ ms: median(wall[i]), cpuMs: median(cpu[i]), majorFaults: faults[i] }));
+}
+
+/** `work` with saved optimised copies on (`true`) or off ('all' at each load, the default). */
+async function withSavedCopies<T>(on: boolean, work: () => Promise<T>): Promise<T> {
+  const before = process.env.DIFFGRAPH_SAVE_OPTIMISED;
+  process.env.DIFFGRAPH_SAVE_OPTIMISED = on ? '1' : '0';
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.DIFFGRAPH_SAVE_OPTIMISED;
+    else process.env.DIFFGRAPH_SAVE_OPTIMISED = before;
+  }
+}
+
 async function main(): Promise<void> {
   const unet = process.argv.includes('tiny') ? 'tiny' : 'sd15';
   setHashCacheFile(null);
@@ -119,17 +192,32 @@ async function main(): Promise<void> {
           ? []
           : [{ lora: 'attn.safetensors', strengthModel: strength, strengthClip: 1 }],
     });
-    // A fresh runtime per load, its sessions released after it: nothing reused but the build cache.
-    const load = async (r: CheckpointRecipe) => {
+    // A fresh runtime per load: nothing reused but the build cache (and the saved optimised copies).
+    const open = async (r: CheckpointRecipe, what: string) => {
       const runtime = createRuntimeServices({ paths, device: 'cpu' });
-      try {
-        await loadCheckpoint({ runtime, warn() {} }, r);
-      } finally {
-        await sessionPool(runtime).unloadAll();
-      }
+      await timed(what, () => loadCheckpoint({ runtime, warn() {} }, r));
+      return sessionPool(runtime);
     };
-    await timed('cold LoadCheckpoint (build + sessions)', () => load(recipe()));
-    await timed('warm LoadCheckpoint (cached: sessions only)', () => load(recipe()));
+    const load = async (r: CheckpointRecipe, what: string) => (await open(r, what)).unloadAll();
+    await withSavedCopies(true, () => load(recipe(), 'cold LoadCheckpoint (build, sessions, saved copies)'));
+    const saved = await withSavedCopies(true, () =>
+      open(recipe(), 'warm LoadCheckpoint (saved optimised copies)'),
+    );
+    const previous = await withSavedCopies(false, () =>
+      open(recipe(), "warm LoadCheckpoint ('all' each load, default)"),
+    );
+    const [withCopy, withAll] = await interleavedUnetCalls([saved, previous]);
+    const describe = (c: CallStats) =>
+      `${c.ms.toFixed(0)} ms (CPU ${c.cpuMs.toFixed(0)} ms, ${c.majorFaults} major page faults)`;
+    console.log(
+      `U-Net per call, batch 2, 32×32, median of ${UNET_ROUNDS} alternating: saved copy ${describe(withCopy)}, ` +
+        `'all' each load ${describe(withAll)}; ratio ${(withCopy.ms / withAll.ms).toFixed(3)} wall, ` +
+        `${(withCopy.cpuMs / withAll.cpuMs).toFixed(3)} CPU (load average ${loadavg()[0].toFixed(1)})`,
+    );
+    await saved.unloadAll();
+    await previous.unloadAll();
+    await withSavedCopies(true, () => load(recipe(), 'warm LoadCheckpoint (saved copies), again'));
+    if (process.argv.includes('--no-lora')) return;
     const loraFile = join(models, 'loras', 'attn.safetensors');
     const request = (strength: number) => ({
       checkpoint,
@@ -148,7 +236,7 @@ async function main(): Promise<void> {
         dtype: 'float32',
       }),
     );
-    await timed('LoadCheckpoint + LoRA at a new strength', () => load(recipe(0.3)));
+    await load(recipe(0.3), 'LoadCheckpoint + LoRA at a new strength');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

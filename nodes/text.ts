@@ -34,6 +34,15 @@ export const textNodes: NodeDefinition[] = [
           "1 = the last layer; 2 = the penultimate layer + final norm (A1111's clip skip 2, ComfyUI's CLIPSetLastLayer -2). SD 2.x pipelines already end at OpenCLIP's penultimate layer. SDXL: 1 and 2 = its own conditioning (penultimate layer, no final norm)",
       },
       {
+        name: 'comma_backtrack',
+        kind: 'int',
+        default: 0,
+        min: 0,
+        max: 74,
+        description:
+          "Long prompts (SD 1.x/2.x): when a 75-token chunk fills up and a comma lies within this many tokens back, the chunk ends after the comma and the words after it start the next chunk, as A1111 does (its setting's default is 20). 0 = cut at 75 tokens, as ComfyUI does",
+      },
+      {
         name: 'width',
         kind: 'int',
         default: 0,
@@ -78,7 +87,8 @@ export const textNodes: NodeDefinition[] = [
       const plain = segments.map((s) => (s.kind === 'text' ? s.text : '')).join('');
       const long = isPlain(segments) && clip.tokenize(plain).truncated;
       if (clipSkip !== 1 || !isPlain(segments) || (long && clip.encodeIds)) {
-        return { conditioning: await encodeChunks(ctx, clip, segments, clipSkip) };
+        const commaBacktrack = Number(inputs.comma_backtrack ?? 0);
+        return { conditioning: await encodeChunks(ctx, clip, segments, clipSkip, commaBacktrack) };
       }
       if (long) warnCut(ctx, clip);
       return { conditioning: await clip.encode([plain], ctx.signal) };

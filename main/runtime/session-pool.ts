@@ -2,13 +2,14 @@
 // run and graph in the process (reached through RuntimeServices.service). Wrappers hold a
 // SessionHandle, not a session, so a later run after `unloadAll` transparently reloads.
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
 import { autoDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
 import { availableMemoryBytes, budgetRoom, checkModelFits, type MemoryLimits } from './model-fit.ts';
 import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
+import { createCpuSessionWithSavedOptimisation, type OptimisedSession } from './optimised-model-cache.ts';
 import type { ModelIO } from './slot-signatures.ts';
 
 export interface LoadedSession {
@@ -25,6 +26,8 @@ export interface LoadedSession {
   active: number;
   /** Unloaded: released as soon as no run uses it; new runs load a fresh session. */
   retired: boolean;
+  /** Set for models under a `saveOptimisedUnder` folder: where the optimised graph came from. */
+  optimised?: OptimisedSession['source'];
 }
 
 export interface SessionRequest {
@@ -79,12 +82,30 @@ export class SessionPool {
   timer?: RunTimer;
   /** What a new session must fit in (the engine sets its --memory-budget here). */
   limits: MemoryLimits = { available: availableMemoryBytes };
+  /** Folders whose models keep a saved CPU-optimised copy (Diffgraph's own build caches). */
+  private readonly optimisedRoots = new Set<string>();
 
   /** `autoDevice` is what `auto` picks (tests pass a device that fails to exercise the fallback). */
   constructor(
     private readonly autoDevice: () => Promise<ConcreteDevice> = async () =>
       (await autoDevices()).auto as ConcreteDevice,
   ) {}
+
+  /** Models under `folder` (which Diffgraph owns) get their optimised graph saved beside them. */
+  saveOptimisedUnder(folder: string): void {
+    this.optimisedRoots.add(resolve(folder) + sep);
+  }
+
+  /**
+   * Saved copies are opt-in ($DIFFGRAPH_SAVE_OPTIMISED=1): they cut a warm SD 1.5 load from ~14 s to
+   * ~3 s, but ORT memory-maps their re-laid-out weights from the file, and the U-Net then took 9–14%
+   * more CPU time per call than a session optimised at load (bench/checkpoint-load.ts).
+   */
+  private savesOptimised(path: string, device: ConcreteDevice): boolean {
+    if (device !== 'cpu' || process.env.DIFFGRAPH_SAVE_OPTIMISED !== '1') return false;
+    const full = resolve(path);
+    return [...this.optimisedRoots].some((root) => full.startsWith(root));
+  }
 
   cache(key: string): Map<string, Float32Array> {
     let cache = this.caches.get(key);
@@ -153,16 +174,20 @@ export class SessionPool {
         'device',
         `device "${device}" could not load ${request.path}: ${unavailable}`,
       );
+    const options: ort.InferenceSession.SessionOptions = {
+      executionProviders: executionProviders(device),
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      ...intraOpThreads(),
+      // Idle intra-op threads sleep instead of spinning after each run: spinning took the cores
+      // the sampler, previews and PNG encoding need between U-Net calls (bench/txt2img.ts).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    let optimised: OptimisedSession['source'] | undefined;
     try {
-      session = await ort.InferenceSession.create(request.path, {
-        executionProviders: executionProviders(device),
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-        ...intraOpThreads(),
-        // Idle intra-op threads sleep instead of spinning after each run: spinning took the cores
-        // the sampler, previews and PNG encoding need between U-Net calls (bench/txt2img.ts).
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      if (this.savesOptimised(request.path, device)) {
+        ({ session, source: optimised } = await createCpuSessionWithSavedOptimisation(request.path, options));
+      } else session = await ort.InferenceSession.create(request.path, options);
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
       if (device === 'cpu') {
@@ -173,7 +198,7 @@ export class SessionPool {
       }
       throw new ModelInputError('device', `device "${device}" could not load ${request.path}: ${reason}`);
     }
-    return { session, io: toIO(session) };
+    return { session, io: toIO(session), optimised };
   }
 
   /** Weight bytes held by loaded sessions (those still in use by a run when `busyOnly`). */

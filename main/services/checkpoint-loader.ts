@@ -95,6 +95,8 @@ export async function loadCheckpoint(
   let dir: string;
   try {
     const cacheRoot = cacheRootFor(ctx.runtime.paths.models);
+    // Built networks may keep a saved CPU-optimised copy (opt-in): a warm load skips ORT's re-layout.
+    sessionPool(ctx.runtime).saveOptimisedUnder(cacheRoot);
     dir = (await cachedBuild(cacheRoot, request, onProgress, (m) => ctx.warn(m))).dir;
   } catch (error) {
     if (error instanceof ConvertInputError) throw buildError(error, recipe, loras);
@@ -114,7 +116,9 @@ export async function loadVaeWeights(
   const path = await resolveIn(ctx, file, 'vae', 'file', 'VAE file');
   let built: Awaited<ReturnType<typeof cachedVaeBuild>>;
   try {
-    built = await cachedVaeBuild(cacheRootFor(ctx.runtime.paths.models), path);
+    const cacheRoot = cacheRootFor(ctx.runtime.paths.models);
+    sessionPool(ctx.runtime).saveOptimisedUnder(cacheRoot);
+    built = await cachedVaeBuild(cacheRoot, path);
   } catch (error) {
     if (error instanceof ConvertInputError) throw new ModelInputError('file', error.message);
     throw error;

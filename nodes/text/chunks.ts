@@ -3,7 +3,9 @@
 // start token, its tokens, end token, the tokenizer's padding — encoded separately, and the hidden
 // states are concatenated along the sequence (77·k tokens). `BREAK` closes the current chunk (even
 // an empty one, as A1111 does). An embedding's vectors are never split: one that does not fit in the
-// current chunk starts the next. A1111's optional comma backtracking is not applied (ComfyUI has none).
+// current chunk starts the next. A1111's comma backtracking is an option (`commaBacktrack`, off by
+// default as in ComfyUI, which has none): when a chunk is full and a comma lies within the last
+// `window` tokens, the chunk ends after that comma and the tokens after it start the next chunk.
 import type { PromptSegment } from './prompt-weights.ts';
 
 /** One prompt position: a vocabulary id, or -k for row k-1 of the prompt's embedding vectors. */
@@ -28,6 +30,8 @@ export interface ChunkOptions {
   empty: Int32Array;
   /** At most this many chunks; later tokens are cut (`truncated`). */
   maxChunks: number;
+  /** A1111's comma_padding_backtrack (its default 20): the comma's id and how far back to look. */
+  commaBacktrack?: { commaId: number; window: number };
 }
 
 /** Most chunks one prompt may make (2400 tokens): bounds the encoder calls a graph can ask for. */
@@ -52,10 +56,23 @@ export function chunkRows(
   const room = options.maxLength - 2;
   const chunks: PromptToken[][] = [];
   let current: PromptToken[] = [];
+  /** Index of the last comma in `current` (-1: none since the chunk began). */
+  let lastComma = -1;
   const close = () => {
     chunks.push(current);
     current = [];
+    lastComma = -1;
   };
+  // A1111's order (sd_hijack_clip.py, tokenize_line): a comma is noted where it will land; a full
+  // chunk meeting any other token first moves the tokens after a near comma to the next chunk.
+  const backtrack = () => {
+    const window = options.commaBacktrack?.window ?? 0;
+    if (window === 0 || lastComma < 0 || current.length !== room || room - lastComma > window) return;
+    const moved = current.splice(lastComma + 1);
+    close();
+    current = moved;
+  };
+  const commaId = options.commaBacktrack?.commaId;
   for (const run of runs) {
     if (run.kind === 'break') {
       close();
@@ -63,6 +80,8 @@ export function chunkRows(
     }
     if (!run.whole) {
       for (const token of run.tokens) {
+        if (token.id === commaId) lastComma = current.length;
+        else backtrack();
         if (current.length === room) close();
         current.push(token);
       }
@@ -70,6 +89,7 @@ export function chunkRows(
     }
     if (run.tokens.length > room)
       throw new Error(`an embedding of ${run.tokens.length} tokens does not fit in ${room}`);
+    backtrack();
     if (current.length + run.tokens.length > room) close();
     current.push(...run.tokens);
   }

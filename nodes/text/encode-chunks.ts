@@ -51,6 +51,8 @@ export async function encodeChunks(
   clip: TextEncoderModel,
   segments: readonly PromptSegment[],
   clipSkip: number,
+  /** A1111's comma_padding_backtrack window (0: none, as ComfyUI). */
+  commaBacktrack = 0,
 ): Promise<Conditioning> {
   const { tokenIds, encodeIds } = clip;
   if (!tokenIds || !encodeIds) {
@@ -67,6 +69,8 @@ export async function encodeChunks(
     maxLength: clip.maxLength,
     empty: clip.tokenize('').ids,
     maxChunks: MAX_CHUNKS,
+    commaBacktrack:
+      commaBacktrack > 0 ? { commaId: tokenIds.call(clip, ',', 1)[0], window: commaBacktrack } : undefined,
   });
   if (truncated) {
     ctx.warn(

@@ -4,6 +4,9 @@ import { importApiPrompt } from '../comfy/api-format.ts';
 import { a1111SamplerNames } from './names.ts';
 import { type A1111Parameters, parseA1111Parameters } from './parameters.ts';
 
+/** A1111's default comma_padding_backtrack. */
+const A1111_COMMA_BACKTRACK = 20;
+
 type Prompt = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
 
 function numberSetting(settings: Record<string, string>, key: string, fallback: number): number {
@@ -84,6 +87,11 @@ export function importA1111Parameters(text: string) {
   const params = parseA1111Parameters(text);
   const { prompt, notes } = a1111ToPrompt(params);
   const { doc, report } = importApiPrompt(prompt);
+  // A1111 splits long prompts at a comma within its comma_padding_backtrack setting (default 20,
+  // not written in the parameters); ComfyUI-imported graphs keep the widget's default, 0.
+  for (const node of Object.values(doc.nodes))
+    if (node.type === 'TextEncode')
+      node.widgets = { ...node.widgets, comma_backtrack: A1111_COMMA_BACKTRACK };
   report.source = 'a1111';
   report.warnings.push(...notes);
   const hash = params.settings['Model hash'];

@@ -99,6 +99,8 @@ const SIMPLE: Record<string, Simple> = {
       note(
         `clip_skip ${w.clip_skip} is not written (ComfyUI sets it with CLIPSetLastLayer before the encoder: use a Set Clip Skip node)`,
       );
+    if (Number(w.comma_backtrack ?? 0) !== 0)
+      note(`comma_backtrack ${w.comma_backtrack} is not written (ComfyUI never backtracks to a comma)`);
     return ['CLIPTextEncode', { text: w.text }];
   },
   TextEncodeSDXL: exportTextEncodeSdxl,

@@ -47,8 +47,12 @@ describe('A1111 / Forge PNGs', () => {
       type: 'LoadLoRA',
       widgets: { lora: 'shape-style', strength_model: 0.7, strength_clip: 0.7 },
     });
-    expect(doc.nodes.positive.widgets).toEqual({ text: 'a small red circle on the left,' });
-    expect(doc.nodes.negative.widgets).toEqual({ text: 'blue, green' });
+    // A1111 splits long prompts at a near comma (its comma_padding_backtrack default, 20).
+    expect(doc.nodes.positive.widgets).toEqual({
+      text: 'a small red circle on the left,',
+      comma_backtrack: 20,
+    });
+    expect(doc.nodes.negative.widgets).toEqual({ text: 'blue, green', comma_backtrack: 20 });
     expect(doc.nodes.latent.widgets).toEqual({ width: 128, height: 128, batch: 1, channels: 4 });
     expect(doc.nodes.sampler.widgets).toEqual({ sampler: 'dpmpp_2m', cfg: 5, seed: 1234, add_noise: true });
     expect(doc.nodes['sampler.schedule'].widgets).toEqual({ scheduler: 'karras', steps: 8, denoise: 1 });
@@ -87,7 +91,7 @@ describe('A1111 / Forge PNGs', () => {
       add_noise: true,
     });
     expect(doc.nodes['sampler.schedule'].widgets).toEqual({ scheduler: 'karras', steps: 6, denoise: 1 });
-    expect(doc.nodes.negative.widgets).toEqual({ text: '' });
+    expect(doc.nodes.negative.widgets).toEqual({ text: '', comma_backtrack: 20 });
   });
 });
 
