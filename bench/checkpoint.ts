@@ -2,7 +2,9 @@
 // temporary folder (never committed). Reports: build time and peak RSS (weights streamed to external
 // data), session creation at 'extended' and 'all', ms per U-Net call on the CPU at batch 2 (CFG) with
 // 32×32 and 64×64 latents, and, when /usr/bin/python3 has torch, the reference UNetModel on the same
-// weights, inputs and thread count, as a ratio. Run: `npx tsx bench/checkpoint.ts` (needs ~10 GB RAM).
+// weights, inputs and thread count, as a ratio; and ONNX Runtime on a plain torch.onnx.export of that
+// UNetModel beside our build at 'extended' and 'all' (calls in turn). Run: `npx tsx bench/checkpoint.ts`
+// (needs ~12 GB RAM).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -113,6 +115,45 @@ function torchReference(checkpoint: string): Record<string, number | number[]> |
   return JSON.parse(line);
 }
 
+/** The reference UNetModel exported by torch.onnx.export (bench/checkpoint-torch-export.py). */
+function plainExport(checkpoint: string, out: string): string | undefined {
+  const reference = join(import.meta.dirname, '../../shared/reference-ldm');
+  const script = join(import.meta.dirname, 'checkpoint-torch-export.py');
+  const run = spawnSync('/usr/bin/python3', [script, checkpoint, out, reference], { encoding: 'utf8' });
+  if (run.status === 0) return undefined;
+  return `torch.onnx.export failed: ${run.stderr.split('\n').slice(-3).join(' ')}`;
+}
+
+/**
+ * The issue's per-call yardstick: ONNX Runtime on a plain PyTorch export of the same network, against
+ * our build opened at 'extended' (what LoadCheckpoint uses: fast to open) and at 'all', called in turn
+ * (32×32, batch 2) so a shared machine's load falls on all three alike.
+ */
+async function compareWithPlainExport(ours: string, exported: string): Promise<void> {
+  const sessions = [
+    { name: "plain torch.onnx.export, 'all'", ...(await createSession(exported, 'all')) },
+    { name: "Diffgraph build, 'extended'", ...(await createSession(ours, 'extended')) },
+    { name: "Diffgraph build, 'all'", ...(await createSession(ours, 'all')) },
+  ];
+  const input = feeds(32);
+  for (const s of sessions) await s.session.run(input);
+  const times = sessions.map(() => [] as number[]);
+  for (let round = 0; round < 4; round++)
+    for (const [i, s] of sessions.entries()) {
+      const start = performance.now();
+      await s.session.run(input);
+      times[i].push(performance.now() - start);
+    }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  const base = median(times[0]);
+  for (const [i, s] of sessions.entries())
+    console.log(
+      `${s.name.padEnd(34)} session ${(s.ms / 1000).toFixed(2)} s, 32×32 call ${median(times[i]).toFixed(0)} ms ` +
+        `(×${(median(times[i]) / base).toFixed(2)} of the plain export)`,
+    );
+  for (const s of sessions) await s.session.release();
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-checkpoint-'));
   try {
@@ -180,6 +221,14 @@ async function main(): Promise<void> {
       `U-Net call, CPU, batch 2, ${THREADS} threads: 32×32 ${ort32.ms.toFixed(0)} ms, 64×64 ${ort64.ms.toFixed(0)} ms`,
     );
     console.log(`peak RSS so far: ${mb(peakRss())}`);
+
+    const exported = join(dir, 'torch-export', 'unet.onnx');
+    await mkdir(join(dir, 'torch-export'));
+    const exportProblem = existsSync('/usr/bin/python3')
+      ? plainExport(checkpoint, exported)
+      : 'no /usr/bin/python3';
+    if (exportProblem) console.log(`plain-export comparison skipped: ${exportProblem}`);
+    else await compareWithPlainExport(files.modelPath, exported);
 
     const torch = torchReference(checkpoint);
     if (typeof torch === 'string') {
