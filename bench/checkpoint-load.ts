@@ -30,20 +30,11 @@ import type { CheckpointRecipe } from '../nodes/api.ts';
 import { TINY_CLIP, tinyClipL } from '../test/fixtures/checkpoints/tiny-clip.ts';
 import { TINY_UNETS, type TinyUnetConfig, unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
 import { tinyVae } from '../test/fixtures/checkpoints/tiny-vae.ts';
+import { SD15_UNET } from './sd15-unet-shape.ts';
 
 const RANK = 32;
-const SD15: TinyUnetConfig = {
-  inChannels: 4,
-  outChannels: 4,
-  modelChannels: 320,
-  channelMult: [1, 2, 4, 4],
-  numResBlocks: 2,
-  depths: [1, 1, 1, 0],
-  middleDepth: 1,
-  contextDim: TINY_CLIP.width,
-  linearProjection: false,
-  heads: { numHeads: 8 },
-};
+/** SD 1.5's U-Net with the tiny text encoder's context width (the checkpoint stores that encoder). */
+const SD15: TinyUnetConfig = { ...SD15_UNET, contextDim: TINY_CLIP.width };
 
 function checkpointTensors(unet: 'sd15' | 'tiny'): TensorToWrite[] {
   const config = unet === 'sd15' ? SD15 : { ...TINY_UNETS.sd1, contextDim: TINY_CLIP.width };

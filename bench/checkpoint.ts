@@ -18,22 +18,10 @@ import type { TensorSource } from '../main/checkpoint/tensor-source.ts';
 import { readUnetStructure } from '../main/checkpoint/unet-structure.ts';
 import { writeModelWithExternalWeights } from '../main/onnx/external-weights.ts';
 import { float16ToFloat32, float32ToFloat16 } from '../main/util/float16.ts';
-import { type TinyUnetConfig, unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
+import { unetTensors } from '../test/fixtures/checkpoints/tiny-unet.ts';
+import { SD15_UNET } from './sd15-unet-shape.ts';
 
 const THREADS = 2;
-/** sgm's SD 1.x inference config (reference_models.SD1_UNET). */
-const SD15: TinyUnetConfig = {
-  inChannels: 4,
-  outChannels: 4,
-  modelChannels: 320,
-  channelMult: [1, 2, 4, 4],
-  numResBlocks: 2,
-  depths: [1, 1, 1, 0],
-  middleDepth: 1,
-  contextDim: 768,
-  linearProjection: false,
-  heads: { numHeads: 8 },
-};
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
@@ -158,7 +146,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-checkpoint-'));
   try {
     // The checkpoint file (for PyTorch) and a source with exactly its (float16-rounded) values.
-    const tensors = unetTensors(SD15, 'F16', 1515);
+    const tensors = unetTensors(SD15_UNET, 'F16', 1515);
     const checkpoint = join(dir, 'sd15-unet.safetensors');
     let start = performance.now();
     await writeSafetensors(checkpoint, tensors);
