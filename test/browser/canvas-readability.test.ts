@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../../main/paths.ts';
 import { SOCKET_TYPES } from '../../nodes/api.ts';
 import { readDoc, screenshot } from './support/browser.ts';
@@ -31,10 +31,14 @@ async function defaultGraph(): Promise<GraphJson> {
 async function openFile(page: Page, name: string): Promise<void> {
   await page.getByTestId('open').click();
   await page.getByTestId(`open-graphs:${name}`).click();
-  await expect.poll(() => page.getByTestId('doc-name').textContent()).toBe(name);
+  // Generous: a long run may be using every core while the file opens.
+  await expect.poll(() => page.getByTestId('doc-name').textContent(), { timeout: 20_000 }).toBe(name);
 }
 
 describe('a readable canvas', () => {
+  // A test that fails with runs queued must not leave the next one waiting behind them.
+  afterEach(() => editor.server.cancelAllRuns());
+
   it('saves the view in the graph file and opens the file at that view', async () => {
     const { page, errors } = await editor.open();
     const fitted = await viewportOf(page);

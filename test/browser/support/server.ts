@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineLike } from '../../../main/engine/transport/engine-calls.ts';
+import { createHttpHostApi } from '../../../main/host/shared/http-client.ts';
 import type { DiffgraphPaths } from '../../../main/paths.ts';
 import { startServer } from '../../../main/server/server.ts';
 import { ensureEditorBuilt } from './build.ts';
@@ -10,6 +11,9 @@ import { ensureEditorBuilt } from './build.ts';
 export interface EditorServer {
   url: string;
   paths: DiffgraphPaths;
+  /** Cancel every queued and running run (the waiting ones first), so a test that failed while
+   * runs were queued does not leave the next test waiting behind them. */
+  cancelAllRuns(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,15 @@ export async function startEditorServer(
   return {
     url: server.url,
     paths,
+    cancelAllRuns: async () => {
+      const host = createHttpHostApi({ baseUrl: server.url });
+      try {
+        const { items } = await host.queueState();
+        for (const item of [...items].reverse()) await host.cancel(item.runId);
+      } finally {
+        host.close();
+      }
+    },
     close: async () => {
       await server.close();
       await rm(home, { recursive: true, force: true });
