@@ -37,9 +37,12 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
         resolveCliPaths,
         validateGraph,
       } = await import('./validate-deps.ts');
+      const paths = resolveCliPaths(options);
+      const searchPath = modelSearchPath(paths);
       let loaded: Awaited<ReturnType<typeof loadAnyGraphFile>>;
       try {
-        loaded = await loadAnyGraphFile(file);
+        // Models an imported file names are matched by name and hash, as `diffgraph run` does.
+        loaded = await loadAnyGraphFile(file, searchPath);
       } catch (error) {
         throw new CliError(loadProblems(file, error));
       }
@@ -50,8 +53,7 @@ export function validateCommand(setExitCode: (code: ExitCode) => void): Command 
       const problems = [...loaded.problems, ...validateGraph(loaded.doc, registry)];
       if (problems.length === 0) {
         // Sizes a model cannot take (fixed ONNX input shapes) and LoRAs that do not fit their checkpoint (headers only).
-        const paths = resolveCliPaths(options);
-        const runtime = createRuntimeServices({ paths, modelSearchPath: modelSearchPath(paths) });
+        const runtime = createRuntimeServices({ paths, modelSearchPath: searchPath });
         problems.push(...(await modelShapeProblems(loaded.doc, registry, runtime)));
         problems.push(...(await loraFitProblems(loaded.doc, runtime)));
       }

@@ -111,6 +111,10 @@ describe('running imported ComfyUI and A1111 files', { timeout: SLOW_TEST_MS }, 
       type: 'LoadCheckpoint',
       widgets: { checkpoint: 'renamed.safetensors' },
     });
+    // `diffgraph validate` on the workflow itself matches the model the same way.
+    const validated = await runCli(['validate', join(dir, 'renamed-model.json'), '--models', models]);
+    expect(validated.stderr).toContain(`matched by its sha256 ${sha256}: renamed.safetensors`);
+    expect(validated.stdout).not.toContain('gone.safetensors');
   });
 
   it('`diffgraph import` refuses a file that is no ComfyUI/A1111 file, with exit code 2', async () => {
