@@ -38,6 +38,11 @@ export interface SamplingPlan {
   initNoiseSigma: number;
   /** Model timestep of the final level, for samplers that evaluate there (Langevin at σ_final > 0). */
   finalTimestep?: number;
+  /**
+   * The plan stops inside a longer schedule at σ > 0 (an end step with the leftover noise kept): the
+   * second-order samplers still take a full second-order last step, as k-diffusion's do when σ_next > 0.
+   */
+  endsMidSchedule?: boolean;
 }
 
 export interface PlanRequest extends ScheduleSpec {

@@ -12,7 +12,8 @@ import type { SamplerContext } from './sampler-context.ts';
 import { sampleDdim, sampleDdpm, sampleLcm } from './samplers-alpha.ts';
 import { sampleDpmpp2m } from './samplers-dpm.ts';
 import { sampleLangevin } from './samplers-langevin.ts';
-import { sampleEuler, sampleEulerAncestral, sampleHeun, sampleLms } from './samplers-sigma.ts';
+import { sampleLms } from './samplers-lms.ts';
+import { sampleEuler, sampleEulerAncestral, sampleHeun } from './samplers-sigma.ts';
 import type { SchedulerName } from './schedules.ts';
 import { isWholeRange, planInRange, type StepRange } from './step-range.ts';
 

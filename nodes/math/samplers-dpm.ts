@@ -137,8 +137,9 @@ export async function sampleDpmpp2m(ctx: SamplerContext, sde = false): Promise<v
       denoisedAlpha(out, x, s0.alpha, s0.sigmaT, ctx.predictionType, m0);
     }
     const h = Math.fround(t.lambda - s0.lambda);
-    // first order on the first step and (final σ = 0) on the last one
-    const secondOrder = i > 0 && i < n - 1;
+    // first order on the first step and (final σ = 0) on the last one; a plan cut at σ > 0 keeps
+    // its last step second order, as k-diffusion's sample_dpmpp_2m(_sde) does
+    const secondOrder = i > 0 && (i < n - 1 || plan.endsMidSchedule === true);
     let r = 1;
     if (secondOrder)
       r = Math.fround(Math.fround(s0.lambda - alphaSigmaLambda(plan.sigmas[i - 1]).lambda) / h);

@@ -23,6 +23,7 @@ export function planInRange(plan: SamplingPlan, range: StepRange): SamplingPlan 
   let timesteps = plan.timesteps;
   let sigmas = plan.sigmas;
   let alphasCumprod = plan.alphasCumprod;
+  let cut: Partial<SamplingPlan> = {};
   if (range.end < steps) {
     timesteps = timesteps.slice(0, range.end);
     sigmas = sigmas.slice(0, range.end + 1);
@@ -30,11 +31,14 @@ export function planInRange(plan: SamplingPlan, range: StepRange): SamplingPlan 
     if (!range.leftoverNoise) {
       sigmas[sigmas.length - 1] = 0;
       alphasCumprod[alphasCumprod.length - 1] = 1;
+    } else {
+      cut = { finalTimestep: plan.timesteps[range.end], endsMidSchedule: true };
     }
   }
   const start = Math.min(Math.max(range.start, 0), timesteps.length);
   return {
     ...plan,
+    ...cut,
     timesteps: timesteps.slice(start),
     sigmas: start >= timesteps.length ? sigmas.slice(0, 0) : sigmas.slice(start),
     alphasCumprod: start >= timesteps.length ? alphasCumprod.slice(0, 0) : alphasCumprod.slice(start),

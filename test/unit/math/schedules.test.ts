@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { alphasCumprodFor, betasFor, trainingSigmas } from '../../../nodes/math/betas.ts';
 import { diffusersArrays, keptSteps, planFor } from '../../../nodes/math/plan.ts';
-import { lmsCoefficient } from '../../../nodes/math/samplers-sigma.ts';
+import { lmsCoefficient } from '../../../nodes/math/samplers-lms.ts';
 import { sigmaSchedule, trainingTables } from '../../../nodes/math/schedules.ts';
 import { sigmaToT } from '../../../nodes/math/spacing.ts';
 import { alphaBar64, SD15 } from './helpers.ts';

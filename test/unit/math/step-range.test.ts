@@ -68,7 +68,9 @@ describe('partial runs through the Sampler math', () => {
     });
   };
 
-  for (const sampler of ['euler', 'ddim'] as const) {
+  // Heun: the first part's last step (to σ > 0) is a full Heun step, as in k-diffusion, so the chain
+  // equals the full run, whose last step (to σ = 0) alone is Euler.
+  for (const sampler of ['euler', 'ddim', 'heun'] as const) {
     it(`${sampler}: steps 0–3 with leftover noise, then 3–end without adding noise, equal one full run`, async () => {
       const full = await run(sampler, latent, {}, true, false);
       const first = await run(sampler, latent, { end: 3 }, true, true);
@@ -78,6 +80,30 @@ describe('partial runs through the Sampler math', () => {
       // without the leftover noise the first part denoises fully: not the input of a continuation
       const finished = await run(sampler, latent, { end: 3 }, true, false);
       expect(maxRelDiff(finished.latent.data, first.latent.data)).toBeGreaterThan(1e-2);
+    });
+  }
+
+  for (const sampler of ['dpmpp_2m', 'dpmpp_2m_sde'] as const) {
+    it(`${sampler}: a run cut at step 3 with leftover noise ends where the full run is after 3 steps`, async () => {
+      // k-diffusion keeps the second-order update on a last step whose σ_next > 0; only a step to σ = 0
+      // is first order. The full run's third step is second order, so the cut run's must be too.
+      const schedule = buildSchedule(model, { scheduler: 'karras', steps: 8, denoise: 1 });
+      const afterThree: Float32Array[] = [];
+      await sample({
+        denoiser: model,
+        schedule,
+        latent,
+        sampler,
+        cfg: 1,
+        seed: 5,
+        eta: 0,
+        addNoise: true,
+        onLatent: (done, x) => {
+          if (done === 3) afterThree.push(x.slice());
+        },
+      });
+      const cut = await run(sampler, latent, { end: 3 }, true, true);
+      expect(maxRelDiff(cut.latent.data, afterThree[0])).toBeLessThan(1e-6);
     });
   }
 
