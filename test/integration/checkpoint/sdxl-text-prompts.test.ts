@@ -4,16 +4,12 @@
 // chunks, the first chunk's pooled embedding), against sgm's embedders run on each 77-token row with the
 // vectors substituted (scripts/reference/sdxl_prompts.py); and the U-Net taking 77·k tokens.
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
-import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
+import type { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import { EXTRA_TOKENS_FILE } from '../../../main/runtime/extra-tokens.ts';
 import { loadPipelineDir } from '../../../main/runtime/loaders.ts';
-import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
-import { loadCheckpoint } from '../../../main/services/checkpoint-loader.ts';
 import { createEmbeddingLoader } from '../../../main/services/embeddings.ts';
 import { conditioningToolNodes } from '../../../nodes/conditioning-tools.ts';
 import { tileSequence } from '../../../nodes/math/sequence-tiling.ts';
@@ -25,6 +21,7 @@ import { tinyEmbedding } from '../../fixtures/checkpoints/tiny-clip.ts';
 import { expectClose, keepTokens, reference, referenceMeta } from '../../unit/checkpoint/reference.ts';
 import { fakeContext, fakeServices } from '../../unit/fake-services.ts';
 import { SLOW_TEST_MS } from '../cli/harness.ts';
+import { loadTinyCheckpoint, type TinyCheckpointRuntime } from './tiny-checkpoint-runtime.ts';
 
 const DIR = 'text/sdxl-prompts';
 const T = 77;
@@ -38,38 +35,18 @@ let runtime: ReturnType<typeof createRuntimeServices>;
 let models: string;
 let root: string;
 
+let setup: TinyCheckpointRuntime;
+
 beforeAll(async () => {
-  setHashCacheFile(null);
-  models = mkdtempSync(join(tmpdir(), 'dg-sdxl-prompts-'));
-  mkdirSync(join(models, 'checkpoints'));
-  mkdirSync(join(models, 'embeddings'));
-  await writeSafetensors(
-    join(models, 'checkpoints', 'tiny-sdxl.safetensors'),
-    TINY_CHECKPOINT_PARTS['tiny-sdxl'](),
-  );
-  await writeSafetensors(
-    join(models, 'embeddings', 'tiny-xl.safetensors'),
-    TINY_CHECKPOINT_PARTS['tiny-sdxl-embedding'](),
-  );
-  await writeSafetensors(join(models, 'embeddings', 'tiny-sd1.safetensors'), tinyEmbedding());
-  root = mkdtempSync(join(tmpdir(), 'dg-sdxl-prompts-io-'));
-  runtime = createRuntimeServices({
-    paths: { models, input: join(root, 'input'), output: join(root, 'output') },
-    device: 'cpu',
+  setup = await loadTinyCheckpoint('tiny-sdxl', {
+    [join('embeddings', 'tiny-xl.safetensors')]: TINY_CHECKPOINT_PARTS['tiny-sdxl-embedding'](),
+    [join('embeddings', 'tiny-sd1.safetensors')]: tinyEmbedding(),
   });
-  const recipe = {
-    checkpoint: 'tiny-sdxl.safetensors',
-    prediction: 'auto',
-    dtype: 'float32',
-    device: 'cpu',
-    loras: [],
-  } as const;
-  ({ clip, model } = await loadCheckpoint({ runtime, warn() {} }, recipe));
+  ({ runtime, models, scratch: root } = setup);
+  ({ clip, model } = setup.loaded);
 }, SLOW_TEST_MS);
 
-afterAll(() => {
-  for (const dir of [models, root]) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => setup?.remove());
 
 const NODES = [...textNodes, ...sdxlTextNodes];
 

@@ -2,22 +2,17 @@
 // checkpoint), against the original text encoder run with the embedding's vectors substituted at its
 // positions and on each 77-token chunk (scripts/reference/text_prompts.py); and the U-Net taking
 // the resulting 77·k-token conditioning.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
-import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
-import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
-import { loadCheckpoint } from '../../../main/services/checkpoint-loader.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
 import { createEmbeddingLoader } from '../../../main/services/embeddings.ts';
 import { textNodes } from '../../../nodes/text.ts';
 import type { Conditioning, Denoiser, TextEncoderModel } from '../../../nodes/types.ts';
-import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 import { tinyEmbedding } from '../../fixtures/checkpoints/tiny-clip.ts';
 import { expectClose, keepTokens, reference, referenceMeta } from '../../unit/checkpoint/reference.ts';
 import { fakeContext, fakeServices } from '../../unit/fake-services.ts';
 import { SLOW_TEST_MS } from '../cli/harness.ts';
+import { loadTinyCheckpoint, type TinyCheckpointRuntime } from './tiny-checkpoint-runtime.ts';
 
 const DIR = 'text/sd1-checkpoint-prompts';
 const T = 77;
@@ -26,32 +21,19 @@ let model: Denoiser;
 let embeddingsFolder: string;
 let runtime: ReturnType<typeof createRuntimeServices>;
 
+let setup: TinyCheckpointRuntime;
+
 beforeAll(async () => {
-  setHashCacheFile(null);
-  const models = mkdtempSync(join(tmpdir(), 'dg-text-prompts-'));
-  mkdirSync(join(models, 'checkpoints'));
-  embeddingsFolder = join(models, 'embeddings');
-  mkdirSync(join(embeddingsFolder, 'styles'), { recursive: true });
-  await writeSafetensors(
-    join(models, 'checkpoints', 'tiny-sd1.safetensors'),
-    TINY_CHECKPOINT_PARTS['tiny-sd1'](),
-  );
-  await writeSafetensors(join(embeddingsFolder, 'styles', 'tiny-style.safetensors'), tinyEmbedding());
-  await writeSafetensors(join(embeddingsFolder, 'sd2-style.safetensors'), tinyEmbedding({ width: 1024 }));
-  const root = mkdtempSync(join(tmpdir(), 'dg-text-prompts-io-'));
-  runtime = createRuntimeServices({
-    paths: { models, input: join(root, 'input'), output: join(root, 'output') },
-    device: 'cpu',
+  setup = await loadTinyCheckpoint('tiny-sd1', {
+    [join('embeddings', 'styles', 'tiny-style.safetensors')]: tinyEmbedding(),
+    [join('embeddings', 'sd2-style.safetensors')]: tinyEmbedding({ width: 1024 }),
   });
-  const recipe = {
-    checkpoint: 'tiny-sd1.safetensors',
-    prediction: 'auto',
-    dtype: 'float32',
-    device: 'cpu',
-    loras: [],
-  } as const;
-  ({ clip, model } = await loadCheckpoint({ runtime, warn() {} }, recipe));
+  ({ runtime } = setup);
+  ({ clip, model } = setup.loaded);
+  embeddingsFolder = join(setup.models, 'embeddings');
 }, SLOW_TEST_MS);
+
+afterAll(() => setup?.remove());
 
 const node = textNodes.find((n) => n.type === 'TextEncode');
 

@@ -1,17 +1,9 @@
 // TextEncode on a CLIP from LoadCheckpoint (the generated tiny SD 1.x checkpoint): clip skip 1 and
 // 2 equal the original implementation's last and penultimate+final-norm states (recorded fixtures),
 // and prompt weights follow A1111's formula computed here from the unweighted states.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
-import { createRuntimeServices } from '../../../main/engine/runtime-services.ts';
-import { setHashCacheFile } from '../../../main/runtime/model-hash.ts';
-import { loadCheckpoint } from '../../../main/services/checkpoint-loader.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textNodes } from '../../../nodes/text.ts';
 import type { Conditioning, TextEncoderModel } from '../../../nodes/types.ts';
-import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 import {
   expectClose,
   keepTokens,
@@ -21,34 +13,21 @@ import {
 } from '../../unit/checkpoint/reference.ts';
 import { fakeContext } from '../../unit/fake-services.ts';
 import { SLOW_TEST_MS } from '../cli/harness.ts';
+import { loadTinyCheckpoint, type TinyCheckpointRuntime } from './tiny-checkpoint-runtime.ts';
 
 const PROMPT = 'a photo of a cat';
 /** The reference run on this checkpoint's text encoder (scripts/reference/text.py, part "checkpoint"). */
 const DIR = 'text/sd1-checkpoint';
 let clip: TextEncoderModel;
 
+let setup: TinyCheckpointRuntime;
+
 beforeAll(async () => {
-  setHashCacheFile(null);
-  const models = mkdtempSync(join(tmpdir(), 'dg-text-encode-'));
-  mkdirSync(join(models, 'checkpoints'));
-  await writeSafetensors(
-    join(models, 'checkpoints', 'tiny-sd1.safetensors'),
-    TINY_CHECKPOINT_PARTS['tiny-sd1'](),
-  );
-  const root = mkdtempSync(join(tmpdir(), 'dg-text-encode-io-'));
-  const runtime = createRuntimeServices({
-    paths: { models, input: join(root, 'input'), output: join(root, 'output') },
-    device: 'cpu',
-  });
-  const recipe = {
-    checkpoint: 'tiny-sd1.safetensors',
-    prediction: 'auto',
-    dtype: 'float32',
-    device: 'cpu',
-    loras: [],
-  } as const;
-  clip = (await loadCheckpoint({ runtime, warn() {} }, recipe)).clip;
+  setup = await loadTinyCheckpoint('tiny-sd1');
+  clip = setup.loaded.clip;
 }, SLOW_TEST_MS);
+
+afterAll(() => setup?.remove());
 
 const node = textNodes.find((n) => n.type === 'TextEncode');
 
