@@ -16,9 +16,7 @@ import { join } from 'node:path';
 import { fileSha256 } from '../runtime/model-hash.ts';
 import type { BuildDtype } from './build/weights.ts';
 import { convertCheckpoint } from './convert.ts';
-import { detectModel } from './detect.ts';
 import { buildLoraVariant } from './lora-variant.ts';
-import { openTensorFile } from './open.ts';
 import type { Prediction } from './prediction.ts';
 
 export const CACHE_FOLDER = '.diffgraph-cache';
@@ -118,11 +116,6 @@ async function variantBuild(
   onNetwork: (n: string) => void,
   onWarning?: (m: string) => void,
 ) {
-  // The variant builder knows SD 1.x/2.x's single text encoder; SDXL is merged in a full build.
-  if (await isSdxl(request.checkpoint)) {
-    await fullBuild(tmp, request, onNetwork, onWarning);
-    return;
-  }
   const base = await cachedBuild(cacheRoot, { ...request, loras: [] }, undefined, onWarning);
   variantsRun += 1;
   await buildLoraVariant({
@@ -135,16 +128,6 @@ async function variantBuild(
     onProgress: onNetwork,
     onWarning,
   });
-}
-
-async function isSdxl(checkpoint: string): Promise<boolean> {
-  const file = await openTensorFile(checkpoint);
-  try {
-    const { family } = detectModel(file);
-    return family === 'sdxl' || family === 'sdxl-refiner';
-  } finally {
-    await file.close();
-  }
 }
 
 async function build(

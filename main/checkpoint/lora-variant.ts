@@ -19,7 +19,7 @@ import { buildTextEncoder } from './build/text-encoder.ts';
 import { EXTRA_TOKENS_FILE, withExtraTokenInput } from './build/text-encoder-extra-tokens.ts';
 import { buildUnet } from './build/unet.ts';
 import type { BuildDtype } from './build/weights.ts';
-import { readClipStructure } from './clip-structure.ts';
+import { type ClipTextStructure, readClipStructure } from './clip-structure.ts';
 import {
   applyLoras,
   ConvertInputError,
@@ -28,8 +28,10 @@ import {
   openInput,
   textEncoderLayers,
 } from './convert.ts';
+import { detectModel } from './detect.ts';
 import { LoraPatchedSource } from './lora-source.ts';
 import type { OpenedTensorFile } from './open.ts';
+import { readSdxlTextStructures } from './sdxl-text-structure.ts';
 import type { TensorInfo, TensorSource } from './tensor-source.ts';
 import { readUnetStructure } from './unet-structure.ts';
 
@@ -50,8 +52,8 @@ export interface VariantRequest {
 }
 
 export interface VariantResult {
-  /** Checkpoint keys re-merged, per network. */
-  touched: { unet: number; text_encoder: number };
+  /** Checkpoint keys re-merged, per network folder (unet, text_encoder, text_encoder_2). */
+  touched: Record<string, number>;
   /** Bytes written for the touched tensors. */
   bytes: number;
 }
@@ -118,60 +120,73 @@ async function linkTree(from: string, to: string, skip: ReadonlySet<string>, rel
   }
 }
 
-/** The keys that patches of one network (with a non-zero strength) touch. */
-function touchedKeys(source: LoraPatchedSource, part: 'unet' | 'text'): Set<string> {
-  return new Set(source.patchedKeys(part));
+type NetworkBuild = (src: TensorSource, sink: WeightSink) => Promise<OnnxTypes.ModelProto>;
+
+/** One network of the pipeline folder a LoRA can touch. */
+interface VariantNetwork {
+  /** Its folder: unet, text_encoder, text_encoder_2. */
+  sub: string;
+  /** Checkpoint keys the LoRAs touch in it. */
+  touched: Set<string>;
+  build: NetworkBuild;
+  /** Text encoders: the width of the extra-token twin written beside the model. */
+  extraTokensWidth?: number;
 }
 
-type NetworkBuild = (src: TensorSource, sink: WeightSink) => Promise<OnnxTypes.ModelProto>;
+/** The networks of an SD 1.x/2.x (one text encoder) or SDXL (two, or the refiner's one) build. */
+function variantNetworks(request: VariantRequest, src: LoraPatchedSource, sdxl: boolean): VariantNetwork[] {
+  const dtype = request.dtype;
+  const attention = request.attention ?? defaultAttention(dtype);
+  const unet = readUnetStructure(src);
+  const textKeys = src.patchedKeys('text');
+  const encoder = (sub: string, clip: ClipTextStructure, layers?: number): VariantNetwork => ({
+    sub,
+    touched: new Set(textKeys.filter((key) => key.startsWith(clip.prefix))),
+    build: (s, sink) =>
+      buildTextEncoder(s, clip, layers === undefined ? { dtype, clipSkips: [] } : { dtype, layers }, sink),
+    extraTokensWidth: clip.width,
+  });
+  const networks: VariantNetwork[] = [
+    {
+      sub: 'unet',
+      touched: new Set(src.patchedKeys('unet')),
+      build: (s, sink) => buildUnet(s, unet, { dtype, attention }, sink),
+    },
+  ];
+  if (sdxl) {
+    // As convert-sdxl builds them: every hidden state an output, no clip_skip.K outputs.
+    const { l, g } = readSdxlTextStructures(src);
+    if (l) networks.push(encoder('text_encoder', l));
+    networks.push(encoder('text_encoder_2', g));
+  } else {
+    const clip = readClipStructure(src);
+    networks.push(encoder('text_encoder', clip, textEncoderLayers(clip)));
+  }
+  return networks.filter((network) => network.touched.size > 0);
+}
 
 /** Rebuild one network's model file over the base weights; returns the bytes written. */
 async function rebuildNetwork(
   request: VariantRequest,
-  network: 'unet' | 'text_encoder',
   src: TensorSource,
-  touched: ReadonlySet<string>,
-  build: NetworkBuild,
-): Promise<{ model: OnnxTypes.ModelProto; bytes: number }> {
-  const dir = join(request.out, network);
-  const base = onnx.ModelProto.decode(await readFile(join(request.baseDir, network, MODEL_FILE)));
+  network: VariantNetwork,
+): Promise<number> {
+  const dir = join(request.out, network.sub);
+  const base = onnx.ModelProto.decode(await readFile(join(request.baseDir, network.sub, MODEL_FILE)));
   const data = new ExternalWeightsFile(join(dir, LORA_DATA_FILE));
   try {
-    const where = join(request.baseDir, network);
-    const model = await build(new TouchedOnly(src, touched), variantSink(base, touched, data, where));
+    const where = join(request.baseDir, network.sub);
+    const sink = variantSink(base, network.touched, data, where);
+    const model = await network.build(new TouchedOnly(src, network.touched), sink);
     await writeFile(join(dir, MODEL_FILE), modelBytes(model));
-    return { model, bytes: data.bytes };
+    if (network.extraTokensWidth !== undefined) {
+      const extra = withExtraTokenInput(model, network.extraTokensWidth);
+      await writeFile(join(dir, EXTRA_TOKENS_FILE), modelBytes(extra));
+    }
+    return data.bytes;
   } finally {
     data.close();
   }
-}
-
-async function buildVariantNetworks(request: VariantRequest, src: LoraPatchedSource): Promise<VariantResult> {
-  const clip = readClipStructure(src);
-  const unet = readUnetStructure(src);
-  const dtype = request.dtype;
-  const attention = request.attention ?? defaultAttention(dtype);
-  const unetKeys = touchedKeys(src, 'unet');
-  const textKeys = touchedKeys(src, 'text');
-  let bytes = 0;
-  if (unetKeys.size > 0) {
-    request.onProgress?.('unet');
-    const built = await rebuildNetwork(request, 'unet', src, unetKeys, (s, sink) =>
-      buildUnet(s, unet, { dtype, attention }, sink),
-    );
-    bytes += built.bytes;
-  }
-  if (textKeys.size > 0) {
-    request.onProgress?.('text_encoder');
-    const layers = textEncoderLayers(clip);
-    const built = await rebuildNetwork(request, 'text_encoder', src, textKeys, (s, sink) =>
-      buildTextEncoder(s, clip, { dtype, layers }, sink),
-    );
-    const extra = withExtraTokenInput(built.model, clip.width);
-    await writeFile(join(request.out, 'text_encoder', EXTRA_TOKENS_FILE), modelBytes(extra));
-    bytes += built.bytes;
-  }
-  return { touched: { unet: unetKeys.size, text_encoder: textKeys.size }, bytes };
 }
 
 /**
@@ -187,13 +202,21 @@ export async function buildLoraVariant(request: VariantRequest): Promise<Variant
     const src = await applyLoras(ckpt, request.loras, opened, warn);
     if (!(src instanceof LoraPatchedSource))
       throw new ConvertInputError('a LoRA variant needs at least one LoRA');
-    const patched = src;
+    const family = detectModel(ckpt).family;
+    const networks = variantNetworks(request, src, family === 'sdxl' || family === 'sdxl-refiner');
     const rebuilt = new Set<string>();
-    if (touchedKeys(patched, 'unet').size > 0) rebuilt.add('unet/model.onnx');
-    if (touchedKeys(patched, 'text').size > 0)
-      for (const f of [MODEL_FILE, EXTRA_TOKENS_FILE]) rebuilt.add(`text_encoder/${f}`);
+    for (const { sub, extraTokensWidth } of networks) {
+      rebuilt.add(`${sub}/${MODEL_FILE}`);
+      if (extraTokensWidth !== undefined) rebuilt.add(`${sub}/${EXTRA_TOKENS_FILE}`);
+    }
     await linkTree(request.baseDir, request.out, rebuilt);
-    return await buildVariantNetworks(request, patched);
+    const result: VariantResult = { touched: {}, bytes: 0 };
+    for (const network of networks) {
+      request.onProgress?.(network.sub);
+      result.bytes += await rebuildNetwork(request, src, network);
+      result.touched[network.sub] = network.touched.size;
+    }
+    return result;
   } finally {
     for (const file of opened) await file.close().catch(() => {});
   }
