@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSha256 } from '../runtime/model-hash.ts';
+import { EXTRA_TOKENS_FILE } from './build/text-encoder-extra-tokens.ts';
 import type { BuildDtype } from './build/weights.ts';
 import { convertCheckpoint } from './convert.ts';
 import { buildLoraVariant } from './lora-variant.ts';
@@ -60,6 +61,24 @@ export function buildsStarted(): number {
 /** How many of them were LoRA variants (touched tensors re-merged over a LoRA-free build). */
 export function variantBuildsStarted(): number {
   return variantsRun;
+}
+
+/**
+ * A finished build this version would write the same way: builds from older versions lack the
+ * extra-token text encoders (textual-inversion embeddings) beside each text encoder.
+ */
+function isCurrentBuild(dir: string): boolean {
+  return ['text_encoder', 'text_encoder_2'].every(
+    (sub) => !existsSync(join(dir, sub, 'model.onnx')) || existsSync(join(dir, sub, EXTRA_TOKENS_FILE)),
+  );
+}
+
+/** Swap a fresh build in for an outdated one: the old folder is moved aside first, then removed. */
+async function replaceOutdated(dir: string, fresh: string): Promise<void> {
+  const aside = `${fresh}.outdated`;
+  await rename(dir, aside);
+  await rename(fresh, dir);
+  await rm(aside, { recursive: true, force: true });
 }
 
 /** The cache key: content hashes, never paths, so a renamed model keeps its build. */
@@ -138,7 +157,8 @@ async function build(
   onWarning?: (message: string) => void,
 ): Promise<CachedBuild> {
   const dir = join(cacheRoot, key);
-  if (existsSync(join(dir, 'model_index.json'))) return { dir, built: false, key };
+  const cached = existsSync(join(dir, 'model_index.json'));
+  if (cached && isCurrentBuild(dir)) return { dir, built: false, key };
   buildsRun += 1;
   await mkdir(cacheRoot, { recursive: true });
   const tmp = join(cacheRoot, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}`);
@@ -148,11 +168,12 @@ async function build(
     if ((request.loras ?? []).length > 0) await variantBuild(cacheRoot, tmp, request, onNetwork, onWarning);
     else await fullBuild(tmp, request, onNetwork, onWarning);
     onProgress?.(NETWORKS.length, NETWORKS.length, 'done');
-    await rename(tmp, dir);
+    if (cached) await replaceOutdated(dir, tmp);
+    else await rename(tmp, dir);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     // Another process finished the same key first: keep its folder, drop ours.
-    if (!existsSync(join(dir, 'model_index.json'))) throw error;
+    if (cached || !existsSync(join(dir, 'model_index.json'))) throw error;
   }
   return { dir, built: true, key };
 }

@@ -71,7 +71,7 @@ class SdxlEncoder {
     if (!input) {
       if (vectors) {
         throw new Error(
-          `${this.handle.request.path}: this text encoder takes token ids only, so textual-inversion embeddings cannot be placed in the prompt (Diffgraph's own builds write extra_tokens.onnx beside it: convert the checkpoint again with diffgraph convert, or, for a Load Checkpoint build made by an older version, delete its folder in .diffgraph-cache/builds so that it is rebuilt)`,
+          `${this.handle.request.path}: this text encoder takes token ids only, so textual-inversion embeddings cannot be placed in the prompt (load the checkpoint with Load Checkpoint, or convert it with diffgraph convert, whose text encoders take embedding vectors)`,
         );
       }
       return undefined;

@@ -1,6 +1,6 @@
 // The build cache: one build per key however many loads ask at once, nothing half-written left
 // in the cache folder, and a key that changes with every input that changes the networks.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,26 @@ describe('build cache', () => {
       expect(readdirSync(a.dir).sort()).toContain('model_index.json');
       expect((await cachedBuild(cacheRoot, request)).built).toBe(false);
       expect(buildsStarted()).toBe(before + 1);
+    },
+    SLOW_TEST_MS,
+  );
+
+  it(
+    'rebuilds a cached folder an older version wrote without the extra-token text encoder',
+    async () => {
+      const cacheRoot = join(dir, 'cache-outdated');
+      const request = { checkpoint, dtype: 'float32', prediction: 'auto' } as const;
+      const first = await cachedBuild(cacheRoot, request);
+      const twin = join(first.dir, 'text_encoder', 'extra_tokens.onnx');
+      rmSync(twin); // what a build from before the embedding support looks like
+      const before = buildsStarted();
+      const again = await cachedBuild(cacheRoot, request);
+      expect([again.built, again.dir, buildsStarted()]).toEqual([true, first.dir, before + 1]);
+      expect(statSync(twin).size).toBeGreaterThan(0);
+      // the outdated folder was swapped out whole: nothing else is left in the cache
+      expect(readdirSync(cacheRoot)).toEqual([first.key]);
+      expect(existsSync(join(first.dir, 'model_index.json'))).toBe(true);
+      expect((await cachedBuild(cacheRoot, request)).built).toBe(false);
     },
     SLOW_TEST_MS,
   );
