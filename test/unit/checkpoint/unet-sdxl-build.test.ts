@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildUnetOptions, buildUnet } from '../../../main/checkpoint/build/unet.ts';
+import type { BuildUnetOptions } from '../../../main/checkpoint/build/unet.ts';
 import { detectModel } from '../../../main/checkpoint/detect.ts';
 import { readLora } from '../../../main/checkpoint/lora.ts';
 import { LoraPatchedSource } from '../../../main/checkpoint/lora-source.ts';
@@ -17,10 +16,7 @@ import { type OpenedTensorFile, openTensorFile } from '../../../main/checkpoint/
 import { writeSafetensors } from '../../../main/checkpoint/safetensors-write.ts';
 import type { TensorSource } from '../../../main/checkpoint/tensor-source.ts';
 import { readUnetStructure } from '../../../main/checkpoint/unet-structure.ts';
-import { writeModelWithExternalWeights } from '../../../main/onnx/external-weights.ts';
 import { onnx } from '../../../main/onnx/proto.ts';
-import { decodeNpy } from '../../../nodes/formats/npy.ts';
-import type { Tensor } from '../../../nodes/types.ts';
 import { TINY_CHECKPOINT_PARTS } from '../../fixtures/checkpoints/parts.ts';
 import {
   SDXL_TIME_IDS,
@@ -28,12 +24,13 @@ import {
   TINY_SDXL_POOLED,
   type TinySdxlVariant,
 } from '../../fixtures/checkpoints/tiny-sdxl.ts';
-import { relativeError, UNET_RUNS } from '../../fixtures/checkpoints/unet-reference.ts';
+import {
+  buildSdxlUnet,
+  sdxlReferenceErrors,
+  UNET_SDXL_REFERENCE_DIR,
+} from '../../fixtures/checkpoints/unet-sdxl-reference.ts';
 
-const REFERENCE = join(import.meta.dirname, '../../fixtures/reference/unet-sdxl');
 const FILES = ['tiny-sdxl', 'tiny-sdxl-refiner', 'tiny-sdxl-lora'];
-const npy = async (name: string): Promise<Tensor> =>
-  decodeNpy(await readFile(join(REFERENCE, `${name}.npy`)));
 
 let dir: string;
 const opened: Record<string, OpenedTensorFile> = {};
@@ -48,37 +45,14 @@ afterAll(async () => {
   for (const file of Object.values(opened)) await file.close();
 });
 
-async function build(src: TensorSource, name: string, options: BuildUnetOptions): Promise<string> {
-  const structure = readUnetStructure(src);
-  const files = await writeModelWithExternalWeights(dir, `${name}.onnx`, (sink) =>
-    buildUnet(src, structure, options, sink),
-  );
-  return files.modelPath;
-}
+const build = (src: TensorSource, name: string, options: BuildUnetOptions) =>
+  buildSdxlUnet(src, dir, name, options);
 
-/** Runs the model on the recorded inputs; each run's error against the recorded output `stem-run`. */
+/** Each recorded run's error against `stem`'s outputs, the shapes checked on the way. */
 async function errors(modelPath: string, variant: TinySdxlVariant, stem: string) {
-  const session = await ort.InferenceSession.create(modelPath, { logSeverityLevel: 3 });
-  const tensor = (t: Tensor) => new ort.Tensor('float32', t.data, t.shape);
-  const feeds = {
-    sample: tensor(await npy('sample')),
-    encoder_hidden_states: tensor(await npy(`context-${variant}`)),
-    text_embeds: tensor(await npy('text_embeds')),
-    time_ids: tensor(await npy(`time_ids-${variant}`)),
-  };
-  const result: Record<string, number> = {};
-  try {
-    for (const [run, t] of Object.entries(UNET_RUNS)) {
-      const timestep = new ort.Tensor('float32', Float32Array.from(t), [t.length]);
-      const out = (await session.run({ ...feeds, timestep })).out_sample;
-      const ref = await npy(`${stem}-${run}`);
-      expect([...out.dims]).toEqual(ref.shape);
-      result[run] = relativeError(out.data as Float32Array, ref.data);
-    }
-  } finally {
-    await session.release();
-  }
-  return result;
+  const result = await sdxlReferenceErrors(modelPath, variant, stem);
+  for (const [actual, expected] of Object.values(result.shapes)) expect(actual).toEqual(expected);
+  return result.errors;
 }
 
 function expectWithin(errs: Record<string, number>, tolerance: number, what: string): void {
@@ -88,7 +62,7 @@ function expectWithin(errs: Record<string, number>, tolerance: number, what: str
 
 describe('buildUnet on SDXL checkpoints against the original sgm UNetModel', () => {
   it('regenerates the files the fixtures were recorded from, byte for byte', async () => {
-    const manifest = JSON.parse(await readFile(join(REFERENCE, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(UNET_SDXL_REFERENCE_DIR, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.files).sort()).toEqual(FILES.map((f) => `${f}.safetensors`).sort());
     for (const name of FILES) {
       const bytes = await readFile(join(dir, `${name}.safetensors`));
