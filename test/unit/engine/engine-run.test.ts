@@ -1,55 +1,12 @@
+// The engine running graphs: events in order, cached nodes, previews, node errors, cancel and the
+// run queue.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../main/engine/events.ts';
 import { Engine } from '../../../main/engine/execute/engine.ts';
-import { defineNode, NodeInputError } from '../../../nodes/api.ts';
+import { defineNode } from '../../../nodes/api.ts';
+import { brief, collect, setup } from './engine-run-setup.ts';
 import { makeTestNodes, pipelineGraph, silentLogger, testRuntime } from './test-nodes.ts';
-
-const failing = defineNode({
-  type: 'TFail',
-  displayName: 'Fail',
-  category: 'test',
-  description: 'throws on demand',
-  inputs: [{ name: 'latent', type: 'LATENT' }],
-  widgets: [{ name: 'fail', kind: 'boolean', default: true }],
-  outputs: [{ name: 'latent', type: 'LATENT' }],
-  run: async (_ctx, inputs) => {
-    if (inputs.fail) throw new NodeInputError('latent', 'latent is too small');
-    return { latent: inputs.latent };
-  },
-});
-
-const previewing = defineNode({
-  type: 'TPreview',
-  displayName: 'Preview',
-  category: 'test',
-  description: 'sends a 2x1 preview, a warning and an output file',
-  inputs: [{ name: 'latent', type: 'LATENT' }],
-  widgets: [],
-  outputs: [],
-  output: true,
-  run: async (ctx) => {
-    ctx.progress(1, 2, { width: 2, height: 1, rgb: Uint8Array.from([255, 0, 0, 0, 0, 255]) });
-    ctx.warn('careful');
-    ctx.progress(2, 2);
-    ctx.output({ kind: 'image', path: '/tmp/x.png' });
-    return {};
-  },
-});
-
-function setup() {
-  const nodes = makeTestNodes([failing, previewing]);
-  const engine = new Engine({ registry: nodes.registry, runtime: testRuntime(), logger: silentLogger });
-  return { engine, nodes };
-}
-
-async function collect(engine: Engine, doc: unknown, runId = 'run-1') {
-  const events: EngineEvent[] = [];
-  const result = await engine.run(doc, { runId, onEvent: (e) => events.push(e) });
-  return { events, result };
-}
-
-const brief = (e: EngineEvent) => ('nodeId' in e && e.nodeId ? `${e.type}:${e.nodeId}` : e.type);
 
 describe('Engine events', () => {
   it('streams run, node and progress events in order', async () => {
@@ -255,55 +212,5 @@ describe('cancel', () => {
       engine.run(pipelineGraph({ seed: 2 }), { runId: 'y', onEvent: track }),
     ]);
     expect(order).toEqual(['run-started:x', 'run-done:x', 'run-started:y', 'run-done:y']);
-  });
-});
-
-describe('wired widgets and bypass at run time', () => {
-  it('checks a wired widget value against the widget spec', async () => {
-    // A value only known at run time (a primitive's constant is already checked by validation).
-    const computed = defineNode({
-      type: 'TZero',
-      displayName: 'Zero',
-      category: 'test',
-      description: 'computes 0',
-      inputs: [],
-      widgets: [],
-      outputs: [{ name: 'int', type: 'INT' }],
-      run: async () => ({ int: 0 }),
-    });
-    const nodes = makeTestNodes([computed]);
-    const engine = new Engine({ registry: nodes.registry, runtime: testRuntime(), logger: silentLogger });
-    const doc = pipelineGraph();
-    doc.nodes.steps = { type: 'TZero', widgets: {} };
-    doc.edges.push({ from: ['steps', 'int'], to: ['sample', 'steps'] });
-    const { result } = await collect(engine, doc);
-    expect(result.error).toEqual({
-      nodeId: 'sample',
-      message:
-        'Node "sample" (TSample) failed: steps: wired value for widget "steps": 0 is below the minimum 1',
-    });
-  });
-
-  it('refuses a wired primitive constant that breaks the widget spec before running', async () => {
-    const { primitiveNodes } = await import('../../../nodes/primitives.ts');
-    const nodes = makeTestNodes(primitiveNodes);
-    const engine = new Engine({ registry: nodes.registry, runtime: testRuntime(), logger: silentLogger });
-    const doc = pipelineGraph();
-    doc.nodes.steps = { type: 'Int', widgets: { value: 0 } };
-    doc.edges.push({ from: ['steps', 'int'], to: ['sample', 'steps'] });
-    const { result } = await collect(engine, doc);
-    expect(result.error?.message).toMatch(
-      /sample\.steps: Widget "steps" is wired to node "steps", whose value fails: 0 is below the minimum 1/,
-    );
-    expect(nodes.calls).toEqual([]);
-  });
-
-  it('a bypassed sampler hands its latent input straight to the next node', async () => {
-    const { engine, nodes } = setup();
-    const doc = pipelineGraph();
-    doc.nodes.sample.bypass = true;
-    const { result } = await collect(engine, doc);
-    expect(nodes.calls).toEqual(['empty', 'save']);
-    expect(result.outputs[0].meta).toEqual({ sum: 0 });
   });
 });
