@@ -5,6 +5,7 @@ import { moveNodes } from '../doc/commands.ts';
 import { itemsInGroup, moveGroup, updateNote } from '../doc/decor.ts';
 import type { GraphDoc, Vec2 } from '../doc/types.ts';
 import { GROUP_PREFIX, NOTE_PREFIX } from '../flow/derive.ts';
+import { clearDragPositions, draggedPositions, dragTo } from '../store/drag-positions.ts';
 import { commit, editor, sealHistory } from '../store/editor.ts';
 
 function applyMoves(doc: GraphDoc, moves: Map<string, Vec2>): GraphDoc {
@@ -32,6 +33,20 @@ function applyMoves(doc: GraphDoc, moves: Map<string, Vec2>): GraphDoc {
   return moveNodes(next, nodeMoves);
 }
 
+/** Graph nodes (not groups or notes, which carry or resize others) move on the canvas only until the drag ends. */
+const isGraphNode = (id: string) => !id.startsWith(GROUP_PREFIX) && !id.startsWith(NOTE_PREFIX);
+
+/** A drag step of graph nodes only: drawn from drag-positions, written to the document at drag end. */
+function isCanvasOnlyStep(changes: NodeChange[]): boolean {
+  let any = false;
+  for (const c of changes) {
+    if (c.type !== 'position') continue;
+    if (c.dragging !== true || !isGraphNode(c.id)) return false;
+    any = true;
+  }
+  return any;
+}
+
 export function useFlowChanges() {
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves = new Map<string, Vec2>();
@@ -39,6 +54,7 @@ export function useFlowChanges() {
     let selected: Set<string> | null = null;
     let measured: Map<string, { width: number; height: number }> | null = null;
     const s = editor.get();
+    const canvasOnly = isCanvasOnlyStep(changes);
     for (const c of changes) {
       if (c.type === 'position' && c.position) moves.set(c.id, [c.position.x, c.position.y]);
       if (c.type === 'position' && c.dragging === false) dragEnded = true;
@@ -52,7 +68,14 @@ export function useFlowChanges() {
         measured.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
       }
     }
-    if (moves.size > 0) commit((d) => applyMoves(d, moves), `move:${[...moves.keys()].sort().join(',')}`);
+    if (canvasOnly) dragTo(moves);
+    else if (moves.size > 0) {
+      // Drag end (or a move of groups and notes, or by the keyboard): the positions the canvas drew
+      // meanwhile go into the document with it, as one undo step.
+      for (const [id, p] of draggedPositions()) if (!moves.has(id)) moves.set(id, p);
+      commit((d) => applyMoves(d, moves), `move:${[...moves.keys()].sort().join(',')}`);
+      clearDragPositions();
+    }
     if (dragEnded) sealHistory();
     if (selected || measured)
       editor.set({ ...(selected ? { selected } : {}), ...(measured ? { measured } : {}) });
