@@ -24,12 +24,21 @@ async function zoom(page: Page): Promise<number> {
   return Number(match[1]);
 }
 
+/** The minimap's pixels, to see whether it changed. */
+function minimapPixels(page: Page): Promise<string> {
+  return page
+    .getByTestId('minimap')
+    .locator('canvas')
+    .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
+
 describe('dragging a node', () => {
   it('moves it on screen during the drag and writes the document once at the end, as one undo step', async () => {
     const { page, errors } = await editor.open();
     const original = await readDoc(page);
     const scale = await zoom(page);
     const start = await headerCentre(page, 'sampler');
+    const minimapBefore = await minimapPixels(page);
     const by = { x: 150, y: 90 };
     await page.mouse.move(start.x, start.y);
     await page.mouse.down();
@@ -42,6 +51,8 @@ describe('dragging a node', () => {
     expect(during.y - start.y).toBeGreaterThan(by.y * 0.8);
     expect((await readDoc(page)).nodes.sampler.position).toEqual(original.nodes.sampler.position);
     expect(await page.getByTestId('dirty-marker').count()).toBe(0);
+    // The minimap follows the drag too (it draws the dragged node where the drag has it).
+    expect(await minimapPixels(page)).not.toBe(minimapBefore);
 
     await page.mouse.up();
     const moved = await readDoc(page);
