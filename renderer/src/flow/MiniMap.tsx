@@ -1,10 +1,12 @@
 // The minimap: the document's nodes drawn on one <canvas>, the view as a frame over them; drag it
 // to pan, scroll on it to zoom. React Flow's own minimap is an SVG element per node, each with a
 // store subscription run on every pan and drag step: on a 500-node graph that was a millisecond
-// or more of every frame. This one redraws from the document only when it changes.
+// or more of every frame. This one redraws from the document only when it changes (and the dragged
+// nodes on each drag step).
 import { Panel, type ReactFlowState, useStore as useFlowStore, useReactFlow } from '@xyflow/react';
 import { type PointerEvent, useEffect, useMemo, useRef, type WheelEvent } from 'react';
-import type { GraphDoc } from '../doc/types.ts';
+import type { GraphDoc, Vec2 } from '../doc/types.ts';
+import { dragPositions } from '../store/drag-positions.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
 import { NOTE_PREFIX } from './derive.ts';
@@ -17,11 +19,16 @@ const NODE_FALLBACK = { width: 240, height: 120 };
 type Rect = { x: number; y: number; width: number; height: number };
 type Sizes = ReadonlyMap<string, { width: number; height: number }>;
 
-function itemRects(doc: GraphDoc, sizes: Sizes): { nodes: Rect[]; groups: Rect[] } {
+function itemRects(
+  doc: GraphDoc,
+  sizes: Sizes,
+  dragged: ReadonlyMap<string, Vec2>,
+): { nodes: Rect[]; groups: Rect[] } {
   const nodes: Rect[] = [];
   for (const [id, n] of Object.entries(doc.nodes)) {
     const size = sizes.get(id) ?? NODE_FALLBACK;
-    nodes.push({ x: n.position[0], y: n.position[1], ...size });
+    const [x, y] = dragged.get(id) ?? n.position;
+    nodes.push({ x, y, ...size });
   }
   for (const note of doc.notes ?? []) {
     const size = sizes.get(NOTE_PREFIX + note.id) ?? NODE_FALLBACK;
@@ -59,10 +66,12 @@ const viewSelector = (s: ReactFlowState) => {
 export function MiniMap() {
   const doc = useSlice(editor, (s) => s.doc);
   const sizes = useSlice(editor, (s) => s.measured);
+  // Nodes being dragged are drawn where the drag has them (the document gets them at drag end).
+  const dragged = useSlice(dragPositions, (s) => s.moving);
   const viewKey = useFlowStore(viewSelector);
   const flow = useReactFlow();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const rects = useMemo(() => itemRects(doc, sizes), [doc, sizes]);
+  const rects = useMemo(() => itemRects(doc, sizes, dragged), [doc, sizes, dragged]);
   const itemBounds = useMemo(() => union([...rects.nodes, ...rects.groups]), [rects]);
   const view = useMemo<Rect>(() => {
     const [x, y, width, height] = viewKey.split(',').map(Number);

@@ -2,8 +2,10 @@
 import type { Edge, Node } from '@xyflow/react';
 import { useMemo, useRef } from 'react';
 import { EdgeDeriver, FlowDeriver } from '../flow/derive.ts';
+import { draggedPositions } from '../store/drag-positions.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
+import { withPositions } from './useFlowChanges.ts';
 
 const NO_COLORS = {};
 
@@ -16,10 +18,13 @@ export function useFlowModel(): { nodes: Node[]; edges: Edge[] } {
   const measured = useSlice(editor, (s) => s.measured);
   const deriver = useRef(new FlowDeriver());
   const edgeDeriver = useRef(new EdgeDeriver());
-  const nodes = useMemo(
+  const docNodes = useMemo(
     () => deriver.current.nodes(doc, schemas, selected, measured),
     [doc, schemas, selected, measured],
   );
+  // Mid-drag (drag steps go to React Flow's store directly, see useFlowChanges), a document
+  // update must not put the dragged nodes back where they were: read where they are now.
+  const nodes = useMemo(() => withPositions(docNodes, draggedPositions()), [docNodes]);
   const edges = useMemo(
     () => edgeDeriver.current.edges(doc, schemas, colors, selectedEdges),
     [doc, schemas, colors, selectedEdges],
