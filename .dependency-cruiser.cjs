@@ -53,8 +53,8 @@ module.exports = {
     {
       name: 'no-folder-cycles-in-the-editor',
       comment:
-        'the editor folders (flow, store, hooks, widgets) still import each other both ways: reported, not yet enforced',
-      severity: 'warn',
+        'the editor folders (doc, store, hooks, flow, widgets, panels) import in one direction: no folder cycles',
+      severity: 'error',
       scope: 'folder',
       from: { path: '^renderer/' },
       to: { circular: true },

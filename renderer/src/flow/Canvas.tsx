@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { addReroute, rerouteIndex } from '../doc/decor.ts';
+import type { WireData } from '../doc/flow-derive.ts';
 import { useCanvasBridge } from '../hooks/useCanvasBridge.ts';
 import { useClipboardEvents } from '../hooks/useClipboardEvents.ts';
 import { useConnections } from '../hooks/useConnections.ts';
@@ -29,7 +30,6 @@ import { useSlice } from '../store/store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { CanvasContext, type CanvasView, LOW_DETAIL_ZOOM } from './canvas-context.ts';
 import { GroupNode, NoteNode, PlaceholderNode } from './DecorNodes.tsx';
-import type { WireData } from './derive.ts';
 import { EmptyHint } from './EmptyHint.tsx';
 import { GraphNode } from './GraphNode.tsx';
 import { MiniMap } from './MiniMap.tsx';

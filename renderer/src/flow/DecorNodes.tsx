@@ -2,10 +2,10 @@
 import { type NodeProps, NodeResizer } from '@xyflow/react';
 import { memo, useState } from 'react';
 import { GROUP_COLORS, updateGroup, updateNote } from '../doc/decor.ts';
+import type { GroupData, NodeData, NoteData } from '../doc/flow-derive.ts';
 import { inputPorts, outputPorts } from '../doc/ports.ts';
 import { commit, editor, sealHistory } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
-import type { GroupData, NodeData, NoteData } from './derive.ts';
 import { PortHandle, useHandleEnv } from './PortHandle.tsx';
 
 /** A node whose type this app does not know: drawn with the sockets its wires use, data kept as is. */

@@ -5,11 +5,11 @@
 // nodes on each drag step).
 import { Panel, type ReactFlowState, useStore as useFlowStore, useReactFlow } from '@xyflow/react';
 import { type PointerEvent, useEffect, useMemo, useRef, type WheelEvent } from 'react';
+import { NOTE_PREFIX } from '../doc/flow-derive.ts';
 import type { GraphDoc, Vec2 } from '../doc/types.ts';
 import { dragPositions } from '../store/drag-positions.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';
-import { NOTE_PREFIX } from './derive.ts';
 
 const WIDTH = 200;
 const HEIGHT = 150;

@@ -3,11 +3,11 @@
 import { BaseEdge, type EdgeProps } from '@xyflow/react';
 import { memo, type PointerEvent } from 'react';
 import { moveReroute, removeReroute } from '../doc/decor.ts';
+import type { WireData } from '../doc/flow-derive.ts';
 import { commit, sealHistory } from '../store/editor.ts';
 import { editorSettings } from '../store/editor-settings.ts';
 import { useSlice } from '../store/store.ts';
 import { useCanvasView } from './canvas-context.ts';
-import type { WireData } from './derive.ts';
 import { wirePath } from './wire-path.ts';
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps) {

@@ -3,8 +3,8 @@
 // largest single cost of a frame; a dragged node changes only its own few wires, so the rest are
 // reused (React Flow keeps the same internal node object while a node neither moves nor resizes).
 import { type Edge, type InternalNode, Position } from '@xyflow/react';
+import type { WireData } from '../doc/flow-derive.ts';
 import type { LinkStyle } from '../store/editor-settings.ts';
-import type { WireData } from './derive.ts';
 import { wirePath } from './wire-path.ts';
 
 export type NodeLookup = ReadonlyMap<string, InternalNode>;

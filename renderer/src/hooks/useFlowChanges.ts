@@ -3,8 +3,8 @@ import { type EdgeChange, type Node, type NodeChange, useStoreApi } from '@xyflo
 import { useCallback } from 'react';
 import { moveNodes } from '../doc/commands.ts';
 import { itemsInGroup, moveGroup, updateNote } from '../doc/decor.ts';
+import { GROUP_PREFIX, NOTE_PREFIX } from '../doc/flow-derive.ts';
 import type { GraphDoc, Vec2 } from '../doc/types.ts';
-import { GROUP_PREFIX, NOTE_PREFIX } from '../flow/derive.ts';
 import { clearDragPositions, draggedPositions, dragTo } from '../store/drag-positions.ts';
 import { commit, editor, sealHistory } from '../store/editor.ts';
 

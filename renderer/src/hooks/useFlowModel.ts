@@ -1,7 +1,7 @@
 // React Flow's nodes and edges, derived from the document and selection in the store.
 import type { Edge, Node } from '@xyflow/react';
 import { useMemo, useRef } from 'react';
-import { EdgeDeriver, FlowDeriver } from '../flow/derive.ts';
+import { EdgeDeriver, FlowDeriver } from '../doc/flow-derive.ts';
 import { draggedPositions } from '../store/drag-positions.ts';
 import { editor } from '../store/editor.ts';
 import { useSlice } from '../store/store.ts';

@@ -1,7 +1,7 @@
 // Copy, cut and paste through the system clipboard as graph JSON (works across windows and apps).
 import { copySelection, parseClip, pasteClip, serialiseClip } from '../doc/clipboard.ts';
+import { NOTE_PREFIX } from '../doc/flow-derive.ts';
 import { pasteSpot } from '../doc/paste-placement.ts';
-import { NOTE_PREFIX } from '../flow/derive.ts';
 import { canvasArea } from './canvas-bridge.ts';
 import { commit, editor, toast } from './editor.ts';
 import { deleteSelection, selectedParts } from './selection.ts';

@@ -1,5 +1,5 @@
 // The editor store. The graph document is the source of truth; React Flow's nodes and edges are
-// derived from it (flow/derive.ts). Every document edit goes through `commit`, which feeds undo.
+// derived from it (doc/flow-derive.ts). Every document edit goes through `commit`, which feeds undo.
 import type { GraphProblem } from '../../../main/engine/events.ts';
 import type { GraphFileInfo } from '../../../main/host/shared/api.ts';
 import type { ModelInfo } from '../../../main/runtime/index.ts';

@@ -3,10 +3,10 @@
 import { duplicate } from '../doc/clipboard.ts';
 import { type NodeFlag, removeEdges, removeNodes, setFlag } from '../doc/commands.ts';
 import { addGroup, removeDecor } from '../doc/decor.ts';
+import { GROUP_PREFIX, NOTE_PREFIX } from '../doc/flow-derive.ts';
 import { layoutNodes } from '../doc/layout.ts';
 import { applyLayout } from '../doc/layout-carry.ts';
 import { edgeKey } from '../doc/types.ts';
-import { GROUP_PREFIX, NOTE_PREFIX } from '../flow/derive.ts';
 import { commit, editor } from './editor.ts';
 
 export function selectedParts(selected: ReadonlySet<string> = editor.get().selected) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moveNodes, setWidget } from '../../../renderer/src/doc/commands.ts';
-import { EdgeDeriver, FlowDeriver } from '../../../renderer/src/flow/derive.ts';
+import { EdgeDeriver, FlowDeriver } from '../../../renderer/src/doc/flow-derive.ts';
 import { findShortcut, keyName } from '../../../renderer/src/hooks/shortcuts.ts';
 import { SCHEMA_MAP, txt2img } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 // Derives React Flow nodes and edges from the graph document. Node objects are reused while their
 // document node, selection and size are unchanged, so React Flow skips them (500-node graphs).
 import type { Edge, Node } from '@xyflow/react';
-import { sourceType } from '../doc/ports.ts';
+import { sourceType } from './ports.ts';
 import {
   type DocEdge,
   type DocGroup,
@@ -9,7 +9,7 @@ import {
   edgeKey,
   type GraphDoc,
   type SchemaMap,
-} from '../doc/types.ts';
+} from './types.ts';
 
 export const GROUP_PREFIX = 'group:';
 export const NOTE_PREFIX = 'note:';
