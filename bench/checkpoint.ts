@@ -3,12 +3,13 @@
 // data), session creation at 'extended' and 'all', ms per U-Net call on the CPU at batch 2 (CFG) with
 // 32×32 and 64×64 latents, and, when /usr/bin/python3 has torch, the reference UNetModel on the same
 // weights, inputs and thread count, as a ratio; and ONNX Runtime on a plain torch.onnx.export of that
-// UNetModel beside our build at 'extended' and 'all' (calls in turn). Run: `npx tsx bench/checkpoint.ts`
+// UNetModel beside our build at 'extended', at 'all' and from its saved 'all'-optimised copy (calls in turn,
+// wall and CPU time per call, with the load average). Run: `npx tsx bench/checkpoint.ts`
 // (needs ~12 GB RAM).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { buildUnet } from '../main/checkpoint/build/unet.ts';
@@ -112,33 +113,49 @@ function plainExport(checkpoint: string, out: string): string | undefined {
   return `torch.onnx.export failed: ${run.stderr.split('\n').slice(-3).join(' ')}`;
 }
 
+/** Median of `values`. */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 /**
- * The issue's per-call yardstick: ONNX Runtime on a plain PyTorch export of the same network, against
- * our build opened at 'extended' (what LoadCheckpoint uses: fast to open) and at 'all', called in turn
- * (32×32, batch 2) so a shared machine's load falls on all three alike.
+ * The per-call yardstick: ONNX Runtime on a plain PyTorch export of the same network, against our
+ * build opened at 'extended' (fast to open), at 'all' (optimised at every load) and, when saving it
+ * worked, from its saved 'all'-optimised copy (what a warm LoadCheckpoint opens with saved copies
+ * on). Called in turn (32×32, batch 2) so a shared machine's load falls on all alike; CPU time per
+ * call (all threads) is printed beside wall time because it moves less with the machine's load.
  */
-async function compareWithPlainExport(ours: string, exported: string): Promise<void> {
+async function compareWithPlainExport(ours: string, exported: string, savedCopy?: string): Promise<void> {
   const sessions = [
     { name: "plain torch.onnx.export, 'all'", ...(await createSession(exported, 'all')) },
     { name: "Diffgraph build, 'extended'", ...(await createSession(ours, 'extended')) },
     { name: "Diffgraph build, 'all'", ...(await createSession(ours, 'all')) },
   ];
+  if (savedCopy)
+    sessions.push({ name: 'saved optimised copy (mapped)', ...(await createSession(savedCopy, 'all')) });
   const input = feeds(32);
   for (const s of sessions) await s.session.run(input);
-  const times = sessions.map(() => [] as number[]);
-  for (let round = 0; round < 4; round++)
+  const wall = sessions.map(() => [] as number[]);
+  const cpu = sessions.map(() => [] as number[]);
+  for (let round = 0; round < 5; round++)
     for (const [i, s] of sessions.entries()) {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       await s.session.run(input);
-      times[i].push(performance.now() - start);
+      wall[i].push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu[i].push((used.user + used.system) / 1000);
     }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  const base = median(times[0]);
+  const [baseWall, baseCpu] = [median(wall[0]), median(cpu[0])];
   for (const [i, s] of sessions.entries())
     console.log(
-      `${s.name.padEnd(34)} session ${(s.ms / 1000).toFixed(2)} s, 32×32 call ${median(times[i]).toFixed(0)} ms ` +
-        `(×${(median(times[i]) / base).toFixed(2)} of the plain export)`,
+      `${s.name.padEnd(34)} session ${(s.ms / 1000).toFixed(2)} s, 32×32 call ${median(wall[i]).toFixed(0)} ms ` +
+        `(×${(median(wall[i]) / baseWall).toFixed(2)} of the plain export), CPU ${median(cpu[i]).toFixed(0)} ms ` +
+        `(×${(median(cpu[i]) / baseCpu).toFixed(2)})`,
     );
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   for (const s of sessions) await s.session.release();
 }
 
@@ -181,6 +198,7 @@ async function main(): Promise<void> {
       await session.release();
     }
     const optimised = join(out, 'optimised.onnx');
+    let savedCopy: string | undefined;
     const saved = await createSession(files.modelPath, 'all', {
       optimizedModelFilePath: optimised,
       extra: { session: { optimized_model_external_initializers_file_name: 'optimised.onnx_data' } },
@@ -198,6 +216,7 @@ async function main(): Promise<void> {
           `session creation from the saved 'all'-optimised model (opened at 'all'): ${(reload.ms / 1000).toFixed(2)} s`,
         );
         await reload.session.release();
+        savedCopy = optimised;
       }
     }
 
@@ -216,7 +235,7 @@ async function main(): Promise<void> {
       ? plainExport(checkpoint, exported)
       : 'no /usr/bin/python3';
     if (exportProblem) console.log(`plain-export comparison skipped: ${exportProblem}`);
-    else await compareWithPlainExport(files.modelPath, exported);
+    else await compareWithPlainExport(files.modelPath, exported, savedCopy);
 
     const torch = torchReference(checkpoint);
     if (typeof torch === 'string') {
