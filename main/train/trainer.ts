@@ -134,6 +134,7 @@ function freshState(options: TrainOptions, data: Dataset): RunState {
     groups: Math.min(8, options.channels[0] / 2),
     classes: data.classNames.length,
     imageChannels: 3,
+    noiseSkip: true,
   };
   return {
     config,

@@ -3,9 +3,11 @@
 // → ↑2 (+skip) → ResBlock → GroupNorm, SiLU, conv_out. The timestep reaches every block through a
 // sinusoidal embedding and an MLP; an optional class embedding is added to it (row `classes` is the
 // "no class" row used by classifier-free dropout and unconditional sampling).
+import { interpOnIndex } from '../../nodes/math/numeric.ts';
 import { SiLU } from './activation.ts';
 import { SelfAttention } from './attention.ts';
 import { Conv2d } from './conv.ts';
+import { ddpmAlphasCumprod } from './ddpm.ts';
 import { Embedding, Linear } from './linear.ts';
 import { GroupNorm } from './norm.ts';
 import { Initialiser, type Param } from './param.ts';
@@ -13,6 +15,15 @@ import { addInto, concatChannels, splitChannels, Upsample2x } from './resample.t
 import { ResBlock } from './resblock.ts';
 import { type Act, act } from './tensor.ts';
 import { timestepEmbedding } from './time-embedding.ts';
+
+/** out += √(1−ᾱ_t)·x per item, ᾱ interpolated at fractional t as the samplers' tables are. */
+function addNoiseSkip(out: Act, x: Act, timesteps: readonly number[], alphasCumprod: Float64Array): void {
+  const item = out.data.length / timesteps.length;
+  timesteps.forEach((t, b) => {
+    const s = Math.sqrt(1 - interpOnIndex(t, alphasCumprod));
+    for (let i = b * item; i < (b + 1) * item; i++) out.data[i] += s * x.data[i];
+  });
+}
 
 export interface UNetConfig {
   /** Channels at full and half resolution (the 8×8 level keeps the second). */
@@ -23,6 +34,14 @@ export interface UNetConfig {
   /** Number of classes; 0 for an unconditional model. */
   classes: number;
   imageChannels: number;
+  /**
+   * Add √(1−ᾱ_t)·x_t to the network's output (an input skip scaled by the noise level): at high noise
+   * the best ε is ≈ x_t itself, which a small U-Net learns only slowly and imprecisely, and every
+   * error there is magnified ~√(1−ᾱ)/√ᾱ (up to ~150×) in the x̂₀ a sampler derives. With the skip
+   * the network learns only the residual; an untrained one predicts x̂₀ ≈ √ᾱ·x_t ≈ 0 (grey) there
+   * instead of noise. Absent (false) in runs made before it existed.
+   */
+  noiseSkip?: boolean;
 }
 
 export class TinyUNet {
@@ -45,6 +64,7 @@ export class TinyUNet {
   private readonly outAct = new SiLU();
   private readonly upsample1 = new Upsample2x();
   private readonly upsample0 = new Upsample2x();
+  private readonly alphasCumprod = ddpmAlphasCumprod();
 
   constructor(
     readonly config: UNetConfig,
@@ -97,6 +117,12 @@ export class TinyUNet {
 
   /** ε prediction for x [N, C, H, W] at integer timesteps t (0-based, as diffusers counts them). */
   forward(x: Act, timesteps: readonly number[], classes?: readonly number[]): Act {
+    const out = this.network(x, timesteps, classes);
+    if (this.config.noiseSkip) addNoiseSkip(out, x, timesteps, this.alphasCumprod);
+    return out;
+  }
+
+  private network(x: Act, timesteps: readonly number[], classes?: readonly number[]): Act {
     const emb = this.embedding(timesteps, classes);
     const h0 = this.convIn.forward(x);
     const skip0 = this.down0.forward(h0, emb);
@@ -108,7 +134,10 @@ export class TinyUNet {
     return this.convOut.forward(this.outAct.forward(this.normOut.forward(h)));
   }
 
-  /** Accumulate parameter gradients for dLoss/dOutput (after forward on the same batch). */
+  /**
+   * Accumulate parameter gradients for dLoss/dOutput (after forward on the same batch). The noise
+   * skip has no parameters, so dOutput passes to the network unchanged.
+   */
   backward(dOut: Act): void {
     const c1 = this.config.channels[1];
     const n = dOut.shape[0];

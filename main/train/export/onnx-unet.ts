@@ -133,19 +133,18 @@ function embedding(u: UNetGraph, model: TinyUNet, t: string, context?: string): 
 }
 
 /** ε' = (x − √ᾱ·clip(x̂₀, −1, 1))/√(1−ᾱ), x̂₀ = (x − √(1−ᾱ)·ε)/√ᾱ (as sample-clipping.ts). */
-function clippedEpsilon(
-  g: GraphBuilder,
-  x: string,
-  eps: string,
-  t: string,
-  alphasCumprod: ArrayLike<number>,
-): string {
-  const alphaBar = alphaCumprodAt(g, t, alphasCumprod);
+function clippedEpsilon(g: GraphBuilder, x: string, eps: string, alphaBar: string): string {
   const a = g.node('Sqrt', [alphaBar]);
   const s = g.node('Sqrt', [g.node('Sub', [g.scalar(1), alphaBar])]);
   const x0 = g.node('Div', [g.node('Sub', [x, g.node('Mul', [s, eps])]), a]);
   const clipped = g.node('Clip', [x0, g.scalar(-1), g.scalar(1)]);
   return g.node('Div', [g.node('Sub', [x, g.node('Mul', [a, clipped])]), s]);
+}
+
+/** ε + √(1−ᾱ_t)·x (TinyUNet's noise skip). */
+function withNoiseSkip(g: GraphBuilder, x: string, eps: string, alphaBar: string): string {
+  const s = g.node('Sqrt', [g.node('Sub', [g.scalar(1), alphaBar])]);
+  return g.node('Add', [eps, g.node('Mul', [s, x])]);
 }
 
 /** The network with x₀-clipped output, for the training schedule's ᾱ table. */
@@ -168,8 +167,10 @@ export function buildTrainedUNet(
   h = u.attention(h, model.midAttention, model.config.channels[1]);
   h = u.resBlock(g.node('Concat', [u.upsample(h), skip1], { axis: 1 }), emb, model.up1);
   h = u.resBlock(g.node('Concat', [u.upsample(h), skip0], { axis: 1 }), emb, model.up0);
-  const eps = u.conv(u.silu(u.groupNorm(h, model.normOut)), model.convOut);
-  g.output('out_sample', clippedEpsilon(g, x, eps, t, alphasCumprod), 'float32', [
+  const alphaBar = alphaCumprodAt(g, t, alphasCumprod);
+  let eps = u.conv(u.silu(u.groupNorm(h, model.normOut)), model.convOut);
+  if (model.config.noiseSkip) eps = withNoiseSkip(g, x, eps, alphaBar);
+  g.output('out_sample', clippedEpsilon(g, x, eps, alphaBar), 'float32', [
     'batch',
     imageChannels,
     size,

@@ -1,6 +1,7 @@
 // The exported pipeline computes exactly the TypeScript network: loaded through the runtime's
 // pipeline loader, the text encoder maps class words to the class the U-Net was trained with, the
-// U-Net's ε equals TinyUNet.forward with the x₀ clip of sample-clipping.ts, and the pixel VAE upscales 8× by repetition.
+// U-Net's ε equals TinyUNet.forward (with its noise skip) and the x₀ clip of sample-clipping.ts, and the
+// pixel VAE upscales 8× by repetition.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,10 @@ afterAll(async () => {
 });
 
 function trainedLooking(): TinyUNet {
-  const model = new TinyUNet({ channels: [8, 16], embWidth: 32, groups: 4, classes: 3, imageChannels: 3 }, 5);
+  const model = new TinyUNet(
+    { channels: [8, 16], embWidth: 32, groups: 4, classes: 3, imageChannels: 3, noiseSkip: true },
+    5,
+  );
   // Move every parameter off its initial value (norm scales of 1, zero biases) so each one matters.
   for (const p of model.params())
     for (let i = 0; i < p.data.length; i++) p.data[i] += 0.05 * Math.sin(1.7 * i + p.data.length);

@@ -148,7 +148,7 @@ describe('trainer layer gradients equal central finite differences (float64)', (
   it('the whole U-Net: time MLP, class embedding, every block (8×8 input)', () =>
     expectGradients(() => {
       const model = new TinyUNet(
-        { channels: [4, 6], embWidth: 8, groups: 2, classes: 3, imageChannels: 3 },
+        { channels: [4, 6], embWidth: 8, groups: 2, classes: 3, imageChannels: 3, noiseSkip: true },
         21,
       );
       const x = input([2, 3, 8, 8], 22);

@@ -97,9 +97,9 @@ describe('DDPM training learns the shapes', () => {
     });
     const accuracy = nearestClassAccuracy(images, ids, run.data);
     console.log(JSON.stringify({ steps, first, last, right, wrong, accuracy }));
-    expect(first).toBeGreaterThan(0.5);
-    expect(last).toBeLessThan(0.2);
-    // Measured here after 200 steps: 0.0509 against 0.0515 — a small but systematic class signal.
+    expect(first).toBeGreaterThan(0.15);
+    expect(last).toBeLessThan(0.12);
+    // Measured here after 200 steps: 0.0634 against 0.0644 — a small but systematic class signal.
     expect(right).toBeLessThan(wrong);
   }, 1_500_000);
 });
