@@ -1,15 +1,14 @@
 // One ONNX Runtime session per (model file, device), created on first use and shared by every
 // run and graph in the process (reached through RuntimeServices.service). Wrappers hold a
 // SessionHandle, not a session, so a later run after `unloadAll` transparently reloads.
-import { stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceName, RuntimeServices } from '../../nodes/api.ts';
 import { ModelInputError } from '../../nodes/widget-errors.ts';
 import { autoDevices, type ConcreteDevice, executionProviders, knownUnavailable } from './devices.ts';
 import { availableMemoryBytes, budgetRoom, checkModelFits, type MemoryLimits } from './model-fit.ts';
-import { type OnnxValueInfo, readOnnxHeader } from './onnx-header.ts';
 import { createCpuSessionWithSavedOptimisation, type OptimisedSession } from './optimised-model-cache.ts';
+import { intraOpThreads, toIO, weightBytes } from './session-facts.ts';
 import type { ModelIO } from './slot-signatures.ts';
 
 export interface LoadedSession {
@@ -45,31 +44,6 @@ export interface SessionRequest {
 export type RunTimer = (slot: string, milliseconds: number) => void;
 
 export type Notify = (message: string) => void;
-
-function toIO(session: ort.InferenceSession): ModelIO {
-  const convert = (meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxValueInfo[] =>
-    meta.map((m) =>
-      m.isTensor
-        ? {
-            name: m.name,
-            type: m.type as OnnxValueInfo['type'],
-            shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? '?' : d)),
-          }
-        : { name: m.name, type: 'other', shape: [] },
-    );
-  return { inputs: convert(session.inputMetadata), outputs: convert(session.outputMetadata) };
-}
-
-async function weightBytes(path: string): Promise<number> {
-  let total = (await stat(path)).size;
-  try {
-    const header = await readOnnxHeader(path);
-    for (const file of header.externalData) total += (await stat(join(dirname(path), file))).size;
-  } catch {
-    // The size of the .onnx file alone is a fine estimate when the header cannot be read.
-  }
-  return total;
-}
 
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<LoadedSession>>();
@@ -309,10 +283,4 @@ export class SessionHandle {
     if (loaded.retired) loaded = await this.get();
     return this.pool.run(loaded, feeds);
   }
-}
-
-/** $DIFFGRAPH_INTRA_OP_THREADS caps ORT's threads per session (farm workers sharing a machine use 1). */
-function intraOpThreads(): { intraOpNumThreads?: number } {
-  const threads = Number(process.env.DIFFGRAPH_INTRA_OP_THREADS);
-  return Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
 }
