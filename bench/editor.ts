@@ -18,40 +18,13 @@ import { chromium } from 'playwright-core';
 import { ensureEditorBuilt } from '../test/browser/support/build.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../test/browser/support/chromium.ts';
 import { startEditorServer } from '../test/browser/support/server.ts';
+import { type FrameStats, mainThreadCpu, startFrameRecorder, stopFrameRecorder } from './editor-frames.ts';
 import { largeGraph, wholeGraphViewport } from './editor-graph.ts';
 
 // Frame-rate limiting and vsync off: a frame's time is its work, not the wait for the display.
 const FLAGS = [...CHROMIUM_FLAGS, '--disable-frame-rate-limit', '--disable-gpu-vsync'];
 const RENDER_TARGET_MS = 1500;
 const FRAME_TARGET_MS = 16;
-
-interface FrameStats {
-  frames: number;
-  p50: number;
-  p95: number;
-  max: number;
-  /** Renderer main-thread CPU time per frame (thread time: not inflated by other processes). */
-  cpuPerFrame: number;
-}
-
-/** Traces the renderer while `action` runs; returns the main thread's CPU ms (sum of task thread time). */
-async function mainThreadCpu(page: Page, action: () => Promise<void>): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
-  cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as typeof events)));
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,__metadata',
-    transferMode: 'ReportEvents',
-  });
-  await action();
-  await cdp.send('Tracing.end');
-  await complete;
-  await cdp.detach();
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
-  const tasks = events.filter((e) => e.tid === main && e.ph === 'X' && e.name === 'RunTask');
-  return tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
-}
 
 /** Opens the graph by dropping it on the canvas; resolves with ms until every node and wire is drawn. */
 async function timeFirstRender(page: Page, graph: unknown, nodes: number, edges: number): Promise<number> {
@@ -80,47 +53,6 @@ async function timeFirstRender(page: Page, graph: unknown, nodes: number, edges:
       }),
     { text: JSON.stringify(graph), nodes, edges },
   );
-}
-
-/** Starts recording, in the page, how long each frame took from the pointer event that caused it. */
-async function startFrameRecorder(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { frameCosts: number[]; stopFrames: () => void };
-    w.frameCosts = [];
-    let pending: number | null = null;
-    const onMove = () => {
-      if (pending !== null) return;
-      pending = performance.now();
-      requestAnimationFrame(() => {
-        // The task after the frame's rendering: event handling + React + layout + paint are done.
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => {
-          w.frameCosts.push(performance.now() - (pending as number));
-          pending = null;
-        };
-        channel.port2.postMessage(0);
-      });
-    };
-    window.addEventListener('pointermove', onMove, true);
-    w.stopFrames = () => window.removeEventListener('pointermove', onMove, true);
-  });
-}
-
-async function stopFrameRecorder(page: Page, cpuMs: number): Promise<FrameStats> {
-  const costs = await page.evaluate(() => {
-    const w = window as unknown as { frameCosts: number[]; stopFrames: () => void };
-    w.stopFrames();
-    return w.frameCosts;
-  });
-  const sorted = [...costs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return {
-    frames: sorted.length,
-    p50: at(0.5),
-    p95: at(0.95),
-    max: sorted[sorted.length - 1],
-    cpuPerFrame: cpuMs / sorted.length,
-  };
 }
 
 async function drag(
