@@ -4,7 +4,7 @@
 // started to learn the classes: it predicts the noise of set images better when the prompt names the
 // image's own shape than a wrong one. Samples (DDIM from the project's samplers, cfg 3) are drawn and
 // their nearest-neighbour class accuracy is printed; the ≥ 80 % accuracy check needs a longer run
-// than CI affords here and lives in scripts/train-shapes.ts (README).
+// and is test/integration/train/class-accuracy.test.ts.
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
