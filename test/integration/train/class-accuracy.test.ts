@@ -21,7 +21,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe('DDPM training on the shapes set', () => {
+describe("DDPM training on the shapes set's 30 large centred shapes (all 5 shapes × 6 colours)", () => {
   it(
     `after ${STEPS} seeded steps, ≥ 80 % of the exported model's samples are nearest to a set image of their class`,
     async () => {
